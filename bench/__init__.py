@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench.run [--only SUBSTR] [--quick]` (see bench/README.md)."""

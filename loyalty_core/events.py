@@ -1,0 +1,280 @@
+"""Every event of the ledger: past tense, frozen, the persisted contract.
+
+Events are stored under their `module:ClassName` topic, so this module and these names never move.
+Fields hold only what the store's transcoder round-trips (str, int, bool, Decimal, datetime, UUID, and
+lists and dicts of those); lists of lot movements are `[[lot_id, points], ...]`. Events record outcomes
+(points awarded, lots consumed, how a shortfall was settled), so replaying them never re-runs a rule.
+
+Three kinds of aggregate live in one stream:
+- a member (random UUID) carries the ledger events below;
+- a claim (UUID5 of `kind/value`) owns one identifier, reservation or voucher code for one member, so the
+  store's primary key enforces uniqueness in the same transaction as the member's events;
+- a receipt (UUID5 of `scope/idempotency key`) records a command's request and result, written in the same
+  transaction as the events it acknowledges, so a retry replays the original answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+LotMoves = list  # [[lot_id: str, points: int], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+    """When the event was recorded (UTC): the command's clock, not the wall time of the POS."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberEvent(Event):
+    channel: str
+    """Where the command came from: pos, web, app, zalo, shopee, cli, worker, ..."""
+    store_id: str | None = None
+    actor: str = "system"
+    """Who caused it: an API key id, a staff id, or `worker` for scheduled work."""
+
+
+# --- Member lifecycle -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberEnrolled(MemberEvent):
+    program_code: str
+    tier: str
+    name: str | None
+    birthday: str | None
+    """ISO date `YYYY-MM-DD` (the transcoder has no `date`)."""
+    consent: dict[str, bool]
+    """Consent per message channel: {"zalo": true, "sms": false, "email": true}."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdentifierLinked(MemberEvent):
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdentifierUnlinked(MemberEvent):
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProfileUpdated(MemberEvent):
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsentChanged(MemberEvent):
+    changes: dict[str, bool]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TierChanged(MemberEvent):
+    from_tier: str
+    to_tier: str
+    reason: str
+    """qualified | downgraded_at_review | manual"""
+    note: str = ""
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+# --- Earning ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PointsEarned(MemberEvent):
+    lot_id: str
+    points: int
+    source: str
+    """purchase | activity | bonus | referral | adjustment"""
+    reference: str
+    """The transaction ref, activity ref or bonus key this lot came from."""
+    occurred_at: datetime
+    pending_until: datetime | None
+    expires_at: datetime | None
+    debt_settled: int = 0
+    """Points of this lot that paid off a negative balance at once (available lots only)."""
+    breakdown: list[dict[str, Any]] = field(default_factory=list)
+    """One line per rule that fired: rule_id, points, description_vi, description_en."""
+    qualifying_spend: Decimal = Decimal(0)
+    currency: str = "VND"
+    program_version: int = 0
+    stamps_added: dict[str, int] = field(default_factory=dict)
+    campaign_points: dict[str, int] = field(default_factory=dict)
+    activity_key: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PurchaseRecorded(MemberEvent):
+    """A purchase that earned nothing still counts for tiers, stamps and KPIs."""
+
+    transaction_ref: str
+    occurred_at: datetime
+    spend: Decimal
+    currency: str = "VND"
+    stamps_added: dict[str, int] = field(default_factory=dict)
+    program_version: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class PendingPointsReleased(MemberEvent):
+    lot_id: str
+    points: int
+    debt_settled: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class EarnReversed(MemberEvent):
+    transaction_ref: str
+    refund_ref: str
+    refund_amount: Decimal
+    points_reversed: int
+    """Everything this refund took back, from the lot and from other lots."""
+    lots: LotMoves
+    shortfall: int
+    """Points that should have been taken back but were already spent."""
+    settled_by: str
+    """none | negative_balance | written_off | negative_balance_and_written_off"""
+    debt_added: int = 0
+    written_off: int = 0
+    spend_reversed: Decimal = Decimal(0)
+
+
+# --- Spending ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PointsReserved(MemberEvent):
+    reservation_id: str
+    points: int
+    order_ref: str
+    hold_until: datetime
+    lots: LotMoves
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReservationCaptured(MemberEvent):
+    reservation_id: str
+    points: int
+    """Points spent; the rest of the reservation (if any) went back to its lots."""
+    released_points: int
+    released_lots: LotMoves
+    redemption_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReservationReleased(MemberEvent):
+    reservation_id: str
+    points: int
+    reason: str
+    """cancelled | timed_out"""
+    lots: LotMoves
+
+
+@dataclass(frozen=True, kw_only=True)
+class PointsRedeemed(MemberEvent):
+    redemption_id: str
+    points: int
+    order_ref: str
+    lots: LotMoves
+    reward_id: str | None = None
+    voucher_code: str | None = None
+    discount_amount: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedemptionReversed(MemberEvent):
+    redemption_id: str
+    points: int
+    lots: list
+    """[[lot_id, points, expires_at], ...]: points restored to the lots they came from, keeping each
+    lot's original expiry (a lot spent to nothing is recreated with it)."""
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PointsAdjusted(MemberEvent):
+    delta: int
+    reason: str
+    lot_id: str | None = None
+    expires_at: datetime | None = None
+    lots: LotMoves = field(default_factory=list)
+    debt_settled: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class PointsExpired(MemberEvent):
+    lot_id: str
+    points: int
+    policy: str
+    """lot_expiry | inactivity"""
+
+
+# --- Vouchers ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoucherIssued(MemberEvent):
+    voucher_code: str
+    reward_id: str
+    redemption_id: str | None
+    expires_at: datetime | None
+    reason: str = "redeemed"
+    """redeemed | stamp_card | birthday | manual"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoucherUsed(MemberEvent):
+    voucher_code: str
+    order_ref: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoucherCancelled(MemberEvent):
+    voucher_code: str
+    reason: str
+    """cancelled | expired"""
+
+
+# --- Claims and receipts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimTaken(Event):
+    kind: str
+    value: str
+    member_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimReleased(Event):
+    kind: str
+    value: str
+    member_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandAccepted(Event):
+    scope: str
+    idempotency_key: str
+    command: str
+    request: dict[str, Any]
+    result: dict[str, Any]
+    member_id: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberSnapshot(Event):
+    """The folded state of a member at a version, so a long history loads without replaying it all."""
+
+    state: dict[str, Any]
+    schema: int = 1

@@ -1,0 +1,170 @@
+"""The store: the one module that knows the `eventsourcing` library.
+
+`LedgerStore` loads members (folded with `project_member`, through the aggregate cache and snapshots),
+claims and receipts, and writes a command's events, for however many aggregates, in one transaction
+(`Application.save`). A stale version or an existing claim/receipt id makes the store refuse the whole
+write, which the service turns into a re-decision. Opening a store checks that the recorder is the one the
+settings asked for, so the library's silent in-memory default can never be used by accident.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Sequence
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Notification
+
+from loyalty_core import events as ev
+from loyalty_core.errors import WriteConflict
+from loyalty_core.member import Member, member_to_state, project_member
+from loyalty_core.settings import Settings, store_env
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim_id: UUID
+    version: int
+    kind: str
+    value: str
+    member_id: UUID | None
+    """The owner, or None when the identifier was released and may be claimed again."""
+
+
+def project_claim(initial: Claim | None, events: Iterable[ev.Event]) -> Claim | None:
+    claim = initial
+    for event in events:
+        if isinstance(event, ev.ClaimTaken):
+            claim = Claim(event.originator_id, event.originator_version, event.kind, event.value, event.member_id)
+        elif isinstance(event, ev.ClaimReleased):
+            claim = Claim(event.originator_id, event.originator_version, event.kind, event.value, None)
+    return claim
+
+
+class LedgerStore(Application[UUID]):
+    name = "loyalty"
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        super().__init__(env=store_env(settings))
+        self.members = MemberCache(settings.aggregate_cache_size)
+        expected = "postgres" if settings.is_postgres else "sqlite"
+        recorder_module = type(self.recorder).__module__
+        if not recorder_module.startswith(f"eventsourcing.{expected}"):
+            raise RuntimeError(f"store misconfigured: expected a {expected} recorder, got {recorder_module}")
+
+    # --- reads ----------------------------------------------------------------------------------
+    def load_member(self, member_id: UUID) -> Member | None:
+        """The member as stored now: the cached state fast-forwarded with any newer events."""
+        cached = self.members.get(member_id)
+        if cached is not None:
+            newer = self.events.get(member_id, gt=cached.version)
+            member = project_member(cached, newer)  # type: ignore[arg-type]
+        else:
+            try:
+                member = self.repository.get(member_id, projector_func=project_member)
+            except AggregateNotFoundError:
+                return None
+        if not isinstance(member, Member):
+            return None
+        if member is not cached:
+            self.members.put(member)
+        return member
+
+    def load_member_at(self, member_id: UUID, version: int) -> Member | None:
+        try:
+            return self.repository.get(member_id, version=version, projector_func=project_member)
+        except AggregateNotFoundError:
+            return None
+
+    def load_claim(self, claim_id: UUID) -> Claim | None:
+        try:
+            return self.repository.get(claim_id, projector_func=project_claim)
+        except AggregateNotFoundError:
+            return None
+
+    def load_receipt(self, receipt_id: UUID) -> ev.CommandAccepted | None:
+        for event in self.events.get(receipt_id, limit=1):
+            return event  # type: ignore[return-value]
+        return None
+
+    def member_events(self, member_id: UUID, *, after_version: int | None = None) -> list[ev.Event]:
+        return list(self.events.get(member_id, gt=after_version))  # type: ignore[arg-type]
+
+    def notifications(self, start: int, limit: int) -> Sequence[Notification]:
+        return self.recorder.select_notifications(start=start, limit=limit)
+
+    def max_notification_id(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def decode(self, notification: Notification) -> ev.Event:
+        return self.mapper.to_domain_event(notification)  # type: ignore[return-value]
+
+    def iter_events(self, start: int = 1, batch: int = 1000) -> Iterator[tuple[int, ev.Event]]:
+        while True:
+            page = self.notifications(start, batch)
+            if not page:
+                return
+            for notification in page:
+                yield notification.id, self.decode(notification)
+            start = page[-1].id + 1
+
+    # --- writes ---------------------------------------------------------------------------------
+    def record(self, events: Sequence[ev.Event]) -> list[Any]:
+        """Write all `events` in one transaction, or none of them."""
+        try:
+            return self.save(*events)
+        except IntegrityError as exc:
+            raise WriteConflict(str(exc)) from exc
+
+    def remember(self, member: Member) -> None:
+        """Keep a member's state after a successful write, so the next command need not fold again."""
+        self.members.put(member)
+
+    def snapshot(self, member: Member) -> None:
+        assert self.snapshots is not None
+        self.snapshots.put([ev.MemberSnapshot(originator_id=member.id, originator_version=member.version,
+                                              timestamp=member.enrolled_at, state=member_to_state(member))])
+
+
+class MemberCache:
+    """A small LRU of immutable member states.
+
+    The library's aggregate cache fast-forwards a cached aggregate by mutating it, which an immutable
+    state cannot be; it would then replay from the first cached version on every load. This one keeps
+    the newest state it has seen, and is safe to share between threads because the states are frozen.
+    """
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._items: OrderedDict[UUID, Member] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, member_id: UUID) -> Member | None:
+        with self._lock:
+            member = self._items.get(member_id)
+            if member is not None:
+                self._items.move_to_end(member_id)
+            return member
+
+    def put(self, member: Member) -> None:
+        if self.maxsize <= 0:
+            return
+        with self._lock:
+            current = self._items.get(member.id)
+            if current is None or current.version <= member.version:
+                self._items[member.id] = member
+                self._items.move_to_end(member.id)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def open_store(settings: Settings) -> LedgerStore:
+    return LedgerStore(settings)

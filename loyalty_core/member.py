@@ -1,0 +1,448 @@
+"""The member aggregate's state and the fold that builds it from events.
+
+State is small and frozen: profile, consent, tier, the open lots (points not yet spent or expired, each
+with its own expiry), open reservations, vouchers, lifetime counters, and the few facts the earning rules
+and tiers need (purchases in the tier window, points earned per local day, stamps). `evolve` applies an
+event and never checks anything, so an old history replays even if today's rules would refuse it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import singledispatch
+from typing import Any, Iterable
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from loyalty_core import events as ev
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+#: Purchases older than this are dropped from the tier window; no ladder looks back further.
+HISTORY_DAYS = 800
+#: Per-day earning totals older than this are dropped; daily caps only look at one day.
+DAILY_DAYS = 40
+
+
+@dataclass(frozen=True)
+class Lot:
+    lot_id: str
+    points: int
+    """Points this lot was earned with."""
+    remaining: int
+    """Points not yet spent, reserved or expired (pending included)."""
+    earned_at: datetime
+    pending_until: datetime | None
+    expires_at: datetime | None
+    source: str
+    reference: str
+
+    @property
+    def is_pending(self) -> bool:
+        return self.pending_until is not None
+
+    def expiry_key(self) -> tuple[datetime, str]:
+        # Earliest expiry first; lots that never expire last; ties by earning order (lot ids are ordered).
+        return (self.expires_at or datetime.max.replace(tzinfo=HCM), self.lot_id)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    reservation_id: str
+    points: int
+    order_ref: str
+    hold_until: datetime
+    lots: tuple[tuple[str, int], ...]
+    channel: str
+    store_id: str | None
+
+
+@dataclass(frozen=True)
+class Earning:
+    """What a refund needs to know about one purchase."""
+
+    transaction_ref: str
+    lot_id: str | None
+    points: int
+    spend: Decimal
+    currency: str = "VND"
+    refunded: Decimal = Decimal(0)
+    points_reversed: int = 0
+    refund_refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Redemption:
+    redemption_id: str
+    points: int
+    lots: tuple[tuple[str, int, datetime | None], ...]
+    """(lot id, points, the lot's expiry): enough to restore a lot that was spent to nothing."""
+    reversed: bool = False
+
+
+@dataclass(frozen=True)
+class Voucher:
+    code: str
+    reward_id: str
+    status: str  # issued | used | cancelled | expired
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Member:
+    id: UUID
+    version: int
+    program_code: str
+    enrolled_at: datetime
+    tier: str
+    name: str | None = None
+    birthday: str | None = None
+    consent: dict[str, bool] = field(default_factory=dict)
+    identifiers: tuple[tuple[str, str], ...] = ()
+    lots: dict[str, Lot] = field(default_factory=dict)
+    reservations: dict[str, Reservation] = field(default_factory=dict)
+    closed_reservations: dict[str, str] = field(default_factory=dict)
+    """Reservation id -> captured | cancelled | timed_out: a reservation resolves once."""
+    earnings: dict[str, Earning] = field(default_factory=dict)
+    redemptions: dict[str, Redemption] = field(default_factory=dict)
+    vouchers: dict[str, Voucher] = field(default_factory=dict)
+    debt: int = 0
+    """Points owed after a refund took back more than was left (a negative balance)."""
+    lifetime_earned: int = 0
+    lifetime_redeemed: int = 0
+    lifetime_expired: int = 0
+    lifetime_adjusted: int = 0
+    lifetime_reversed: int = 0
+    purchase_count: int = 0
+    purchases: tuple[tuple[datetime, Decimal, int], ...] = ()
+    """(occurred_at, spend, points earned) within the tier window; refunds add negative rows."""
+    earned_by_day: dict[str, int] = field(default_factory=dict)
+    stamps: dict[str, int] = field(default_factory=dict)
+    activity_counts: dict[str, int] = field(default_factory=dict)
+    last_activity_at: datetime | None = None
+    last_tier_change_at: datetime | None = None
+    lot_counter: int = 0
+
+    # --- balances ---------------------------------------------------------------------------------
+    @property
+    def points_available(self) -> int:
+        return sum(lot.remaining for lot in self.lots.values() if not lot.is_pending) - self.debt
+
+    @property
+    def points_pending(self) -> int:
+        return sum(lot.remaining for lot in self.lots.values() if lot.is_pending)
+
+    @property
+    def points_reserved(self) -> int:
+        return sum(r.points for r in self.reservations.values())
+
+    def spendable_lots(self) -> list[Lot]:
+        return sorted((lot for lot in self.lots.values() if not lot.is_pending and lot.remaining > 0),
+                      key=Lot.expiry_key)
+
+    def next_expiry(self) -> tuple[int, datetime] | None:
+        dated = [lot for lot in self.lots.values() if lot.expires_at and lot.remaining > 0]
+        if not dated:
+            return None
+        first = min(lot.expires_at for lot in dated)  # type: ignore[type-var]
+        return sum(lot.remaining for lot in dated if lot.expires_at == first), first
+
+    def identifier(self, kind: str) -> str | None:
+        return next((value for k, value in self.identifiers if k == kind), None)
+
+
+def new_lot_id(member: Member) -> str:
+    # Zero-padded so that lot ids sort in earning order.
+    return f"L{member.lot_counter + 1:08d}"
+
+
+def local_day(at: datetime) -> str:
+    return at.astimezone(HCM).date().isoformat()
+
+
+# --- the fold -------------------------------------------------------------------------------------
+
+
+@singledispatch
+def evolve(event: object, member: Member | None) -> Member:
+    raise TypeError(f"no evolve rule for {type(event).__name__}")
+
+
+def _bump(member: Member, event: ev.Event, **changes: Any) -> Member:
+    return replace(member, version=event.originator_version, **changes)
+
+
+def _touch(member: Member, at: datetime) -> datetime:
+    return at if member.last_activity_at is None or at > member.last_activity_at else member.last_activity_at
+
+
+@evolve.register
+def _(event: ev.MemberEnrolled, member: Member | None) -> Member:
+    return Member(id=event.originator_id, version=event.originator_version, program_code=event.program_code,
+                  enrolled_at=event.timestamp, tier=event.tier, name=event.name, birthday=event.birthday,
+                  consent=dict(event.consent), last_activity_at=event.timestamp,
+                  last_tier_change_at=event.timestamp)
+
+
+@evolve.register
+def _(event: ev.IdentifierLinked, member: Member) -> Member:
+    return _bump(member, event, identifiers=member.identifiers + ((event.kind, event.value),))
+
+
+@evolve.register
+def _(event: ev.IdentifierUnlinked, member: Member) -> Member:
+    kept = tuple(pair for pair in member.identifiers if pair != (event.kind, event.value))
+    return _bump(member, event, identifiers=kept)
+
+
+@evolve.register
+def _(event: ev.ProfileUpdated, member: Member) -> Member:
+    known = {k: v for k, v in event.changes.items() if k in ("name", "birthday")}
+    return _bump(member, event, **known)
+
+
+@evolve.register
+def _(event: ev.ConsentChanged, member: Member) -> Member:
+    return _bump(member, event, consent={**member.consent, **event.changes})
+
+
+@evolve.register
+def _(event: ev.TierChanged, member: Member) -> Member:
+    return _bump(member, event, tier=event.to_tier, last_tier_change_at=event.timestamp)
+
+
+def _record_purchase(member: Member, occurred_at: datetime, spend: Decimal, points: int) -> dict[str, Any]:
+    horizon = occurred_at - timedelta(days=HISTORY_DAYS)
+    purchases = tuple(p for p in member.purchases if p[0] >= horizon) + ((occurred_at, spend, points),)
+    return {"purchases": purchases, "purchase_count": member.purchase_count + 1}
+
+
+def _add_stamps(member: Member, stamps_added: dict[str, int]) -> dict[str, int]:
+    stamps = dict(member.stamps)
+    for card, count in stamps_added.items():
+        stamps[card] = stamps.get(card, 0) + count
+    return stamps
+
+
+@evolve.register
+def _(event: ev.PointsEarned, member: Member) -> Member:
+    lot = Lot(lot_id=event.lot_id, points=event.points, remaining=event.points - event.debt_settled,
+              earned_at=event.occurred_at, pending_until=event.pending_until, expires_at=event.expires_at,
+              source=event.source, reference=event.reference)
+    lots = {**member.lots, lot.lot_id: lot} if lot.remaining > 0 or lot.is_pending else dict(member.lots)
+    changes: dict[str, Any] = {"lots": lots, "debt": member.debt - event.debt_settled,
+                               "lifetime_earned": member.lifetime_earned + event.points,
+                               "lot_counter": member.lot_counter + 1,
+                               "last_activity_at": _touch(member, event.occurred_at)}
+    day = local_day(event.occurred_at)
+    horizon = local_day(event.occurred_at - timedelta(days=DAILY_DAYS))
+    changes["earned_by_day"] = {d: p for d, p in member.earned_by_day.items() if d >= horizon}
+    changes["earned_by_day"][day] = changes["earned_by_day"].get(day, 0) + event.points
+    if event.source == "purchase":
+        changes.update(_record_purchase(member, event.occurred_at, event.qualifying_spend, event.points))
+        changes["earnings"] = {**member.earnings, event.reference: Earning(
+            event.reference, event.lot_id, event.points, event.qualifying_spend, event.currency)}
+    if event.stamps_added:
+        changes["stamps"] = _add_stamps(member, event.stamps_added)
+    if event.activity_key:
+        changes["activity_counts"] = {**member.activity_counts,
+                                      event.activity_key: member.activity_counts.get(event.activity_key, 0) + 1}
+    return _bump(member, event, **changes)
+
+
+@evolve.register
+def _(event: ev.PurchaseRecorded, member: Member) -> Member:
+    changes = _record_purchase(member, event.occurred_at, event.spend, 0)
+    changes["earnings"] = {**member.earnings, event.transaction_ref: Earning(
+        event.transaction_ref, None, 0, event.spend, event.currency)}
+    changes["stamps"] = _add_stamps(member, event.stamps_added)
+    changes["last_activity_at"] = _touch(member, event.occurred_at)
+    return _bump(member, event, **changes)
+
+
+@evolve.register
+def _(event: ev.PendingPointsReleased, member: Member) -> Member:
+    lot = member.lots[event.lot_id]
+    released = replace(lot, pending_until=None, remaining=lot.remaining - event.debt_settled)
+    lots = {**member.lots, lot.lot_id: released}
+    if released.remaining <= 0:
+        del lots[lot.lot_id]
+    return _bump(member, event, lots=lots, debt=member.debt - event.debt_settled)
+
+
+@evolve.register
+def _(event: ev.EarnReversed, member: Member) -> Member:
+    earning = member.earnings[event.transaction_ref]
+    earnings = {**member.earnings, event.transaction_ref: replace(
+        earning, refunded=earning.refunded + event.refund_amount,
+        points_reversed=earning.points_reversed + event.points_reversed + event.shortfall,
+        refund_refs=earning.refund_refs + (event.refund_ref,))}
+    purchases = member.purchases + ((event.timestamp, -event.spend_reversed,
+                                     -(event.points_reversed + event.shortfall)),)
+    lots = _put_back(member.lots, [(lot_id, -pts) for lot_id, pts in event.lots])
+    return _bump(member, event, lots=_drop_empty(lots, member, member.reservations), earnings=earnings,
+                 debt=member.debt + event.debt_added, purchases=purchases,
+                 lifetime_reversed=member.lifetime_reversed + event.points_reversed + event.debt_added)
+
+
+@evolve.register
+def _(event: ev.PointsReserved, member: Member) -> Member:
+    reservation = Reservation(event.reservation_id, event.points, event.order_ref, event.hold_until,
+                              tuple((lot_id, pts) for lot_id, pts in event.lots), event.channel, event.store_id)
+    lots = _put_back(member.lots, [(lot_id, -pts) for lot_id, pts in event.lots])
+    # A fully reserved lot stays in the state (remaining 0) so that a release can restore it.
+    return _bump(member, event, lots=lots, reservations={**member.reservations, event.reservation_id: reservation})
+
+
+def _drop_empty(lots: dict[str, Lot], member: Member, reservations: dict[str, Reservation]) -> dict[str, Lot]:
+    """Forget spent lots, except those a reservation still holds points of (a release restores them)."""
+    held = {lot_id for r in reservations.values() for lot_id, _ in r.lots}
+    return {k: v for k, v in lots.items() if v.remaining > 0 or v.is_pending or k in held}
+
+
+@evolve.register
+def _(event: ev.ReservationCaptured, member: Member) -> Member:
+    reservation = member.reservations[event.reservation_id]
+    reservations = {k: v for k, v in member.reservations.items() if k != event.reservation_id}
+    lots = _put_back(member.lots, event.released_lots)
+    spent = _subtract_moves(reservation.lots, event.released_lots)
+    redemption = Redemption(event.redemption_id, event.points, _with_expiry(member, spent))
+    return _bump(member, event, reservations=reservations,
+                 closed_reservations={**member.closed_reservations, event.reservation_id: "captured"},
+                 lots=_drop_empty(lots, member, reservations),
+                 redemptions={**member.redemptions, event.redemption_id: redemption},
+                 lifetime_redeemed=member.lifetime_redeemed + event.points,
+                 last_activity_at=_touch(member, event.timestamp))
+
+
+def _put_back(lots: dict[str, Lot], moves: Iterable[Iterable[Any]]) -> dict[str, Lot]:
+    new = dict(lots)
+    for lot_id, points in moves:
+        if lot_id in new:
+            new[lot_id] = replace(new[lot_id], remaining=new[lot_id].remaining + points)
+    return new
+
+
+def _with_expiry(member: Member, moves: Iterable[Iterable[Any]]) -> tuple[tuple[str, int, datetime | None], ...]:
+    return tuple((lot_id, pts, member.lots[lot_id].expires_at if lot_id in member.lots else None)
+                 for lot_id, pts in moves)
+
+
+def _subtract_moves(moves: Iterable[tuple[str, int]], minus: Iterable[Iterable[Any]]) -> tuple[tuple[str, int], ...]:
+    left = dict(moves)
+    for lot_id, points in minus:
+        left[lot_id] = left.get(lot_id, 0) - points
+    return tuple((lot_id, pts) for lot_id, pts in left.items() if pts > 0)
+
+
+@evolve.register
+def _(event: ev.ReservationReleased, member: Member) -> Member:
+    reservations = {k: v for k, v in member.reservations.items() if k != event.reservation_id}
+    lots = _put_back(member.lots, event.lots)
+    return _bump(member, event, reservations=reservations, lots=_drop_empty(lots, member, reservations),
+                 closed_reservations={**member.closed_reservations, event.reservation_id: event.reason})
+
+
+@evolve.register
+def _(event: ev.PointsRedeemed, member: Member) -> Member:
+    redemption = Redemption(event.redemption_id, event.points, _with_expiry(member, event.lots))
+    lots = _put_back(member.lots, [(lot_id, -pts) for lot_id, pts in event.lots])
+    return _bump(member, event, lots=_drop_empty(lots, member, member.reservations),
+                 redemptions={**member.redemptions, event.redemption_id: redemption},
+                 lifetime_redeemed=member.lifetime_redeemed + event.points,
+                 last_activity_at=_touch(member, event.timestamp))
+
+
+@evolve.register
+def _(event: ev.RedemptionReversed, member: Member) -> Member:
+    redemption = member.redemptions[event.redemption_id]
+    lots = dict(member.lots)
+    for lot_id, points, expires_at in event.lots:
+        if lot_id in lots:
+            lots[lot_id] = replace(lots[lot_id], remaining=lots[lot_id].remaining + points)
+        else:  # the lot was spent to nothing and forgotten: bring it back with its original expiry
+            lots[lot_id] = Lot(lot_id, points, points, event.timestamp, None, expires_at, "restored",
+                               event.redemption_id)
+    return _bump(member, event, lots=lots,
+                 redemptions={**member.redemptions, event.redemption_id: replace(redemption, reversed=True)},
+                 lifetime_redeemed=member.lifetime_redeemed - event.points)
+
+
+@evolve.register
+def _(event: ev.PointsAdjusted, member: Member) -> Member:
+    changes: dict[str, Any] = {"lifetime_adjusted": member.lifetime_adjusted + event.delta,
+                               "lot_counter": member.lot_counter + (1 if event.lot_id else 0)}
+    if event.delta > 0 and event.lot_id:
+        remaining = event.delta - event.debt_settled
+        lot = Lot(event.lot_id, event.delta, remaining, event.timestamp, None, event.expires_at,
+                  "adjustment", event.reason)
+        changes["lots"] = {**member.lots, lot.lot_id: lot} if remaining > 0 else dict(member.lots)
+        changes["debt"] = member.debt - event.debt_settled
+    else:
+        lots = _put_back(member.lots, [(lot_id, -pts) for lot_id, pts in event.lots])
+        changes["lots"] = _drop_empty(lots, member, member.reservations)
+    return _bump(member, event, **changes)
+
+
+@evolve.register
+def _(event: ev.PointsExpired, member: Member) -> Member:
+    lots = _put_back(member.lots, [(event.lot_id, -event.points)])
+    return _bump(member, event, lots=_drop_empty(lots, member, member.reservations),
+                 lifetime_expired=member.lifetime_expired + event.points)
+
+
+@evolve.register
+def _(event: ev.VoucherIssued, member: Member) -> Member:
+    voucher = Voucher(event.voucher_code, event.reward_id, "issued", event.expires_at)
+    return _bump(member, event, vouchers={**member.vouchers, voucher.code: voucher})
+
+
+@evolve.register
+def _(event: ev.VoucherUsed, member: Member) -> Member:
+    voucher = replace(member.vouchers[event.voucher_code], status="used")
+    return _bump(member, event, vouchers={**member.vouchers, voucher.code: voucher},
+                 last_activity_at=_touch(member, event.timestamp))
+
+
+@evolve.register
+def _(event: ev.VoucherCancelled, member: Member) -> Member:
+    status = "expired" if event.reason == "expired" else "cancelled"
+    voucher = replace(member.vouchers[event.voucher_code], status=status)
+    return _bump(member, event, vouchers={**member.vouchers, voucher.code: voucher})
+
+
+@evolve.register
+def _(event: ev.MemberSnapshot, member: Member | None) -> Member:
+    return member_from_state(event.state)
+
+
+def project_member(initial: Member | None, events: Iterable[ev.Event]) -> Member | None:
+    member = initial
+    for event in events:
+        member = evolve(event, member)
+    return member
+
+
+# --- snapshots ------------------------------------------------------------------------------------
+
+
+def member_to_state(member: Member) -> dict[str, Any]:
+    """A JSON-able dict of the whole state (lists instead of tuples; the store's transcoder does the rest)."""
+    state = asdict(member)
+    state["id"] = member.id
+    return state
+
+
+def member_from_state(state: dict[str, Any]) -> Member:
+    s = dict(state)
+    s["identifiers"] = tuple(tuple(pair) for pair in s["identifiers"])
+    s["lots"] = {k: Lot(**v) for k, v in s["lots"].items()}
+    s["reservations"] = {k: Reservation(**{**v, "lots": tuple(tuple(m) for m in v["lots"])})
+                         for k, v in s["reservations"].items()}
+    s["earnings"] = {k: Earning(**{**v, "refund_refs": tuple(v["refund_refs"])}) for k, v in s["earnings"].items()}
+    s["redemptions"] = {k: Redemption(**{**v, "lots": tuple(tuple(m) for m in v["lots"])})
+                        for k, v in s["redemptions"].items()}
+    s["vouchers"] = {k: Voucher(**v) for k, v in s["vouchers"].items()}
+    s["purchases"] = tuple(tuple(p) for p in s["purchases"])
+    return Member(**s)

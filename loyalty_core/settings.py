@@ -1,0 +1,72 @@
+"""Configuration, read once from the environment at start-up.
+
+`LOYALTY_DATABASE_URL` chooses the store for every command and process: `sqlite:///path/to/loyalty.db`
+or `postgresql://user@host:port/dbname`; unset, a SQLite file under `./data/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import parse_qs, unquote, urlparse
+
+DEFAULT_DATABASE_URL = "sqlite:///data/loyalty.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    program_code: str = "demo"
+    aggregate_cache_size: int = 10_000
+    snapshot_interval: int = 100
+    pool_size: int = 10
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        return cls(
+            database_url=environ.get("LOYALTY_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            program_code=environ.get("LOYALTY_PROGRAM", "demo"),
+            aggregate_cache_size=int(environ.get("LOYALTY_CACHE_SIZE", "10000")),
+            snapshot_interval=int(environ.get("LOYALTY_SNAPSHOT_INTERVAL", "100")),
+            pool_size=int(environ.get("LOYALTY_POOL_SIZE", "10")),
+        )
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+
+def store_env(settings: Settings) -> dict[str, str]:
+    """The eventsourcing environment for the configured store (never the silent in-memory default)."""
+    url = urlparse(settings.database_url)
+    env = {
+        # The library's aggregate cache stays off: see ledger.MemberCache for why.
+        "IS_SNAPSHOTTING_ENABLED": "y",
+    }
+    if url.scheme == "sqlite":
+        if url.netloc:
+            raise ValueError("use sqlite:///relative/path.db or sqlite:////absolute/path.db")
+        # sqlite:///data/x.db is relative to the working directory, sqlite:////tmp/x.db absolute.
+        path = Path(unquote(url.path[1:]))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        env.update({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
+                    "SQLITE_LOCK_TIMEOUT": "30"})
+    elif url.scheme in ("postgresql", "postgres"):
+        query = parse_qs(url.query)
+        env.update({
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_POOL_SIZE": str(settings.pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(settings.pool_size),
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+        })
+        if "schema" in query:
+            env["POSTGRES_SCHEMA"] = query["schema"][0]
+    else:
+        raise ValueError(f"LOYALTY_DATABASE_URL must start with sqlite:/// or postgresql://, got {url.scheme!r}")
+    return env

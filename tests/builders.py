@@ -1,0 +1,40 @@
+"""Builders for tests: a store and a service on a database URL, with a movable clock."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from loyalty_core import commands as c
+from loyalty_core.ledger import LedgerStore, open_store
+from loyalty_core.service import LoyaltyService, Policy
+from loyalty_core.settings import Settings
+
+_counter = iter(range(10**9))
+
+
+def key(prefix: str = "k") -> str:
+    return f"{prefix}-{next(_counter)}"
+
+
+@contextmanager
+def ledger(database_url: str, clock=None, policy: Policy | None = None, **settings) -> Iterator[LoyaltyService]:
+    store = open_store(Settings(database_url=database_url, **settings))
+    try:
+        kwargs = {"clock": clock} if clock is not None else {}
+        yield LoyaltyService(store, policy=policy, **kwargs)
+    finally:
+        store.close()
+
+
+def enroll(service: LoyaltyService, phone: str = "0901234567", **fields) -> c.MemberRef:
+    result = service.execute(c.EnrollMember(idempotency_key=key("enroll"), phone=phone, **fields))
+    return c.MemberRef(member_id=result.member_id)
+
+
+def earn(service: LoyaltyService, member: c.MemberRef, points: int, **fields):
+    return service.execute(c.EarnPoints(idempotency_key=key("earn"), member=member, points=points,
+                                        reference=key("ref"), **fields))
+
+
+__all__ = ["LedgerStore", "key", "ledger", "enroll", "earn"]
