@@ -1,0 +1,117 @@
+"""Ledger commands: enrol, earn, redeem, reserve/capture/release, refund, adjust, balance, history."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Optional
+
+import typer
+
+from loyalty_cli.output import dump, refusing
+from loyalty_core import commands as c
+from loyalty_core.runtime import open_runtime
+
+
+def _ref(member: str) -> c.MemberRef:
+    """A member given as an id, a phone, an email or a member code."""
+    try:
+        return c.MemberRef(member_id=uuid.UUID(member))
+    except ValueError:
+        pass
+    if "@" in member:
+        return c.MemberRef(email=member)
+    if member[:1].isalpha():
+        return c.MemberRef(member_code=member)
+    return c.MemberRef(phone=member)
+
+
+def _key(key: Optional[str]) -> str:
+    return key or f"cli-{uuid.uuid4().hex}"
+
+
+def _run(command: c.Command) -> None:
+    runtime = open_runtime()
+    try:
+        dump(refusing(lambda: runtime.service.execute(command)).to_dict())
+    finally:
+        runtime.close()
+
+
+KEY = typer.Option(None, "--key", help="Idempotency key (a retry with the same key changes nothing).")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def enroll(phone: str, name: Optional[str] = None, email: Optional[str] = None,
+               birthday: Optional[str] = typer.Option(None, help="YYYY-MM-DD"), key: Optional[str] = KEY) -> None:
+        """Enrol a member by phone number."""
+        _run(c.EnrollMember(idempotency_key=_key(key), phone=phone, name=name, email=email, birthday=birthday))
+
+    @app.command()
+    def earn(member: str, points: int, reference: str = typer.Option(..., help="Why: a ticket, a bonus code"),
+             key: Optional[str] = KEY) -> None:
+        """Credit points directly (a bonus or a migration); purchases go through `loyalty purchase`."""
+        _run(c.EarnPoints(idempotency_key=_key(key), member=_ref(member), points=points, reference=reference))
+
+    @app.command()
+    def redeem(member: str, points: Optional[int] = None, reward: Optional[str] = None,
+               order: str = typer.Option(..., help="Order reference"), key: Optional[str] = KEY) -> None:
+        """Spend points, or redeem a reward from the catalogue."""
+        _run(c.RedeemPoints(idempotency_key=_key(key), member=_ref(member), points=points, reward_id=reward,
+                            order_ref=order))
+
+    @app.command()
+    def reserve(member: str, points: int, order: str = typer.Option(...), hold_seconds: int = 900,
+                key: Optional[str] = KEY) -> None:
+        """Hold points for a payment in progress (capture or release it later)."""
+        _run(c.ReservePoints(idempotency_key=_key(key), member=_ref(member), points=points, order_ref=order,
+                             hold_seconds=hold_seconds))
+
+    @app.command()
+    def capture(reservation_id: str, points: Optional[int] = None, key: Optional[str] = KEY) -> None:
+        """Spend a reservation (all of it, or `--points` of it and release the rest)."""
+        _run(c.CaptureReservation(idempotency_key=_key(key), reservation_id=reservation_id, points=points))
+
+    @app.command()
+    def release(reservation_id: str, key: Optional[str] = KEY) -> None:
+        """Give a reservation's points back."""
+        _run(c.ReleaseReservation(idempotency_key=_key(key), reservation_id=reservation_id))
+
+    @app.command()
+    def refund(transaction_ref: str, amount: str, refund_ref: str = typer.Option(...),
+               channel: str = typer.Option("cli", help="The channel the purchase came from"),
+               key: Optional[str] = KEY) -> None:
+        """Take back the points a refunded purchase earned (pro rata)."""
+        _run(c.RefundPurchase(idempotency_key=_key(key), transaction_ref=transaction_ref, refund_ref=refund_ref,
+                              amount=Decimal(amount), channel=channel))
+
+    @app.command()
+    def adjust(member: str, points: int, reason: str = typer.Option(...), actor: str = "cli",
+               key: Optional[str] = KEY) -> None:
+        """Correct a balance by +/- points, with a reason."""
+        _run(c.AdjustPoints(idempotency_key=_key(key), member=_ref(member), points=points, reason=reason,
+                            actor=actor))
+
+    @app.command()
+    def balance(member: str, at: Optional[datetime] = typer.Option(None, help="As of (ISO 8601)")) -> None:
+        """Show a member's balance (now, or as of a past instant)."""
+        runtime = open_runtime()
+        try:
+            dump(refusing(lambda: runtime.service.member_summary(_ref(member))).to_dict())
+        finally:
+            runtime.close()
+
+    @app.command()
+    def history(member: str, limit: int = 50) -> None:
+        """List a member's events, newest first."""
+        runtime = open_runtime()
+        try:
+            found = refusing(lambda: runtime.service.resolve(_ref(member)))
+            events = runtime.store.member_events(found.id)[-limit:]
+            for event in reversed(events):
+                fields = {k: v for k, v in vars(event).items() if k not in ("originator_id",)}
+                dump({"event": type(event).__name__, **fields})
+        finally:
+            runtime.close()

@@ -1,0 +1,26 @@
+"""The `loyalty` command line: the ledger, the program, the read side and the service, on the store that
+`LOYALTY_DATABASE_URL` names. Each area registers its commands from its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from loyalty_cli import ledger_cmds
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Loyalty ledger: members, points, programs, projections and the API.")
+ledger_cmds.register(app)
+
+for _module in ("program_cmds", "projection_cmds", "api_cmds"):
+    # Areas built separately register themselves here; each module defines register(app).
+    try:
+        __import__(f"loyalty_cli.{_module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"loyalty_cli.{_module}":
+            raise
+        continue
+    __import__("sys").modules[f"loyalty_cli.{_module}"].register(app)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,44 @@
+"""Wiring: the store, the program policy and the service for the configured settings.
+
+Every process (CLI, API, worker) builds its service here, so they all use the same store and the same
+program for the same `LOYALTY_DATABASE_URL`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable, Mapping
+from datetime import datetime
+
+from loyalty_core.ledger import LedgerStore, open_store
+from loyalty_core.service import LoyaltyService, Policy, utc_now
+from loyalty_core.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: LedgerStore
+    service: LoyaltyService
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def program_policy(store: LedgerStore, settings: Settings) -> Policy:
+    """The program's policy for the ledger (earning rules, tiers, rewards); a plain ledger until one exists."""
+    try:
+        from loyalty_core.program_policy import ProgramPolicy  # the loyalty program, when installed
+    except ImportError:
+        return Policy()
+    return ProgramPolicy(store, settings.program_code)
+
+
+def open_runtime(settings: Settings | None = None, environ: Mapping[str, str] | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> Runtime:
+    settings = settings or Settings.from_env(os.environ if environ is None else environ)
+    store = open_store(settings)
+    service = LoyaltyService(store, clock=clock, policy=program_policy(store, settings),
+                             snapshot_interval=settings.snapshot_interval)
+    return Runtime(settings, store, service)
