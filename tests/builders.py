@@ -22,7 +22,7 @@ def ledger(database_url: str, clock=None, policy: Policy | None = None, **settin
     store = open_store(Settings(database_url=database_url, **settings))
     try:
         kwargs = {"clock": clock} if clock is not None else {}
-        yield LoyaltyService(store, policy=policy, **kwargs)
+        yield LoyaltyService(store, policy=policy, snapshot_interval=store.settings.snapshot_interval, **kwargs)
     finally:
         store.close()
 

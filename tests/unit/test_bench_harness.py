@@ -213,3 +213,29 @@ def test_loadgen_requests_follow_the_api_contract() -> None:
     assert build_request("balance", "m1", "KEY")[:2] == ("GET", "/v1/members/m1/balance")
     args = parse_args(["--url", "http://x", "--scenario", "balance", "--concurrency", "4", "--seconds", "1"])
     assert args.concurrency == 4 and args.processes == 1
+
+
+def test_raw_client_talks_to_the_stub_server() -> None:
+    import asyncio
+
+    from bench.harness import free_port
+    from bench.loadgen import RawHTTPConnection, _stub_server
+
+    async def scenario() -> list[tuple[int, bytes]]:
+        port = free_port()
+        server = asyncio.create_task(_stub_server(port))
+        try:
+            for _ in range(50):
+                try:
+                    conn = RawHTTPConnection("127.0.0.1", port, timeout=5)
+                    out = [await conn.request("POST", "/v1/transactions", {"Idempotency-Key": "r"}, b'{"a": 1}'),
+                           await conn.request("GET", "/v1/members/m1/balance", {}, None)]
+                    await conn.close()
+                    return out
+                except OSError:
+                    await asyncio.sleep(0.02)
+            raise AssertionError("stub server did not start")
+        finally:
+            server.cancel()
+
+    assert asyncio.run(scenario()) == [(200, b"{}"), (200, b"{}")]

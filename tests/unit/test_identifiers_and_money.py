@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, strategies as st
+
+from loyalty_core import errors, identifiers as ids
+from loyalty_core.money import MAX_MONEY, parse_money
+
+
+@pytest.mark.parametrize("spelling", ["0901234567", "+84 90 123 4567", "84901234567", "090-123-4567",
+                                      "(+84) 901 234 567", "+84901234567"])
+def test_every_spelling_of_one_vietnamese_mobile_is_one_e164_number(spelling):
+    assert ids.normalise_phone(spelling) == "+84901234567"
+
+
+@pytest.mark.parametrize("bad", ["０９０１２３４５６７", "0901\u200b234567", "0901234567\u00a0", "12", "abc",
+                                 "09012345678901234567890", "+84 00 000 0000", ""])
+def test_full_width_invisible_or_invalid_phone_numbers_are_refused(bad):
+    with pytest.raises(errors.InvalidPhone):
+        ids.normalise_phone(bad)
+
+
+def test_member_codes_are_short_check_digited_and_forgiving_of_case_and_lookalikes():
+    code = ids.new_member_code()
+    assert len(code) == 9 and code.isalnum() and code == code.upper()
+    assert ids.normalise_member_code(code.lower()) == code
+    wrong_check = code[:-1] + ("0" if code[-1] != "0" else "1")
+    with pytest.raises(errors.InvalidIdentifier):
+        ids.normalise_member_code(wrong_check)
+
+
+def test_qr_tokens_are_unguessable_and_distinct():
+    tokens = {ids.new_qr_token() for _ in range(1000)}
+    assert len(tokens) == 1000 and all(len(t) >= 32 for t in tokens)
+
+
+def test_emails_are_lower_cased_and_channel_ids_keep_their_channel():
+    assert ids.normalise_email(" Lan.Nguyen@Example.VN ") == "lan.nguyen@example.vn"
+    assert ids.normalise_channel_id("zalo:84901234567") == "zalo:84901234567"
+    with pytest.raises(errors.InvalidIdentifier):
+        ids.normalise_channel_id("no-colon")
+
+
+def test_claim_ids_are_deterministic_per_kind_and_value():
+    assert ids.claim_id("phone", "+84901234567") == ids.claim_id("phone", "+84901234567")
+    assert ids.claim_id("phone", "+84901234567") != ids.claim_id("email", "+84901234567")
+
+
+@pytest.mark.parametrize("value", [1.5, float("nan"), "NaN", "Infinity", "-1", "125000.5", True, [1]])
+def test_vnd_money_must_be_a_whole_decimal_and_never_a_float(value):
+    with pytest.raises(errors.InvalidInput):
+        parse_money(value, "VND")
+
+
+def test_money_keeps_the_currency_minor_unit_and_has_a_ceiling():
+    assert parse_money("125000", "VND") == Decimal("125000")
+    assert parse_money("12.50", "USD") == Decimal("12.50")
+    with pytest.raises(errors.InvalidMoney):
+        parse_money("12.505", "USD")
+    with pytest.raises(errors.AmountTooLarge):
+        parse_money(str(MAX_MONEY + 1), "VND")
+    with pytest.raises(errors.InvalidMoney):
+        parse_money("10", "XYZ")
+
+
+@given(st.integers(min_value=0, max_value=10**13))
+def test_any_whole_vnd_amount_within_bounds_round_trips(amount):
+    assert parse_money(str(amount), "VND") == Decimal(amount)
