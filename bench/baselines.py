@@ -14,11 +14,13 @@ import random
 import re
 import shutil
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
-from bench.harness import BenchContext, Row, benchmark, latency_summary, run_concurrent, status
+from bench.harness import (BenchContext, Row, benchmark, free_port, latency_summary, loadgen_row, run_concurrent,
+                           run_loadgen, serve, status)
 from bench.report import REFERENCE_TAG
 
 PAYLOAD_BYTES = 256  # + uuid 16 + int 4 + bigserial 8 + tuple header ~24: about 300 bytes a row
@@ -276,3 +278,25 @@ def mutable_reads_8(ctx: BenchContext) -> Row:
                              warmup_s=ctx.pick(0.5, 0.2))
     return res.row(f"mutable balances: balance reads @{threads} threads", "baseline", "reads/s",
                    tag=f"mutable_reads@{threads}", notes="SELECT by primary key, autocommit")
+
+
+# --------------------------------------------------------------------------------------------------
+# What the HTTP load generator itself can drive (against a stub server that answers 200 {} at once)
+# --------------------------------------------------------------------------------------------------
+
+
+@benchmark(group="baseline", name="loadgen ceiling (stub server)")
+def loadgen_ceiling(ctx: BenchContext) -> list[Row]:
+    port = free_port()
+    rows = []
+    with serve([sys.executable, "-m", "bench.loadgen", "--stub-server", str(port)],
+               health_url=f"http://127.0.0.1:{port}/healthz", startup_timeout_s=20):
+        for client in ("raw", "httpx"):
+            res = run_loadgen(f"http://127.0.0.1:{port}", scenario="purchases", concurrency=32,
+                              seconds=ctx.duration(5, 2), warmup_s=ctx.pick(1.0, 0.3), client=client,
+                              api_key="stub")
+            rows.append(loadgen_row(res, name=f"HTTP loadgen ceiling, {client} client @32", group="baseline",
+                                    tag=f"loadgen_ceiling_{client}",
+                                    notes="POST purchases to a stub that answers 200 {}: the most this "
+                                          "generator can measure here"))
+    return rows

@@ -434,13 +434,26 @@ def serve(argv: Sequence[str], *, health_url: str, env: dict[str, str] | None = 
             log.close()
 
 
+def free_port() -> int:
+    """A TCP port that was free a moment ago on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def run_loadgen(url: str, *, scenario: str, concurrency: int, seconds: float, api_key: str = "",
                 processes: int = 1, members: int = 10_000, member_id_template: str | None = None,
-                max_requests: int = 1_000_000, warmup_s: float = 1.0) -> dict[str, Any]:
-    """Drive a running server with ``python -m bench.loadgen`` in a separate process; return its JSON."""
+                max_requests: int = 1_000_000, warmup_s: float = 1.0, client: str | None = None) -> dict[str, Any]:
+    """Drive a running server with ``python -m bench.loadgen`` in a separate process; return its JSON.
+
+    ``client``: "raw" (the default of bench.loadgen) or "httpx"; see the ``loadgen ceiling`` baseline rows."""
     argv = [sys.executable, "-m", "bench.loadgen", "--url", url, "--scenario", scenario,
             "--concurrency", str(concurrency), "--seconds", str(seconds), "--processes", str(processes),
             "--members", str(members), "--max-requests", str(max_requests), "--warmup", str(warmup_s)]
+    if client:
+        argv += ["--client", client]
     if api_key:
         argv += ["--api-key", api_key]
     if member_id_template:
@@ -455,7 +468,8 @@ def run_loadgen(url: str, *, scenario: str, concurrency: int, seconds: float, ap
 
 def loadgen_row(result: dict[str, Any], *, name: str, group: str = "http", unit: str = "requests/s",
                 tag: str = "", notes: str = "") -> Row:
-    bits = [f"{result['concurrency']} connections x {result.get('processes', 1)} process(es), "
+    bits = [f"{result.get('client', '?')} client, {result['concurrency']} connections x "
+            f"{result.get('processes', 1)} process(es), "
             f"{result['ok']:,} ok in {result['elapsed_s']:.1f} s"]
     if result.get("errors"):
         bits.append(f"{result['errors']:,} errors {result.get('status_counts', {})}"

@@ -7,7 +7,7 @@ result; the same key with another body is refused, naming the first field that d
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -45,11 +45,13 @@ class Command:
         return self.idempotency_scope or self.channel
 
     def request(self) -> dict[str, Any]:
-        body = {k: v for k, v in asdict(self).items() if k not in _NOT_PART_OF_REQUEST}
+        body = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_PART_OF_REQUEST}
         return _canonical(body)
 
 
 def _canonical(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _canonical({f.name: getattr(value, f.name) for f in fields(value)})
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in value.items() if v is not None}
     if isinstance(value, (list, tuple)):

@@ -62,6 +62,9 @@ class Change:
 def apply_due(change: Change, inactivity_expires_at: datetime | None = None) -> None:
     """Apply everything already due at `change.now`; safe to call any number of times."""
     member, now = change.current, change.now
+    inactive = inactivity_expires_at is not None and inactivity_expires_at <= now
+    if not inactive and (member.next_due_at is None or member.next_due_at > now):
+        return
     for reservation in sorted(member.reservations.values(), key=lambda r: r.reservation_id):
         if reservation.hold_until <= now:
             change.add(ev.ReservationReleased, reservation_id=reservation.reservation_id,
@@ -72,7 +75,6 @@ def apply_due(change: Change, inactivity_expires_at: datetime | None = None) -> 
             change.add(ev.PendingPointsReleased, lot_id=lot.lot_id, points=lot.remaining, debt_settled=settled)
     # While the balance is negative nothing expires: the member is paying back a debt.
     if change.current.debt == 0:
-        inactive = inactivity_expires_at is not None and inactivity_expires_at <= now
         for lot in sorted(change.current.lots.values(), key=lambda lot: lot.lot_id):
             if lot.remaining <= 0 or lot.is_pending:
                 continue

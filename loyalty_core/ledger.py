@@ -116,7 +116,9 @@ class LedgerStore(Application[UUID]):
     def record(self, events: Sequence[ev.Event]) -> list[Any]:
         """Write all `events` in one transaction, or none of them."""
         try:
-            return self.save(*events)
+            # EventStore.put directly: Application.save() would check each event against a runtime
+            # Protocol (slow isinstance calls) to tell events from aggregates; these are all events.
+            return self.events.put(list(events))
         except IntegrityError as exc:
             raise WriteConflict(str(exc)) from exc
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import singledispatch
+from functools import cached_property, singledispatch
 from typing import Any, Iterable
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -125,17 +125,30 @@ class Member:
     lot_counter: int = 0
 
     # --- balances ---------------------------------------------------------------------------------
-    @property
+    # Cached per state: a state never changes, and a command reads these several times.
+    @cached_property
     def points_available(self) -> int:
-        return sum(lot.remaining for lot in self.lots.values() if not lot.is_pending) - self.debt
+        return sum(lot.remaining for lot in self.lots.values() if lot.pending_until is None) - self.debt
 
-    @property
+    @cached_property
     def points_pending(self) -> int:
-        return sum(lot.remaining for lot in self.lots.values() if lot.is_pending)
+        return sum(lot.remaining for lot in self.lots.values() if lot.pending_until is not None)
 
-    @property
+    @cached_property
     def points_reserved(self) -> int:
         return sum(r.points for r in self.reservations.values())
+
+    @cached_property
+    def next_due_at(self) -> datetime | None:
+        """The earliest instant at which due work (release, expiry, timeout) has something to do."""
+        instants = [r.hold_until for r in self.reservations.values()]
+        for lot in self.lots.values():
+            if lot.pending_until is not None:
+                instants.append(lot.pending_until)
+            elif lot.expires_at is not None and lot.remaining > 0:
+                instants.append(lot.expires_at)
+        instants += [v.expires_at for v in self.vouchers.values() if v.status == "issued" and v.expires_at]
+        return min(instants) if instants else None
 
     def spendable_lots(self) -> list[Lot]:
         return sorted((lot for lot in self.lots.values() if not lot.is_pending and lot.remaining > 0),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -41,8 +41,9 @@ class Result:
     """True when this is the stored answer to an earlier request with the same key."""
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("replayed")
+        # Shallow on purpose (dataclasses.asdict deep-copies every value, on the hot path of every command).
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "replayed"}
+        data["balance"] = {f.name: getattr(self.balance, f.name) for f in fields(Balance)}
         data["type"] = type(self).__name__
         return data
 

@@ -48,6 +48,22 @@ class Store(Protocol):
     def remember(self, member: Member) -> None: ...
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A command checked for a handler and a usable idempotency key, with its receipt id."""
+
+    command: cmd.Command
+    handler: Callable[[Context, Any], Plan]
+    scope: str
+    key: str
+    receipt_id: UUID
+    request: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return type(self.command).__name__
+
+
 @dataclass
 class Plan:
     """What one command decided: the events to write together, the answer, the member afterwards."""
@@ -139,44 +155,64 @@ class LoyaltyService:
         self.policy = policy or Policy()
         self.snapshot_interval = snapshot_interval
         self._handlers: dict[type, Callable[[Context, Any], Plan]] = dict(HANDLERS)
+        self.batcher: Any = None
+        """A GroupCommitter when commands from many threads are written together (see batching.py)."""
 
     def register(self, command_type: type, handler: Callable[[Context, Any], Plan]) -> None:
         self._handlers[command_type] = handler
 
     # --- the one entry point ------------------------------------------------------------------------
     def execute(self, command: cmd.Command) -> Result:
+        """Decide and record one command; concurrent commands may be committed together (group commit)."""
+        prepared = self.prepare(command)
+        if self.batcher is not None:
+            return self.batcher.submit(prepared)
+        return self.execute_alone(prepared)
+
+    def prepare(self, command: cmd.Command) -> Prepared:
         handler = self._handlers.get(type(command))
         if handler is None:
             raise errors.InvalidInput(f"unknown command {type(command).__name__}")
         scope, key = receipt_key(command)
-        receipt_id = ids.receipt_id(scope, key)
-        request = command.request()
+        return Prepared(command, handler, scope, key, ids.receipt_id(scope, key), command.request())
+
+    def execute_alone(self, prepared: Prepared) -> Result:
+        """Read the receipt, decide, write; on a conflict decide again against the newer state."""
         for _ in range(MAX_ATTEMPTS):
-            receipt = self.store.load_receipt(receipt_id)
+            receipt = self.store.load_receipt(prepared.receipt_id)
             if receipt is not None:
-                return replay(receipt, type(command).__name__, request)
-            context = Context(self, command, self.clock())
-            plan = handler(context, command)
-            accepted = ev.CommandAccepted(originator_id=receipt_id, originator_version=1, timestamp=context.now,
-                                          scope=scope, idempotency_key=key, command=type(command).__name__,
-                                          request=request, result=plan.result.to_dict(),
-                                          member_id=plan.result.member_id)
+                return replay(receipt, prepared.name, prepared.request)
+            plan = self.plan(prepared)
             try:
-                self.store.record([*plan.events, accepted])
+                self.store.record(plan.events)
             except errors.WriteConflict:
                 continue
-            if plan.member is not None:
-                self.store.remember(plan.member)
-            self._maybe_snapshot(plan)
+            self.committed(plan)
             return plan.result
         raise errors.ConcurrencyConflict("too many concurrent changes to this member; try again")
 
+    def plan(self, prepared: Prepared) -> Plan:
+        """Decide a command (raising its refusal, if any) and add its receipt to the events to write."""
+        context = Context(self, prepared.command, self.clock())
+        plan = prepared.handler(context, prepared.command)
+        plan.events.append(ev.CommandAccepted(
+            originator_id=prepared.receipt_id, originator_version=1, timestamp=context.now, scope=prepared.scope,
+            idempotency_key=prepared.key, command=prepared.name, request=prepared.request,
+            result=plan.result.to_dict(), member_id=plan.result.member_id))
+        return plan
+
+    def committed(self, plan: Plan) -> None:
+        """After a successful write: keep the new state warm, and snapshot long histories."""
+        if plan.member is not None:
+            self.store.remember(plan.member)
+            self._maybe_snapshot(plan)
+
     def _maybe_snapshot(self, plan: Plan) -> None:
         member = plan.member
-        if member is None or not plan.events:
+        versions = [e.originator_version for e in plan.events if e.originator_id == member.id]
+        if member is None or not versions:
             return
-        first = min(e.originator_version for e in plan.events if e.originator_id == member.id) \
-            if any(e.originator_id == member.id for e in plan.events) else member.version
+        first = min(versions)
         if member.version // self.snapshot_interval > (first - 1) // self.snapshot_interval:
             self.store.snapshot(member)
 
@@ -512,3 +548,10 @@ HANDLERS: dict[type, Callable[[Context, Any], Plan]] = {
     cmd.AdjustPoints: adjust_points, cmd.ChangeTier: change_tier, cmd.UseVoucher: use_voucher,
     cmd.RunDueWork: run_due_work,
 }
+
+
+def enable_group_commit(service: LoyaltyService, max_batch: int = 500, linger_ms: float = 0.0) -> None:
+    """Write concurrent commands together (see batching.py); `service.batcher.close()` stops it."""
+    from loyalty_core.batching import GroupCommitter
+
+    service.batcher = GroupCommitter(service, max_batch=max_batch, linger_ms=linger_ms)

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from loyalty_core import commands as c
 from loyalty_core.ledger import LedgerStore, open_store
-from loyalty_core.service import LoyaltyService, Policy
+from loyalty_core.service import LoyaltyService, Policy, enable_group_commit
 from loyalty_core.settings import Settings
 
 _counter = iter(range(10**9))
@@ -18,12 +18,18 @@ def key(prefix: str = "k") -> str:
 
 
 @contextmanager
-def ledger(database_url: str, clock=None, policy: Policy | None = None, **settings) -> Iterator[LoyaltyService]:
+def ledger(database_url: str, clock=None, policy: Policy | None = None, group_commit: bool = False,
+           **settings) -> Iterator[LoyaltyService]:
     store = open_store(Settings(database_url=database_url, **settings))
+    kwargs = {"clock": clock} if clock is not None else {}
+    service = LoyaltyService(store, policy=policy, snapshot_interval=store.settings.snapshot_interval, **kwargs)
+    if group_commit:
+        enable_group_commit(service)
     try:
-        kwargs = {"clock": clock} if clock is not None else {}
-        yield LoyaltyService(store, policy=policy, snapshot_interval=store.settings.snapshot_interval, **kwargs)
+        yield service
     finally:
+        if service.batcher is not None:
+            service.batcher.close()
         store.close()
 
 

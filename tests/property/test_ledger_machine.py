@@ -14,7 +14,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 from loyalty_core import commands as c
 from loyalty_core import errors
 from loyalty_core.ledger import open_store
-from loyalty_core.service import LoyaltyService
+from loyalty_core.service import LoyaltyService, enable_group_commit
 from loyalty_core.settings import Settings
 
 _phones = itertools.count(1_000_000)
@@ -72,6 +72,7 @@ class Oracle:
 
 class LedgerMachine(RuleBasedStateMachine):
     database_url: str = ""
+    group_commit: bool = False
     reservations = Bundle("reservations")
     redemptions = Bundle("redemptions")
 
@@ -80,6 +81,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.now = datetime(2026, 1, 1, tzinfo=timezone.utc)
         self.store = open_store(Settings(database_url=self.database_url, snapshot_interval=5, pool_size=2))
         self.service = LoyaltyService(self.store, clock=lambda: self.now, snapshot_interval=5)
+        if self.group_commit:
+            enable_group_commit(self.service)
         phone = f"09{next(_phones):08d}"
         self.member = c.MemberRef(member_id=self.service.execute(
             c.EnrollMember(idempotency_key=f"enrol-{phone}", phone=phone)).member_id)
@@ -87,6 +90,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.last = None
 
     def teardown(self):
+        if self.service.batcher:
+            self.service.batcher.close()
         self.store.close()
 
     def run(self, command):
@@ -217,13 +222,15 @@ class LedgerMachine(RuleBasedStateMachine):
         assert balance.lifetime_redeemed == oracle.redeemed
 
 
+@pytest.mark.parametrize("group_commit", [False, True], ids=["one-by-one", "group-commit"])
 @pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_ledger_matches_oracle(store, tmp_path, request):
+def test_ledger_matches_oracle(store, group_commit, tmp_path, request):
     if store == "sqlite":
         url = f"sqlite:///{tmp_path}/machine.db"
     else:
         url = request.getfixturevalue("postgres_url")
     LedgerMachine.database_url = url
+    LedgerMachine.group_commit = group_commit
     LedgerMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=40, deadline=None,
                                                suppress_health_check=list(HealthCheck))
     LedgerMachine.TestCase().runTest()
