@@ -38,6 +38,7 @@ class BatchView:
     members: dict[UUID, Member] = field(default_factory=dict)
     claims: dict[UUID, Any] = field(default_factory=dict)
     receipts: dict[UUID, ev.CommandAccepted] = field(default_factory=dict)
+    budgets: dict[UUID, tuple[int, int]] = field(default_factory=dict)
 
     def load_member(self, member_id: UUID) -> Member | None:
         if member_id in self.members:
@@ -53,6 +54,11 @@ class BatchView:
     def load_receipt(self, receipt_id: UUID) -> ev.CommandAccepted | None:
         return self.receipts.get(receipt_id)
 
+    def load_budget(self, budget_id: UUID) -> tuple[int, int]:
+        if budget_id in self.budgets:
+            return self.budgets[budget_id]
+        return self.store.load_budget(budget_id)
+
     def absorb(self, events: list[ev.Event], member: Member | None) -> None:
         from loyalty_core.ledger import project_claim
 
@@ -61,6 +67,9 @@ class BatchView:
                 self.receipts[event.originator_id] = event
             elif isinstance(event, (ev.ClaimTaken, ev.ClaimReleased)):
                 self.claims[event.originator_id] = project_claim(None, [event])
+            elif isinstance(event, ev.CampaignBudgetCharged):
+                spent = self.load_budget(event.originator_id)[1]
+                self.budgets[event.originator_id] = (event.originator_version, spent + event.points)
         if member is not None:
             self.members[member.id] = member
 

@@ -183,6 +183,8 @@ class RedeemPoints(Command):
     order_ref: str
     points: int | None = None
     reward_id: str | None = None
+    order_total: Decimal | None = None
+    """With points: pay part of this order with points (the program caps the share points may pay)."""
 
 
 @dataclass(frozen=True, kw_only=True)

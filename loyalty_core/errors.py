@@ -145,6 +145,11 @@ class VoucherNotUsable(LoyaltyError):
     message_vi = "Voucher không còn sử dụng được."
 
 
+class DiscountExceedsShare(LoyaltyError):
+    code = "discount_exceeds_share"
+    message_vi = "Số điểm dùng vượt quá tỷ lệ tối đa của đơn hàng."
+
+
 class CurrencyMismatch(InvalidInput):
     code = "currency_mismatch"
     message_vi = "Loại tiền tệ không khớp với chương trình."

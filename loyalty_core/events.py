@@ -53,6 +53,8 @@ class MemberEnrolled(MemberEvent):
     """ISO date `YYYY-MM-DD` (the transcoder has no `date`)."""
     consent: dict[str, bool]
     """Consent per message channel: {"zalo": true, "sms": false, "email": true}."""
+    referred_by: UUID | None = None
+    """The member who invited this one (rewarded when this one first buys)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -270,6 +272,17 @@ class CommandAccepted(Event):
     request: dict[str, Any]
     result: dict[str, Any]
     member_id: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CampaignBudgetCharged(Event):
+    """Points of a campaign's budget spent by one earn. Written in the same transaction as the earn, so a
+    budget is never overspent: two purchases racing for the last points conflict on its version."""
+
+    campaign_id: str
+    points: int
+    member_id: UUID
+    reference: str
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -51,6 +51,8 @@ class LedgerStore(Application[UUID]):
         self.settings = settings
         super().__init__(env=store_env(settings))
         self.members = MemberCache(settings.aggregate_cache_size)
+        self._budgets: dict[UUID, tuple[int, int]] = {}
+        self._budget_lock = threading.Lock()
         expected = "postgres" if settings.is_postgres else "sqlite"
         recorder_module = type(self.recorder).__module__
         if not recorder_module.startswith(f"eventsourcing.{expected}"):
@@ -90,6 +92,17 @@ class LedgerStore(Application[UUID]):
         for event in self.events.get(receipt_id, limit=1):
             return event  # type: ignore[return-value]
         return None
+
+    def load_budget(self, budget_id: UUID) -> tuple[int, int]:
+        """(version, points spent) of a campaign budget; cached, and fast-forwarded on every read."""
+        with self._budget_lock:
+            version, spent = self._budgets.get(budget_id, (0, 0))
+        for event in self.events.get(budget_id, gt=version or None):
+            version, spent = event.originator_version, spent + event.points  # type: ignore[attr-defined]
+        with self._budget_lock:
+            if self._budgets.get(budget_id, (0, 0))[0] < version:
+                self._budgets[budget_id] = (version, spent)
+        return version, spent
 
     def member_events(self, member_id: UUID, *, after_version: int | None = None) -> list[ev.Event]:
         return list(self.events.get(member_id, gt=after_version))  # type: ignore[arg-type]

@@ -98,6 +98,7 @@ class Member:
     tier: str
     name: str | None = None
     birthday: str | None = None
+    referred_by: UUID | None = None
     consent: dict[str, bool] = field(default_factory=dict)
     identifiers: tuple[tuple[str, str], ...] = ()
     lots: dict[str, Lot] = field(default_factory=dict)
@@ -194,6 +195,7 @@ def _touch(member: Member, at: datetime) -> datetime:
 def _(event: ev.MemberEnrolled, member: Member | None) -> Member:
     return Member(id=event.originator_id, version=event.originator_version, program_code=event.program_code,
                   enrolled_at=event.timestamp, tier=event.tier, name=event.name, birthday=event.birthday,
+                  referred_by=event.referred_by,
                   consent=dict(event.consent), last_activity_at=event.timestamp,
                   last_tier_change_at=event.timestamp)
 

@@ -88,6 +88,7 @@ class RedemptionResult(Result):
     points: int = 0
     voucher_code: str | None = None
     reward_id: str | None = None
+    discount_amount: Decimal | None = None
 
 
 @dataclass(frozen=True)

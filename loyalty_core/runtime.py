@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 from datetime import datetime
 
+from loyalty_core import program_policy as program
 from loyalty_core.ledger import LedgerStore, open_store
-from loyalty_core.service import LoyaltyService, Policy, utc_now
+from loyalty_core.service import LoyaltyService, utc_now
 from loyalty_core.settings import Settings
 
 
@@ -26,19 +27,10 @@ class Runtime:
         self.store.close()
 
 
-def program_policy(store: LedgerStore, settings: Settings) -> Policy:
-    """The program's policy for the ledger (earning rules, tiers, rewards); a plain ledger until one exists."""
-    try:
-        from loyalty_core.program_policy import ProgramPolicy  # the loyalty program, when installed
-    except ImportError:
-        return Policy()
-    return ProgramPolicy(store, settings.program_code)
-
-
 def open_runtime(settings: Settings | None = None, environ: Mapping[str, str] | None = None,
                  clock: Callable[[], datetime] = utc_now) -> Runtime:
     settings = settings or Settings.from_env(os.environ if environ is None else environ)
     store = open_store(settings)
-    service = LoyaltyService(store, clock=clock, policy=program_policy(store, settings),
-                             snapshot_interval=settings.snapshot_interval)
+    service = LoyaltyService(store, clock=clock, snapshot_interval=settings.snapshot_interval)
+    program.install(service)
     return Runtime(settings, store, service)

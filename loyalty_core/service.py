@@ -10,6 +10,7 @@ HTTP or the database library; the store and the clock come in from outside.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -27,6 +28,8 @@ from loyalty_core.member import Member
 from loyalty_core.money import check_points, parse_money
 from loyalty_core.results import (Balance, CaptureResult, ChangeResult, EarnResult, MemberResult,
                                   RedemptionResult, RefundResult, ReservationResult, Result, result_from_dict)
+
+log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 50
 MAX_KEY_LENGTH = 200
@@ -71,7 +74,9 @@ class Plan:
     events: list[ev.Event]
     result: Result
     member: Member | None = None
-    receipt_member_id: UUID | None = None
+    follow_ups: list[cmd.Command] = field(default_factory=list)
+    """Commands on other members this one causes (a referrer's bonus), run after it is written, each with a
+    deterministic idempotency key so that running one twice pays once."""
 
 
 @dataclass
@@ -130,6 +135,13 @@ class Policy:
 
     def redeem_reward(self, ctx: Context, c: cmd.RedeemPoints) -> Plan:
         raise errors.RewardNotFound(f"no reward {c.reward_id}: this ledger has no reward catalogue")
+
+    def discount_for(self, points: int, order_total: Decimal | None) -> Decimal | None:
+        """The money value of `points` at checkout; a plain ledger has no point value."""
+        if order_total is not None:
+            raise errors.InvalidInput("this ledger has no point value, so points cannot pay an order",
+                                      field="order_total")
+        return None
 
     def scheduled_work(self, ctx: Context, change: Change) -> None:
         """Work beyond what every command applies (tier review, birthday bonus); none by default."""
@@ -201,11 +213,20 @@ class LoyaltyService:
             result=plan.result.to_dict(), member_id=plan.result.member_id))
         return plan
 
+    def simulate(self, command: cmd.Command) -> Result:
+        """Decide a command without writing anything: a dry run ("this basket will earn 37 points")."""
+        return self.plan(self.prepare(command)).result
+
     def committed(self, plan: Plan) -> None:
         """After a successful write: keep the new state warm, and snapshot long histories."""
         if plan.member is not None:
             self.store.remember(plan.member)
             self._maybe_snapshot(plan)
+        for follow_up in plan.follow_ups:
+            try:
+                self.execute_alone(self.prepare(follow_up))
+            except errors.LoyaltyError as exc:  # the cause is written; a refused effect is logged, not raised
+                log.warning("follow-up %s refused: %s", type(follow_up).__name__, exc)
 
     def _maybe_snapshot(self, plan: Plan) -> None:
         member = plan.member
@@ -327,7 +348,8 @@ def enroll(ctx: Context, c: cmd.EnrollMember) -> Plan:
     change = Change(None, ctx.now, ctx.cause, member_id=member_id)
     change.add(ev.MemberEnrolled, program_code=c.program_code or ctx.service.policy.program_code,
                tier=ctx.service.policy.base_tier, name=_text(c.name, "name"), birthday=_birthday(c.birthday),
-               consent={str(k): bool(v) for k, v in c.consent.items()})
+               consent={str(k): bool(v) for k, v in c.consent.items()},
+               referred_by=ctx.service.resolve(c.referred_by).id if c.referred_by else None)
     for kind, value in identifiers:
         ctx.take_claim(kind, value, member_id)
         change.add(ev.IdentifierLinked, kind=kind, value=value)
@@ -451,9 +473,12 @@ def redeem_points(ctx: Context, c: cmd.RedeemPoints) -> Plan:
     member = ctx.service.resolve(c.member)
     change = ctx.change(member)
     redemption_id = new_id("rdm_")
-    decide.redeem(change, redemption_id=redemption_id, points=c.points, order_ref=c.order_ref)
+    discount = ctx.service.policy.discount_for(c.points, c.order_total)
+    decide.redeem(change, redemption_id=redemption_id, points=c.points, order_ref=c.order_ref,
+                  discount_amount=discount)
     return ctx.plan(change, RedemptionResult(member_id=member.id, balance=Balance.of(change.current),
-                                             redemption_id=redemption_id, points=c.points))
+                                             redemption_id=redemption_id, points=c.points,
+                                             discount_amount=discount))
 
 
 def reverse_redemption(ctx: Context, c: cmd.ReverseRedemption) -> Plan:

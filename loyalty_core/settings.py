@@ -17,7 +17,7 @@ DEFAULT_DATABASE_URL = "sqlite:///data/loyalty.db"
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
-    program_code: str = "demo"
+    program_code: str = "CPSG"
     aggregate_cache_size: int = 10_000
     snapshot_interval: int = 100
     pool_size: int = 10
@@ -26,7 +26,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         return cls(
             database_url=environ.get("LOYALTY_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            program_code=environ.get("LOYALTY_PROGRAM", "demo"),
+            program_code=environ.get("LOYALTY_PROGRAM", "CPSG"),
             aggregate_cache_size=int(environ.get("LOYALTY_CACHE_SIZE", "10000")),
             snapshot_interval=int(environ.get("LOYALTY_SNAPSHOT_INTERVAL", "100")),
             pool_size=int(environ.get("LOYALTY_POOL_SIZE", "10")),

@@ -1,29 +1,21 @@
 """Refusals of the program aggregate, each with a stable `code`.
 
 A program command that breaks one of these rules is refused before any event is written, so the program is
-unchanged. The classes mirror `loyalty_core.errors.LoyaltyError` (code, Vietnamese message, details,
-`to_dict`) but stand alone as the brief asks: the program package imports nothing outside the stdlib.
+unchanged. They are `LoyaltyError`s (code, Vietnamese message, details, `to_dict`), so the API and the
+CLI answer a refused program change exactly like a refused ledger command.
 The `code` strings are part of the public contract (admin API problem+json, CLI): never rename one.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from loyalty_core.errors import LoyaltyError
 
 
-class ProgramError(Exception):
+class ProgramError(LoyaltyError):
     """Base class: a program command (or an evaluation input) was refused."""
 
     code = "program_error"
     message_vi = "Cấu hình chương trình không hợp lệ."
-
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "message_vi": self.message_vi, **self.details}
 
 
 class InvalidProgram(ProgramError):

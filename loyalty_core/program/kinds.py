@@ -135,7 +135,9 @@ class StampCard(Rule):
         if not self.card_id:
             raise InvalidProgram(f"rule {self.rule_id}: card_id is required")
         if self.skus is None and self.categories is None:
-            raise InvalidProgram(f"rule {self.rule_id}: a stamp card counts items of given SKUs or categories")
+            raise InvalidProgram(
+                f"rule {self.rule_id}: a stamp card counts items of given SKUs or categories"
+            )
         self._check_scope(self.skus, self.categories)
         if self.stamps_required < 1:
             raise InvalidProgram(f"rule {self.rule_id}: stamps_required must be at least 1")
@@ -166,7 +168,9 @@ class ActivityRule(Rule):
         if self.limit is not None and self.limit < 1:
             self._never("its limit is below 1")
         if self.min_spend is not None:
-            raise InvalidProgram(f"rule {self.rule_id}: an activity has no spend, so min_spend is meaningless")
+            raise InvalidProgram(
+                f"rule {self.rule_id}: an activity has no spend, so min_spend is meaningless"
+            )
 
 
 @register
@@ -231,9 +235,21 @@ class Exclusions(Rule):
     def validate(self, now: datetime) -> None:
         super().validate(now)
         if not self.skus and not self.categories:
-            raise RuleNeverFires(f"rule {self.rule_id} can never fire: it excludes nothing",
-                                 rule_id=self.rule_id)
+            raise RuleNeverFires(
+                f"rule {self.rule_id} can never fire: it excludes nothing", rule_id=self.rule_id
+            )
 
 
-ALL_KINDS = (PointsPerAmount, Multiplier, FixedBonus, BirthdayMonth, FirstPurchase, StampCard, ActivityRule,
-             Referral, TierMultiplier, Cap, Exclusions)
+ALL_KINDS = (
+    PointsPerAmount,
+    Multiplier,
+    FixedBonus,
+    BirthdayMonth,
+    FirstPurchase,
+    StampCard,
+    ActivityRule,
+    Referral,
+    TierMultiplier,
+    Cap,
+    Exclusions,
+)

@@ -185,7 +185,9 @@ class Campaign(Plain):
         if self.ends_at <= self.starts_at:
             raise WindowEndsBeforeStart(
                 f"campaign {self.campaign_id} ends ({self.ends_at.isoformat()}) before it starts "
-                f"({self.starts_at.isoformat()})", campaign_id=self.campaign_id)
+                f"({self.starts_at.isoformat()})",
+                campaign_id=self.campaign_id,
+            )
         if self.budget_points is not None and self.budget_points <= 0:
             raise InvalidProgram(f"campaign {self.campaign_id}: budget_points must be positive or null")
 
@@ -220,4 +222,5 @@ class Reward(Plain):
         if self.stock is not None and self.stock <= 0:
             raise RewardStockMustBePositive(
                 f"reward {self.reward_id}: stock must be positive or null (unlimited), got {self.stock}",
-                reward_id=self.reward_id)
+                reward_id=self.reward_id,
+            )

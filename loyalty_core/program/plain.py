@@ -11,7 +11,6 @@ Reading never validates business rules: `evolve` must replay old events even if 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import types
 import typing
 from datetime import datetime
@@ -72,9 +71,14 @@ def _from_scalar(hint: Any, value: Any) -> Any:
     return value
 
 
-@functools.cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    """The resolved field annotations of a class, computed once (classes never change at run time)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 class Plain:

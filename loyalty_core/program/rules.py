@@ -82,7 +82,9 @@ class Rule(Plain):
         try:
             kind_cls = RULE_KINDS[data["kind"]]
         except KeyError:
-            raise InvalidProgram(f"unknown rule kind {data.get('kind')!r}", kinds=sorted(RULE_KINDS)) from None
+            raise InvalidProgram(
+                f"unknown rule kind {data.get('kind')!r}", kinds=sorted(RULE_KINDS)
+            ) from None
         return kind_cls.from_dict(data)
 
     def applies_at(self, at: datetime, channel: str, store_id: str | None) -> bool:
@@ -126,7 +128,9 @@ class Rule(Plain):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise WindowEndsBeforeStart(
                 f"rule {self.rule_id} ends ({self.ends_at.isoformat()}) before it starts "
-                f"({self.starts_at.isoformat()})", rule_id=self.rule_id)
+                f"({self.starts_at.isoformat()})",
+                rule_id=self.rule_id,
+            )
         if self.ends_at is not None and self.ends_at <= now:
             # A rule applies only to purchases made after it was recorded, so this one is dead on arrival.
             self._never(f"its window ended at {self.ends_at.isoformat()}, before now")
@@ -156,7 +160,9 @@ def _local_weekdays_between(start: datetime, end: datetime) -> set[int] | None:
     return {(first + timedelta(days=offset)).isoweekday() for offset in range((last - first).days + 1)}
 
 
-def line_in_scope(line: PurchaseLine, skus: tuple[str, ...] | None, categories: tuple[str, ...] | None) -> bool:
+def line_in_scope(
+    line: PurchaseLine, skus: tuple[str, ...] | None, categories: tuple[str, ...] | None
+) -> bool:
     """No filter means the whole basket; otherwise a line matches by SKU or by category."""
     if skus is None and categories is None:
         return True
@@ -171,7 +177,8 @@ def check_rounding(rule: Rule, rounding: str | None) -> None:
 def check_factor(rule: Rule, factor: Decimal, what: str = "factor") -> None:
     if factor <= 0:
         raise MultiplierMustBePositive(
-            f"rule {rule.rule_id}: {what} must be greater than 0, got {factor}", rule_id=rule.rule_id)
+            f"rule {rule.rule_id}: {what} must be greater than 0, got {factor}", rule_id=rule.rule_id
+        )
 
 
 # The kinds register themselves here (see kinds.py) so that `Rule.from_dict` can dispatch on "kind".
@@ -183,5 +190,16 @@ def register(cls: type[Rule]) -> type[Rule]:
     return cls
 
 
-__all__ = ["ACTIVITY_KINDS", "CAP_PERIODS", "COUNT_PERIODS", "ROUNDING_MODES", "RULE_KINDS", "Rule",
-           "check_factor", "check_rounding", "line_in_scope", "parse_hours", "register"]
+__all__ = [
+    "ACTIVITY_KINDS",
+    "CAP_PERIODS",
+    "COUNT_PERIODS",
+    "ROUNDING_MODES",
+    "RULE_KINDS",
+    "Rule",
+    "check_factor",
+    "check_rounding",
+    "line_in_scope",
+    "parse_hours",
+    "register",
+]

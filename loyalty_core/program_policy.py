@@ -1,0 +1,382 @@
+"""The loyalty program as the ledger's policy: earning rules, tiers, rewards, expiry and refunds.
+
+The program is its own event-sourced aggregate (`loyalty_core.program`), stored in the same log as the
+members. Purchases are priced with `program_at(events, occurred_at)`, the program as it was when the sale
+happened, so a POS that pushes yesterday's sales today gets yesterday's rules, and each earn records the
+program version it used. Campaign budgets are small aggregates charged in the same transaction as the
+earn, so concurrent purchases can never overspend one. Effects on another member (the referrer's bonus)
+are separate commands with deterministic idempotency keys, never part of the buyer's transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from loyalty_core import commands as cmd
+from loyalty_core import decide, errors
+from loyalty_core import events as ev
+from loyalty_core import identifiers as ids
+from loyalty_core import program as prog
+from loyalty_core.decide import Change, ShortfallPolicy
+from loyalty_core.member import HCM, Member, local_day
+from loyalty_core.money import parse_money
+from loyalty_core.results import Balance, EarnResult, RedemptionResult
+from loyalty_core.service import (VOUCHER, Context, Plan, Policy, _aware, _text, new_id, new_voucher_code,
+                                  purchase_reference)
+
+#: How stale the cached program may be before a command re-reads it (program changes are rare).
+PROGRAM_REFRESH_SECONDS = 1.0
+#: A sale from the future (beyond clock skew between a POS and us) is refused.
+FUTURE_SKEW = timedelta(minutes=5)
+VOUCHER_DAYS = 90
+
+
+def program_id_for(code: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/programs/{code}")
+
+
+def budget_id_for(program_id: UUID, campaign_id: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/programs/{program_id}/budgets/{campaign_id}")
+
+
+class ProgramBook:
+    """The program's events, cached and refreshed at most every PROGRAM_REFRESH_SECONDS."""
+
+    def __init__(self, store: Any, program_id: UUID):
+        self.store = store
+        self.program_id = program_id
+        self._events: list[Any] = []
+        self._state: prog.ProgramState | None = None
+        self._read_at = 0.0
+        self._lock = threading.Lock()
+
+    def refresh(self, force: bool = False) -> None:
+        with self._lock:
+            if not force and time.monotonic() - self._read_at < PROGRAM_REFRESH_SECONDS:
+                return
+            newer = list(self.store.events.get(self.program_id, gt=self._state.version if self._state else None))
+            if newer:
+                self._events = self._events + newer
+                self._state = prog.project_program(self._state, newer)
+            self._read_at = time.monotonic()
+
+    def current(self) -> prog.ProgramState:
+        self.refresh()
+        if self._state is None:
+            raise errors.ProgramNotFound("no loyalty program is installed (run `loyalty demo`)")
+        return self._state
+
+    def at(self, instant: datetime) -> prog.ProgramState:
+        current = self.current()
+        if instant >= self._events[-1].timestamp:
+            return current
+        state = prog.program_at(self._events, instant)
+        if state is None:
+            raise errors.ProgramNotFound(f"the program did not exist yet at {instant.isoformat()}")
+        return state
+
+
+@dataclass(frozen=True)
+class Purchase:
+    command: cmd.RecordPurchase
+    model: prog.Purchase
+
+
+class ProgramPolicy(Policy):
+    def __init__(self, store: Any, program_code: str):
+        self.store = store
+        self.program_code = program_code
+        self.program_id = program_id_for(program_code)
+        self.book = ProgramBook(store, self.program_id)
+
+    # --- what the ledger asks ---------------------------------------------------------------------
+    @property
+    def base_tier(self) -> str:  # type: ignore[override]
+        try:
+            return self.book.current().tiers.tiers[0].code
+        except errors.ProgramNotFound:
+            return "member"
+
+    def check_tier(self, tier: str) -> None:
+        self.book.current().tiers.rank(tier)
+
+    def inactivity_expires_at(self, member: Member) -> datetime | None:
+        try:
+            policy = self.book.current().expiry
+        except errors.ProgramNotFound:
+            return None
+        return prog.inactivity_expires_at(policy, member.last_activity_at) if member.last_activity_at else None
+
+    def shortfall_policy(self) -> ShortfallPolicy:
+        refund = self.book.current().refund
+        return ShortfallPolicy(refund.on_shortfall == "allow_negative", refund.negative_limit)
+
+    def points_to_claw_back(self, earning: Any, refund_amount: Decimal) -> int:
+        refund = self.book.current().refund
+        if refund.basis == "per_line":  # the ledger refunds by amount; per-line returns are priced pro rata
+            refund = prog.RefundPolicy(basis="pro_rata", on_shortfall=refund.on_shortfall,
+                                       negative_limit=refund.negative_limit)
+        return prog.points_to_claw_back(refund, earning.points, earning.spend, earning.refunded, refund_amount)
+
+    def discount_for(self, points: int, order_total: Decimal | None) -> Decimal | None:
+        program = self.book.current()
+        value = (program.point_value * points)
+        if order_total is None:
+            return value
+        total = parse_money(order_total, program.currency, field="order_total", allow_zero=False)
+        ceiling = (total * program.max_points_share_of_order).to_integral_value(ROUND_FLOOR)
+        if value > ceiling:
+            raise errors.DiscountExceedsShare(
+                f"{points} points are worth {value} {program.currency}; at most {ceiling} of this order "
+                f"({program.max_points_share_of_order:%} share) may be paid with points",
+                max_points=int(ceiling // program.point_value))
+        return value
+
+    # --- purchases and activities -------------------------------------------------------------------
+    def facts(self, member: Member) -> prog.MemberFacts:
+        month = int(member.birthday[5:7]) if member.birthday else None
+        return prog.MemberFacts(member_id=member.id, tier=member.tier, birthday_month=month,
+                                enrolled_at=member.enrolled_at, purchase_count=member.purchase_count,
+                                points_earned_on_local_day=dict(member.earned_by_day), stamps=dict(member.stamps),
+                                activity_counts=dict(member.activity_counts), referred_by=member.referred_by)
+
+    def budgets(self, ctx: Context, program: prog.ProgramState) -> dict[str, int]:
+        remaining = {}
+        for campaign in program.campaigns:
+            if campaign.budget_points is not None:
+                spent = ctx.service.store.load_budget(budget_id_for(self.program_id, campaign.campaign_id))[1]
+                remaining[campaign.campaign_id] = max(campaign.budget_points - spent, 0)
+        return remaining
+
+    def charge_budgets(self, ctx: Context, decision: prog.EarnDecision, member_id: UUID, reference: str) -> list:
+        charged = []
+        for campaign_id, points in sorted(decision.budget_used.items()):
+            if points <= 0:
+                continue
+            budget_id = budget_id_for(self.program_id, campaign_id)
+            version = ctx.service.store.load_budget(budget_id)[0]
+            charged.append(ev.CampaignBudgetCharged(originator_id=budget_id, originator_version=version + 1,
+                                                    timestamp=ctx.now, campaign_id=campaign_id, points=points,
+                                                    member_id=member_id, reference=reference))
+        return charged
+
+    def apply_decision(self, ctx: Context, change: Change, program: prog.ProgramState,
+                       decision: prog.EarnDecision, *, source: str, reference: str, occurred_at: datetime,
+                       currency: str) -> tuple[ev.MemberEvent | None, list[str]]:
+        """Turn an earn decision into the member's events: the lot, stamp rewards, a tier upgrade."""
+        lot = None
+        breakdown = [line.to_dict() for line in decision.lines]
+        if decision.points > 0:
+            pending = occurred_at + timedelta(days=program.pending_days) if program.pending_days else None
+            lot = decide.earn(change, points=decision.points, source=source, reference=reference,
+                              occurred_at=occurred_at, pending_until=pending,
+                              expires_at=prog.lot_expires_at(program.expiry, occurred_at), breakdown=breakdown,
+                              qualifying_spend=decision.qualifying_spend, currency=currency,
+                              program_version=decision.program_version, stamps_added=dict(decision.stamps_added),
+                              campaign_points=dict(decision.budget_used), activity_key=decision.activity_key)
+        elif source == "purchase":
+            change.add(ev.PurchaseRecorded, transaction_ref=reference, occurred_at=occurred_at,
+                       spend=decision.qualifying_spend, currency=currency, stamps_added=dict(decision.stamps_added),
+                       program_version=decision.program_version)
+        vouchers = [self.issue_voucher(ctx, change, reward.reward_id, reason="stamp_card")
+                    for reward in decision.stamp_rewards if reward.reward_id]
+        for reward in decision.stamp_rewards:
+            if reward.bonus_points:
+                decide.earn(change, points=reward.bonus_points, source="bonus", reference=f"{reference}/stamps",
+                            occurred_at=occurred_at, pending_until=None,
+                            expires_at=prog.lot_expires_at(program.expiry, occurred_at))
+        self.review_tier(change, program, upgrade_only=True)
+        return lot, vouchers
+
+    def issue_voucher(self, ctx: Context, change: Change, reward_id: str, reason: str,
+                      redemption_id: str | None = None) -> str:
+        code = new_voucher_code()
+        ctx.take_claim(VOUCHER, code, change.current.id)
+        change.add(ev.VoucherIssued, voucher_code=code, reward_id=reward_id, redemption_id=redemption_id,
+                   expires_at=ctx.now + timedelta(days=VOUCHER_DAYS), reason=reason)
+        return code
+
+    def review_tier(self, change: Change, program: prog.ProgramState, upgrade_only: bool) -> None:
+        member = change.current
+        ladder = program.tiers
+        if ladder.tier(member.tier) is None:
+            return
+        figures = prog.window_figures(member.purchases, ladder, change.now)
+        decision = prog.decide_tier(ladder, member.tier, figures, change.now,
+                                    member.last_tier_change_at or member.enrolled_at)
+        if decision is None or (upgrade_only and decision.reason != "qualified"):
+            return
+        decide.change_tier(change, to_tier=decision.to_tier, reason=decision.reason,
+                           figures={k: str(v) for k, v in decision.figures.items()})
+
+    # --- rewards ------------------------------------------------------------------------------------
+    def redeem_reward(self, ctx: Context, c: cmd.RedeemPoints) -> Plan:
+        program = self.book.current()
+        reward = program.reward(c.reward_id or "")
+        if reward is None or reward.points_cost is None:
+            raise errors.RewardNotFound(f"no reward {c.reward_id} to redeem with points", reward_id=c.reward_id)
+        extra = []
+        if reward.stock is not None:
+            extra = prog.decide(program, prog.TakeRewardStock(reward.reward_id, 1), ctx.now, ctx.command.actor)
+        member = ctx.service.resolve(c.member)
+        change = ctx.change(member)
+        redemption_id = new_id("rdm_")
+        code = new_voucher_code()
+        decide.redeem(change, redemption_id=redemption_id, points=reward.points_cost, order_ref=c.order_ref,
+                      reward_id=reward.reward_id, voucher_code=code)
+        ctx.take_claim(VOUCHER, code, member.id)
+        change.add(ev.VoucherIssued, voucher_code=code, reward_id=reward.reward_id, redemption_id=redemption_id,
+                   expires_at=ctx.now + timedelta(days=VOUCHER_DAYS), reason="redeemed")
+        return ctx.plan(change, RedemptionResult(member_id=member.id, balance=Balance.of(change.current),
+                                                 redemption_id=redemption_id, points=reward.points_cost,
+                                                 voucher_code=code, reward_id=reward.reward_id), *extra)
+
+    # --- administration ----------------------------------------------------------------------------
+    def administer(self, command: Any, actor: str, now: datetime) -> prog.ProgramState:
+        """Apply one program command (validated; refused changes leave the program unchanged)."""
+        for _ in range(10):
+            self.book.refresh(force=True)
+            events = prog.decide(self.book._state, command, now, actor)
+            try:
+                self.store.record(events)
+            except errors.WriteConflict:
+                continue  # another admin changed the program meanwhile: decide again on the new version
+            self.book.refresh(force=True)
+            return self.book.current()
+        raise errors.ConcurrencyConflict("the program is being changed by someone else; try again")
+
+    def install_demo(self, now: datetime, actor: str = "demo") -> bool:
+        """Install the demo coffee-chain program once; False when a program already exists."""
+        from loyalty_core.program.demo import demo_program_commands
+
+        self.book.refresh(force=True)
+        if self.book._state is not None:
+            return False
+        state = None
+        events = []
+        for command in demo_program_commands(self.program_id):
+            new = prog.decide(state, command, now, actor)
+            state = prog.project_program(state, new)
+            events += new
+        try:
+            self.store.record(events)
+        except errors.WriteConflict:
+            return False  # another process installed it at the same moment
+        self.book.refresh(force=True)
+        return True
+
+    # --- scheduled work -----------------------------------------------------------------------------
+    def has_scheduled_work(self, member: Member, at: datetime) -> bool:
+        program = self.book.current()
+        if member.birthday and int(member.birthday[5:7]) == at.astimezone(HCM).month and \
+                f"birthday-bonus:{at.astimezone(HCM).year}" not in member.activity_counts:
+            return True
+        if program.tiers.tier(member.tier) is not None and program.tiers.rank(member.tier) > 0:
+            last = member.last_tier_change_at or member.enrolled_at
+            return prog.tiers.downgrade_due_at(program.tiers, last) <= at
+        return False
+
+    def scheduled_work(self, ctx: Context, change: Change) -> None:
+        """Tier review (downgrades happen only here, at the review date) and the birthday bonus."""
+        program = self.book.current()
+        self.review_tier(change, program, upgrade_only=False)
+        member = change.current
+        tier = program.tiers.tier(member.tier)
+        if not member.birthday or tier is None or tier.birthday_bonus_points <= 0:
+            return
+        local = change.now.astimezone(HCM)
+        key = f"birthday-bonus:{local.year}"
+        if int(member.birthday[5:7]) == local.month and key not in member.activity_counts:
+            decide.earn(change, points=tier.birthday_bonus_points, source="bonus", reference=key,
+                        occurred_at=change.now, pending_until=None,
+                        expires_at=prog.lot_expires_at(program.expiry, change.now), activity_key=key,
+                        breakdown=[{"rule_id": "tier-birthday-bonus", "points": tier.birthday_bonus_points,
+                                    "description_vi": f"Quà sinh nhật hạng {tier.name_vi}",
+                                    "description_en": f"{tier.name_en} birthday gift"}])
+
+
+def _purchase_model(c: cmd.RecordPurchase, occurred_at: datetime) -> prog.Purchase:
+    _text(c.transaction_ref, "transaction_ref", required=True)
+    total = parse_money(c.total, c.currency, field="total")
+    lines = []
+    for i, line in enumerate(c.lines):
+        if isinstance(line.quantity, bool) or not isinstance(line.quantity, int) or not 0 < line.quantity <= 10_000:
+            raise errors.InvalidInput(f"lines[{i}].quantity must be 1 to 10000", field=f"lines[{i}].quantity")
+        _text(line.sku, f"lines[{i}].sku", required=True)
+        lines.append(prog.PurchaseLine(sku=line.sku, category=line.category, quantity=line.quantity,
+                                       unit_price=parse_money(line.unit_price, c.currency,
+                                                              field=f"lines[{i}].unit_price"),
+                                       amount=parse_money(line.amount, c.currency, field=f"lines[{i}].amount")))
+    if lines and sum(line.amount for line in lines) > total:
+        raise errors.InvalidInput("the lines add up to more than the total", field="lines")
+    return prog.Purchase(transaction_ref=c.transaction_ref, channel=c.channel, store_id=c.store_id,
+                         occurred_at=occurred_at, currency=c.currency, total=total, lines=tuple(lines))
+
+
+def record_purchase(ctx: Context, c: cmd.RecordPurchase) -> Plan:
+    policy: ProgramPolicy = ctx.service.policy
+    occurred_at = _aware(c.occurred_at, ctx.now)
+    if occurred_at > ctx.now + FUTURE_SKEW:
+        raise errors.InvalidInput("occurred_at is in the future", field="occurred_at")
+    purchase = _purchase_model(c, occurred_at)
+    program = policy.book.at(occurred_at)
+    member = ctx.service.resolve(c.member)
+    change = ctx.change(member)
+    decision = prog.evaluate_purchase(purchase, program, policy.facts(change.current), policy.budgets(ctx, program))
+    reference = purchase_reference(c.channel, c.transaction_ref)
+    lot, vouchers = policy.apply_decision(ctx, change, program, decision, source="purchase", reference=reference,
+                                          occurred_at=occurred_at, currency=c.currency)
+    result = EarnResult(member_id=member.id, balance=Balance.of(change.current), reference=c.transaction_ref,
+                        points_earned=decision.points, lot_id=lot.lot_id if lot else None,
+                        breakdown=[line.to_dict() for line in decision.lines], vouchers=vouchers)
+    plan = ctx.plan(change, result, *policy.charge_budgets(ctx, decision, member.id, reference))
+    bonus = decision.referral_bonus
+    if bonus is not None:
+        plan.follow_ups.append(cmd.EarnPoints(
+            idempotency_key=f"referral/{member.id}", idempotency_scope="referral", channel=c.channel,
+            store_id=c.store_id, actor="referral", member=cmd.MemberRef(member_id=bonus.referrer_id),
+            points=bonus.points, reference=f"referral/{member.id}", source="referral", occurred_at=occurred_at,
+            expires_at=prog.lot_expires_at(program.expiry, occurred_at), description=bonus.description_vi))
+    return plan
+
+
+def record_activity(ctx: Context, c: cmd.RecordActivity) -> Plan:
+    policy: ProgramPolicy = ctx.service.policy
+    _text(c.reference, "reference", required=True)
+    if c.kind not in prog.model.ACTIVITY_KINDS:
+        raise errors.InvalidInput(f"activity must be one of {prog.model.ACTIVITY_KINDS}", field="kind")
+    occurred_at = _aware(c.occurred_at, ctx.now)
+    if occurred_at > ctx.now + FUTURE_SKEW:
+        raise errors.InvalidInput("occurred_at is in the future", field="occurred_at")
+    program = policy.book.at(occurred_at)
+    member = ctx.service.resolve(c.member)
+    change = ctx.change(member)
+    activity = prog.Activity(kind=c.kind, ref=c.reference, channel=c.channel, store_id=c.store_id,
+                             occurred_at=occurred_at)
+    decision = prog.evaluate_activity(activity, program, policy.facts(change.current), policy.budgets(ctx, program))
+    reference = f"{c.channel}/{c.kind}/{c.reference}"
+    lot, _ = policy.apply_decision(ctx, change, program, decision, source="activity", reference=reference,
+                                   occurred_at=occurred_at, currency=program.currency)
+    result = EarnResult(member_id=member.id, balance=Balance.of(change.current), reference=c.reference,
+                        points_earned=decision.points, lot_id=lot.lot_id if lot else None,
+                        breakdown=[line.to_dict() for line in decision.lines])
+    return ctx.plan(change, result, *policy.charge_budgets(ctx, decision, member.id, reference))
+
+
+def install(service: Any) -> ProgramPolicy:
+    """Make `service` run the program: its policy, and the purchase and activity handlers."""
+    policy = ProgramPolicy(service.store, service.store.settings.program_code)
+    service.policy = policy
+    service.register(cmd.RecordPurchase, record_purchase)
+    service.register(cmd.RecordActivity, record_activity)
+    return policy
+
+
+__all__ = ["ProgramPolicy", "ProgramBook", "install", "program_id_for", "budget_id_for", "record_purchase",
+           "record_activity", "local_day", "ids", "timezone"]
