@@ -104,6 +104,18 @@ class LedgerStore(Application[UUID]):
                 self._budgets[budget_id] = (version, spent)
         return version, spent
 
+    def member_ids(self, batch: int = 1000) -> Iterator[UUID]:
+        """Every enrolled member, in enrolment order (reads only the enrolment events)."""
+        topic = f"{ev.MemberEnrolled.__module__}:{ev.MemberEnrolled.__qualname__}"
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=batch, topics=[topic])
+            if not page:
+                return
+            for notification in page:
+                yield notification.originator_id  # type: ignore[misc]
+            start = page[-1].id + 1
+
     def member_events(self, member_id: UUID, *, after_version: int | None = None) -> list[ev.Event]:
         return list(self.events.get(member_id, gt=after_version))  # type: ignore[arg-type]
 
