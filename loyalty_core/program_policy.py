@@ -150,7 +150,9 @@ class ProgramPolicy(Policy):
         remaining = {}
         for campaign in program.campaigns:
             if campaign.budget_points is not None:
-                spent = ctx.service.store.load_budget(budget_id_for(self.program_id, campaign.campaign_id))[1]
+                budget_id = budget_id_for(self.program_id, campaign.campaign_id)
+                version, spent = ctx.service.store.load_budget(budget_id)
+                ctx.budget_versions[budget_id] = version
                 remaining[campaign.campaign_id] = max(campaign.budget_points - spent, 0)
         return remaining
 
@@ -160,7 +162,7 @@ class ProgramPolicy(Policy):
             if points <= 0:
                 continue
             budget_id = budget_id_for(self.program_id, campaign_id)
-            version = ctx.service.store.load_budget(budget_id)[0]
+            version = ctx.budget_versions[budget_id]  # as decided on: a newer charge makes this write conflict
             charged.append(ev.CampaignBudgetCharged(originator_id=budget_id, originator_version=version + 1,
                                                     timestamp=ctx.now, campaign_id=campaign_id, points=points,
                                                     member_id=member_id, reference=reference))
@@ -203,17 +205,28 @@ class ProgramPolicy(Policy):
         return code
 
     def review_tier(self, change: Change, program: prog.ProgramState, upgrade_only: bool) -> None:
+        """Upgrade at once on the current figures; downgrade only after a review date has passed (plus
+        grace), on the figures as they stood at that review, and at most once per review."""
         member = change.current
         ladder = program.tiers
         if ladder.tier(member.tier) is None:
             return
         figures = prog.window_figures(member.purchases, ladder, change.now)
-        decision = prog.decide_tier(ladder, member.tier, figures, change.now,
-                                    member.last_tier_change_at or member.enrolled_at)
-        if decision is None or (upgrade_only and decision.reason != "qualified"):
-            return
-        decide.change_tier(change, to_tier=decision.to_tier, reason=decision.reason,
-                           figures={k: str(v) for k, v in decision.figures.items()})
+        decision = prog.decide_tier(ladder, member.tier, figures, change.now, change.now)
+        if decision is None and not upgrade_only:
+            decision = self.downgrade_decision(member, ladder, change.now)
+        if decision is not None:
+            decide.change_tier(change, to_tier=decision.to_tier, reason=decision.reason,
+                               figures={k: str(v) for k, v in decision.figures.items()})
+
+    @staticmethod
+    def downgrade_decision(member: Member, ladder: prog.TierLadder, at: datetime) -> prog.TierDecision | None:
+        review = last_review_since(ladder, member.last_tier_change_at or member.enrolled_at, at)
+        if review is None:
+            return None
+        figures = prog.window_figures(member.purchases, ladder, review)
+        decision = prog.decide_tier(ladder, member.tier, figures, at, review - timedelta(microseconds=1))
+        return decision if decision is not None and decision.reason == "downgraded_at_review" else None
 
     # --- rewards ------------------------------------------------------------------------------------
     def redeem_reward(self, ctx: Context, c: cmd.RedeemPoints) -> Plan:
@@ -278,8 +291,7 @@ class ProgramPolicy(Policy):
                 f"birthday-bonus:{at.astimezone(HCM).year}" not in member.activity_counts:
             return True
         if program.tiers.tier(member.tier) is not None and program.tiers.rank(member.tier) > 0:
-            last = member.last_tier_change_at or member.enrolled_at
-            return prog.tiers.downgrade_due_at(program.tiers, last) <= at
+            return self.downgrade_decision(member, program.tiers, at) is not None
         return False
 
     def scheduled_work(self, ctx: Context, change: Change) -> None:
@@ -299,6 +311,16 @@ class ProgramPolicy(Policy):
                         breakdown=[{"rule_id": "tier-birthday-bonus", "points": tier.birthday_bonus_points,
                                     "description_vi": f"Quà sinh nhật hạng {tier.name_vi}",
                                     "description_en": f"{tier.name_en} birthday gift"}])
+
+
+def last_review_since(ladder: prog.TierLadder, since: datetime, at: datetime) -> datetime | None:
+    """The latest review date in (since, at], or None when no review has come since `since`."""
+    review = prog.tiers.next_review_at(ladder, since)
+    if review > at:
+        return None
+    while (following := prog.tiers.next_review_at(ladder, review)) <= at:
+        review = following
+    return review
 
 
 def _purchase_model(c: cmd.RecordPurchase, occurred_at: datetime) -> prog.Purchase:

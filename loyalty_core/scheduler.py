@@ -43,7 +43,7 @@ def run_due(service: Any, at: datetime) -> DueRun:
         run.members_checked += 1
         if member is None or not has_due_work(service, member, at):
             continue
-        command = cmd.RunDueWork(idempotency_key=f"due/{member.id}/v{member.version}", channel="worker",
+        command = cmd.RunDueWork(idempotency_key=f"due/{member.id}/v{member.version}/{at:%Y-%m-%dT%H:%M}", channel="worker",
                                  actor="worker", member=cmd.MemberRef(member_id=member.id))
         try:
             result = service.execute(command)

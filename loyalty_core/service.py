@@ -87,6 +87,8 @@ class Context:
     command: cmd.Command
     now: datetime
     claim_events: list[ev.Event] = field(default_factory=list)
+    budget_versions: dict[UUID, int] = field(default_factory=dict)
+    """The version of each campaign budget this decision read: its charge must follow exactly that one."""
 
     @property
     def cause(self) -> Cause:

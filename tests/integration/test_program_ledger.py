@@ -1,0 +1,234 @@
+"""The demo program running the ledger, on both stores: purchases priced by the rules in force when they
+happened, rewards and vouchers, budgets, refunds, tiers, referrals and scheduled work."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from loyalty_core import commands as c
+from loyalty_core import errors
+from loyalty_core import events as ev
+from loyalty_core import program as prog
+from loyalty_core import program_policy
+from loyalty_core.scheduler import run_due
+from tests.builders import enroll, key, ledger
+
+# A Monday (HCM), and the next Saturday.
+MONDAY = datetime(2026, 3, 2, 3, 0, tzinfo=timezone.utc)
+SATURDAY = datetime(2026, 3, 7, 3, 0, tzinfo=timezone.utc)
+
+
+@contextmanager
+def demo_ledger(database_url, clock, **kwargs):
+    with ledger(database_url, clock=clock, **kwargs) as service:
+        program_policy.install(service)
+        service.policy.install_demo(clock.now - timedelta(days=30))
+        yield service
+
+
+def buy(service, member, total, ref=None, *, lines=(), channel="pos", store="HCM-01", at=None):
+    ref = ref or key("T")
+    return service.execute(c.RecordPurchase(idempotency_key=ref, member=member, transaction_ref=ref,
+                                            total=Decimal(total), channel=channel, store_id=store, occurred_at=at,
+                                            lines=tuple(lines)))
+
+
+def coffee(n=1, price=45_000):
+    return c.PurchaseLineInput(sku="CF-DEN", category="coffee", quantity=n, unit_price=Decimal(price),
+                               amount=Decimal(price * n))
+
+
+@pytest.fixture
+def monday_clock(clock):
+    clock.now = MONDAY
+    return clock
+
+
+def test_one_point_per_ten_thousand_dong_doubled_on_the_weekend(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        weekday = buy(service, member, 125_000)
+        assert weekday.points_earned == 12 and [line["rule_id"] for line in weekday.breakdown] == ["base-1-per-10k"]
+        monday_clock.now = SATURDAY
+        weekend = buy(service, member, 125_000)
+        assert weekend.points_earned == 24
+        assert weekend.breakdown[1]["description_vi"].startswith("Cuối tuần")
+
+
+def test_a_purchase_arriving_late_is_priced_with_the_rules_in_force_when_it_happened(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        sold_at = monday_clock.now
+        monday_clock.advance(hours=2)
+        service.policy.administer(prog.AddRule(prog.FixedBonus(rule_id="launch-bonus", priority=60, points=100)),
+                                  "marketing", monday_clock.now)
+        offline = buy(service, member, 100_000, at=sold_at)  # the POS was offline when this sale happened
+        fresh = buy(service, member, 100_000)
+        assert (offline.points_earned, fresh.points_earned) == (10, 110)
+        earned = [e for e in service.store.member_events(member.member_id) if isinstance(e, ev.PointsEarned)]
+        assert earned[0].program_version < earned[1].program_version
+
+
+def test_a_purchase_replayed_by_the_pos_lands_once_and_a_changed_body_is_refused(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        first = buy(service, member, 125_000, ref="HCM01-0001")
+        again = buy(service, member, 125_000, ref="HCM01-0001")
+        assert again.replayed and again.points_earned == first.points_earned
+        with pytest.raises(errors.IdempotencyKeyReused) as refused:
+            buy(service, member, 126_000, ref="HCM01-0001")
+        assert refused.value.details["field"] == "total"
+        assert service.balance(member).available == 12
+
+
+def test_the_tenth_coffee_issues_a_free_drink_voucher_that_a_pos_can_use_once(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        results = [buy(service, member, 45_000, lines=[coffee()]) for _ in range(10)]
+        assert [bool(r.vouchers) for r in results] == [False] * 9 + [True]
+        code = results[-1].vouchers[0]
+        service.execute(c.UseVoucher(idempotency_key=key(), voucher_code=code.lower(), order_ref="o1"))
+        with pytest.raises(errors.VoucherNotUsable):
+            service.execute(c.UseVoucher(idempotency_key=key(), voucher_code=code, order_ref="o2"))
+
+
+def test_redeeming_a_reward_spends_its_points_and_issues_a_unique_voucher(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        service.execute(c.AdjustPoints(idempotency_key=key(), member=member, points=450, reason="migration"))
+        codes = {service.execute(c.RedeemPoints(idempotency_key=key(), member=member, reward_id="discount-15",
+                                                order_ref=f"o{i}")).voucher_code for i in range(2)}
+        assert len(codes) == 2 and service.balance(member).available == 50
+        with pytest.raises(errors.InsufficientPoints):
+            service.execute(c.RedeemPoints(idempotency_key=key(), member=member, reward_id="discount-15",
+                                           order_ref="o3"))
+        with pytest.raises(errors.RewardNotFound):
+            service.execute(c.RedeemPoints(idempotency_key=key(), member=member, reward_id="nope", order_ref="o"))
+
+
+def test_points_pay_at_most_the_programs_share_of_an_order(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        service.execute(c.AdjustPoints(idempotency_key=key(), member=member, points=1_000, reason="gift"))
+        paid = service.execute(c.RedeemPoints(idempotency_key=key(), member=member, points=500,
+                                              order_ref="o1", order_total=Decimal(100_000)))
+        assert paid.discount_amount == Decimal(50_000)  # 1 point = 100 ₫, at most 50 % of the order
+        with pytest.raises(errors.DiscountExceedsShare):
+            service.execute(c.RedeemPoints(idempotency_key=key(), member=member, points=501, order_ref="o2",
+                                           order_total=Decimal(100_000)))
+
+
+def test_partial_refunds_take_back_the_pro_rata_share_and_no_more(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        buy(service, member, 300_000, ref="T1")
+        reversed_points = [service.execute(c.RefundPurchase(
+            idempotency_key=key(), transaction_ref="T1", refund_ref=f"R{i}", amount=Decimal(100_000),
+            channel="pos")).points_reversed for i in range(3)]
+        assert sum(reversed_points) == 30 and service.balance(member).available == 0
+        with pytest.raises(errors.RefundExceedsPurchase):
+            service.execute(c.RefundPurchase(idempotency_key=key(), transaction_ref="T1", refund_ref="R9",
+                                             amount=Decimal(1), channel="pos"))
+
+
+def test_a_tier_upgrade_is_immediate_and_says_why(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        result = buy(service, member, 2_000_000)
+        assert result.balance.tier == "silver"
+        change = [e for e in service.store.member_events(member.member_id) if isinstance(e, ev.TierChanged)][-1]
+        assert (change.from_tier, change.to_tier, change.reason) == ("member", "silver", "qualified")
+        assert buy(service, member, 100_000).points_earned == 12  # 10 × the silver 1.25 multiplier
+
+
+def test_downgrade_waits_for_the_review_date_and_the_worker_applies_it_once(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        buy(service, member, 2_000_000)
+        # Review on 1 Jan 2027: the March 2026 spend is still inside the 12-month window, so silver stays.
+        monday_clock.now = datetime(2027, 2, 15, tzinfo=timezone.utc)
+        assert run_due(service, monday_clock.now).members_changed == 0
+        # By mid-2027 the spend has left the window, but no review has come since: still silver.
+        monday_clock.now = datetime(2027, 6, 15, tzinfo=timezone.utc)
+        run_due(service, monday_clock.now)
+        assert service.balance(member).tier == "silver"
+        # Review on 1 Jan 2028 plus 30 days' grace: downgraded one step, once, however often the worker runs.
+        monday_clock.now = datetime(2028, 1, 30, tzinfo=timezone.utc)
+        run_due(service, monday_clock.now)
+        assert service.balance(member).tier == "silver"
+        monday_clock.now = datetime(2028, 2, 15, tzinfo=timezone.utc)
+        first = run_due(service, monday_clock.now)
+        second = run_due(service, monday_clock.now)
+        assert service.balance(member).tier == "member"
+        assert (first.members_changed, second.members_changed) == (1, 0)
+        reasons = [e.reason for e in service.store.member_events(member.member_id) if isinstance(e, ev.TierChanged)]
+        assert reasons[-1] == "downgraded_at_review" and reasons.count("downgraded_at_review") == 1
+
+
+def test_points_expire_at_the_end_of_the_following_year_in_ho_chi_minh_time(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        buy(service, member, 100_000)
+        assert service.balance(member).next_expiry_at == datetime(2027, 12, 31, 16, 59, 59, 999999,
+                                                                  tzinfo=timezone.utc)
+        monday_clock.now = datetime(2027, 12, 31, 16, 59, tzinfo=timezone.utc)
+        run_due(service, monday_clock.now)
+        assert service.balance(member).available == 10
+        monday_clock.now = datetime(2027, 12, 31, 17, 0, tzinfo=timezone.utc)  # 00:00 on 1 Jan 2028 in HCM
+        run_due(service, monday_clock.now)
+        balance = service.balance(member)
+        assert (balance.available, balance.lifetime_expired) == (0, 10)
+
+
+def test_a_referral_rewards_both_members_once_on_the_friends_first_purchase(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        service.policy.administer(prog.AddRule(prog.Referral(rule_id="refer-a-friend", priority=70, buyer_points=20,
+                                                             referrer_points=30)), "marketing", monday_clock.now)
+        referrer = enroll(service, phone="0901000001")
+        friend = service.execute(c.EnrollMember(idempotency_key=key(), phone="0901000002", referred_by=referrer))
+        friend_ref = c.MemberRef(member_id=friend.member_id)
+        assert buy(service, friend_ref, 100_000).points_earned == 30
+        buy(service, friend_ref, 100_000)
+        assert service.balance(referrer).available == 30
+
+
+def test_simulate_answers_without_writing(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        head = service.store.max_notification_id()
+        result = service.simulate(c.RecordPurchase(idempotency_key="sim", member=member, transaction_ref="sim",
+                                                   total=Decimal(370_000), channel="web"))
+        assert result.points_earned == 37 and service.store.max_notification_id() == head
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("batched", [False, True], ids=["one-by-one", "group-commit"])
+def test_a_campaign_budget_is_never_overspent_under_concurrent_purchases(postgres_url, clock, batched):
+    clock.now = MONDAY
+    with demo_ledger(postgres_url, clock, group_commit=batched, pool_size=12) as service:
+        campaign = prog.Campaign(campaign_id="tet", name_vi="Tết", name_en="Tet", starts_at=MONDAY - timedelta(days=1),
+                                 ends_at=MONDAY + timedelta(days=10), budget_points=250)
+        service.policy.administer(prog.AddCampaign(campaign), "marketing", clock.now)
+        service.policy.administer(prog.AddRule(prog.FixedBonus(rule_id="tet-bonus", priority=60, points=40,
+                                                               campaign_id="tet")), "marketing", clock.now)
+        members = [enroll(service, phone=f"09050000{i:02d}") for i in range(10)]
+        barrier = threading.Barrier(10)
+
+        def shop(i):
+            barrier.wait()
+            buy(service, members[i], 100_000)
+
+        threads = [threading.Thread(target=shop, args=(i,)) for i in range(10)]
+        [t.start() for t in threads]
+        [t.join(60) for t in threads]
+        bonus = sum(line["points"] for m in members for e in service.store.member_events(m.member_id)
+                    if isinstance(e, ev.PointsEarned) for line in e.breakdown if line["rule_id"] == "tet-bonus")
+        capped = sum(line["points"] for m in members for e in service.store.member_events(m.member_id)
+                     if isinstance(e, ev.PointsEarned) for line in e.breakdown if line["points"] < 0)
+        spent = service.store.load_budget(program_policy.budget_id_for(service.policy.program_id, "tet"))[1]
+        assert spent == 250 and bonus + capped == 250
