@@ -38,11 +38,13 @@ FRIEND_ID = UUID("00000000-0000-4000-8000-0000000000bb")
 #: Programs are recorded at this instant; every test purchase happens after it.
 RECORDED_AT = datetime(2025, 1, 1, tzinfo=UTC)
 
-LADDER = TierLadder(tiers=(
-    Tier("member", "Thành viên", "Member", Decimal(0), Decimal(1), 0),
-    Tier("silver", "Bạc", "Silver", Decimal(2_000_000), Decimal("1.25"), 20),
-    Tier("gold", "Vàng", "Gold", Decimal(5_000_000), Decimal("1.5"), 100),
-))
+LADDER = TierLadder(
+    tiers=(
+        Tier("member", "Thành viên", "Member", Decimal(0), Decimal(1), 0),
+        Tier("silver", "Bạc", "Silver", Decimal(2_000_000), Decimal("1.25"), 20),
+        Tier("gold", "Vàng", "Gold", Decimal(5_000_000), Decimal("1.5"), 100),
+    )
+)
 FREE_DRINK = Reward("free-drink", "Miễn phí 1 ly", "One free drink", "free_item")
 
 
@@ -58,15 +60,25 @@ def create_command(ladder: TierLadder = LADDER, rounding: str = "down") -> Creat
 
 def base_rule(**changes: Any) -> Rule:
     """1 point per 10.000 ₫, priority 10."""
-    return PointsPerAmount(**{"rule_id": "base", "priority": 10, "points": 1, "per_amount": Decimal(10_000),
-                              **changes})
+    return PointsPerAmount(
+        **{"rule_id": "base", "priority": 10, "points": 1, "per_amount": Decimal(10_000), **changes}
+    )
 
 
-def program(*rules: Rule, campaigns: tuple[Campaign, ...] = (), rewards: tuple[Reward, ...] = (FREE_DRINK,),
-            ladder: TierLadder = LADDER, rounding: str = "down") -> ProgramState:
+def program(
+    *rules: Rule,
+    campaigns: tuple[Campaign, ...] = (),
+    rewards: tuple[Reward, ...] = (FREE_DRINK,),
+    ladder: TierLadder = LADDER,
+    rounding: str = "down",
+) -> ProgramState:
     """A program built through the real commands, so every rule here passed validation."""
-    commands = [create_command(ladder, rounding), *(AddReward(r) for r in rewards),
-                *(AddCampaign(c) for c in campaigns), *(AddRule(r) for r in rules)]
+    commands = [
+        create_command(ladder, rounding),
+        *(AddReward(r) for r in rewards),
+        *(AddCampaign(c) for c in campaigns),
+        *(AddRule(r) for r in rules),
+    ]
     state, _ = decide_all(None, commands, RECORDED_AT, "test")
     assert state is not None
     return state
@@ -77,8 +89,14 @@ def line(sku: str, amount: int | str, category: str | None = None, quantity: int
     return PurchaseLine(sku, category, quantity, value / quantity if quantity else value, value)
 
 
-def purchase(*lines: PurchaseLine, at: datetime | None = None, total: int | str | None = None,
-             channel: str = "pos", store_id: str | None = "Q1", ref: str = "T-1") -> Purchase:
+def purchase(
+    *lines: PurchaseLine,
+    at: datetime | None = None,
+    total: int | str | None = None,
+    channel: str = "pos",
+    store_id: str | None = "Q1",
+    ref: str = "T-1",
+) -> Purchase:
     paid = Decimal(total) if total is not None else sum((ln.amount for ln in lines), Decimal(0))
     return Purchase(ref, channel, store_id, at or hcm(2025, 3, 5), "VND", paid, tuple(lines))
 
@@ -89,8 +107,13 @@ def spend(amount: int | str, **kwargs: Any) -> Purchase:
 
 
 def facts(**changes: Any) -> MemberFacts:
-    base = MemberFacts(member_id=MEMBER_ID, tier="member", birthday_month=None,
-                       enrolled_at=datetime(2024, 6, 1, tzinfo=UTC), purchase_count=3)
+    base = MemberFacts(
+        member_id=MEMBER_ID,
+        tier="member",
+        birthday_month=None,
+        enrolled_at=datetime(2024, 6, 1, tzinfo=UTC),
+        purchase_count=3,
+    )
     return dataclasses.replace(base, **changes)
 
 
@@ -99,6 +122,7 @@ def activity(kind: str, at: datetime | None = None, channel: str = "app") -> Act
 
 
 def campaign(campaign_id: str = "tet", **changes: Any) -> Campaign:
-    base = Campaign(campaign_id, "Tết 2025", "Lunar New Year 2025", hcm(2025, 1, 25, 0, 0),
-                    hcm(2025, 2, 3, 0, 0))
+    base = Campaign(
+        campaign_id, "Tết 2025", "Lunar New Year 2025", hcm(2025, 1, 25, 0, 0), hcm(2025, 2, 3, 0, 0)
+    )
     return dataclasses.replace(base, **changes)

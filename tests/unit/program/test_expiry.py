@@ -46,8 +46,14 @@ def test_never_means_never() -> None:
     assert inactivity_expires_at(policy, hcm(2025, 1, 1)) is None
 
 
-@pytest.mark.parametrize("policy", [ExpiryPolicy(kind="per_lot"), ExpiryPolicy(kind="someday"),
-                                    ExpiryPolicy(kind="end_of_period", period="week")])
+@pytest.mark.parametrize(
+    "policy",
+    [
+        ExpiryPolicy(kind="per_lot"),
+        ExpiryPolicy(kind="someday"),
+        ExpiryPolicy(kind="end_of_period", period="week"),
+    ],
+)
 def test_incomplete_policies_are_refused(policy: ExpiryPolicy) -> None:
     with pytest.raises(InvalidProgram):
         policy.validate()

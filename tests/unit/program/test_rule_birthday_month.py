@@ -1,4 +1,5 @@
-"""birthday_month: in the member's birthday month (Ho Chi Minh City calendar) a bonus, a multiplier or both."""
+"""birthday_month: in the member's birthday month (Ho Chi Minh City calendar): a bonus, a multiplier,
+or both."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ def test_no_bonus_outside_the_birthday_month() -> None:
 
 def test_the_month_is_read_in_hcm_time_on_the_first_morning_of_the_month() -> None:
     april_1_at_5am = hcm(2025, 4, 1, 5, 0)  # 31 March 22:00 UTC
-    decision = evaluate_purchase(spend(100_000, at=april_1_at_5am), program(BONUS), facts(birthday_month=4), {})
+    decision = evaluate_purchase(
+        spend(100_000, at=april_1_at_5am), program(BONUS), facts(birthday_month=4), {}
+    )
     assert decision.points == 50
 
 
@@ -39,8 +42,9 @@ def test_the_tier_birthday_bonus_is_added_for_higher_tiers() -> None:
 
 
 def test_a_bonus_limited_to_once_a_year_records_its_counter_and_is_not_given_twice() -> None:
-    once = BirthdayMonth(rule_id="birthday", priority=40, bonus_points=50, add_tier_bonus=False,
-                         limit_per_year=1)
+    once = BirthdayMonth(
+        rule_id="birthday", priority=40, bonus_points=50, add_tier_bonus=False, limit_per_year=1
+    )
     state = program(once)
     first = evaluate_purchase(spend(100_000), state, facts(birthday_month=3), {})
     key = activity_count_key("birthday_bonus", hcm(2025, 3, 5), "year")

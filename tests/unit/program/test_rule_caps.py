@@ -43,8 +43,9 @@ def test_a_daily_cap_counts_what_the_member_already_earned_that_local_day() -> N
 def test_the_daily_cap_starts_afresh_after_midnight_hcm_time() -> None:
     earned_yesterday = facts(points_earned_on_local_day={"2025-03-05": 100})
     after_midnight = hcm(2025, 3, 6, 0, 15)  # 5 March 17:15 UTC
-    decision = evaluate_purchase(spend(500_000, at=after_midnight), program(base_rule(), DAY_CAP),
-                                 earned_yesterday, {})
+    decision = evaluate_purchase(
+        spend(500_000, at=after_midnight), program(base_rule(), DAY_CAP), earned_yesterday, {}
+    )
     assert decision.points == 50
 
 
@@ -88,13 +89,19 @@ def test_a_purchase_at_23_30_hcm_on_the_last_day_of_a_campaign_is_inside_it() ->
 
 def test_an_exclusive_campaign_shuts_out_other_campaigns_rules_but_not_base_rules() -> None:
     app_bonus = FixedBonus(rule_id="app-week", priority=40, points=25, campaign_id="app-week")
-    state = program(base_rule(), TET_X3, app_bonus,
-                    campaigns=(campaign(exclusive=True), campaign("app-week", name_en="App week")))
+    state = program(
+        base_rule(),
+        TET_X3,
+        app_bonus,
+        campaigns=(campaign(exclusive=True), campaign("app-week", name_en="App week")),
+    )
     decision = evaluate_purchase(spend(100_000, at=IN_TET), state, facts(), {})
     assert [line.rule_id for line in decision.lines] == ["base", "tet-x3"]
 
 
 def test_a_daily_cap_limited_to_one_campaign_is_refused() -> None:
     with pytest.raises(InvalidProgram):
-        program(Cap(rule_id="c", priority=900, max_points=5, per="member_day", campaign_id="tet"),
-                campaigns=(campaign(),))
+        program(
+            Cap(rule_id="c", priority=900, max_points=5, per="member_day", campaign_id="tet"),
+            campaigns=(campaign(),),
+        )

@@ -27,12 +27,16 @@ def test_a_store_rule_fires_only_in_its_stores_and_not_online() -> None:
     assert evaluate_purchase(spend(50_000, store_id=None), state, facts(), {}).points == 0
 
 
-@pytest.mark.parametrize(("hour", "minute", "fires"), [(13, 59, False), (14, 0, True), (16, 59, True),
-                                                       (17, 0, False)])
-def test_happy_hour_is_read_on_the_local_clock_with_an_exclusive_end(hour: int, minute: int, fires: bool) -> None:
+@pytest.mark.parametrize(
+    ("hour", "minute", "fires"), [(13, 59, False), (14, 0, True), (16, 59, True), (17, 0, False)]
+)
+def test_happy_hour_is_read_on_the_local_clock_with_an_exclusive_end(
+    hour: int, minute: int, fires: bool
+) -> None:
     happy = Multiplier(rule_id="happy-hour", priority=30, factor=Decimal(2), hours=("14:00-17:00",))
-    decision = evaluate_purchase(spend(100_000, at=hcm(2025, 3, 5, hour, minute)), program(base_rule(), happy),
-                                 facts(), {})
+    decision = evaluate_purchase(
+        spend(100_000, at=hcm(2025, 3, 5, hour, minute)), program(base_rule(), happy), facts(), {}
+    )
     assert decision.points == (20 if fires else 10)
 
 
@@ -44,8 +48,10 @@ def test_an_hours_range_may_wrap_midnight() -> None:
 
 
 def test_lines_come_in_priority_order_and_equal_priorities_are_ordered_by_rule_id() -> None:
-    rules = [FixedBonus(rule_id=rid, priority=prio, points=1) for rid, prio in
-             [("zeta", 5), ("alpha", 5), ("first", 1)]]
+    rules = [
+        FixedBonus(rule_id=rid, priority=prio, points=1)
+        for rid, prio in [("zeta", 5), ("alpha", 5), ("first", 1)]
+    ]
     decision = evaluate_purchase(spend(50_000), program(*rules), facts(), {})
     assert [line.rule_id for line in decision.lines] == ["first", "alpha", "zeta"]
 
@@ -59,8 +65,10 @@ def test_a_stop_rule_that_fires_skips_every_lower_priority_rule() -> None:
     assert [ln.rule_id for ln in regular.lines] == ["base"]
 
 
-@pytest.mark.parametrize("changes", [{"channels": ()}, {"stores": ()}, {"days_of_week": ()}, {"hours": ()},
-                                     {"hours": ("10:00-10:00",)}])
+@pytest.mark.parametrize(
+    "changes",
+    [{"channels": ()}, {"stores": ()}, {"days_of_week": ()}, {"hours": ()}, {"hours": ("10:00-10:00",)}],
+)
 def test_an_empty_condition_is_refused_as_never_firing(changes: dict) -> None:
     with pytest.raises(RuleNeverFires):
         FixedBonus(rule_id="r", priority=20, points=1, **changes).validate(RECORDED_AT)
@@ -68,8 +76,14 @@ def test_an_empty_condition_is_refused_as_never_firing(changes: dict) -> None:
 
 def test_a_date_window_that_contains_none_of_its_days_is_refused_as_never_firing() -> None:
     monday = hcm(2025, 3, 10, 0, 0)
-    rule = FixedBonus(rule_id="r", priority=20, points=1, starts_at=monday, ends_at=monday + timedelta(days=2),
-                      days_of_week=(6, 7))
+    rule = FixedBonus(
+        rule_id="r",
+        priority=20,
+        points=1,
+        starts_at=monday,
+        ends_at=monday + timedelta(days=2),
+        days_of_week=(6, 7),
+    )
     with pytest.raises(RuleNeverFires):
         rule.validate(RECORDED_AT)
 
@@ -87,8 +101,9 @@ def test_a_window_that_ends_before_it_starts_is_refused() -> None:
     assert refused.value.code == "window_ends_before_start"
 
 
-@pytest.mark.parametrize("changes", [{"days_of_week": (0,)}, {"hours": ("9h-17h",)}, {"hours": ("10:00-25:00",)},
-                                     {"rule_id": ""}])
+@pytest.mark.parametrize(
+    "changes", [{"days_of_week": (0,)}, {"hours": ("9h-17h",)}, {"hours": ("10:00-25:00",)}, {"rule_id": ""}]
+)
 def test_malformed_conditions_are_refused(changes: dict) -> None:
     with pytest.raises(InvalidProgram):
         FixedBonus(**{"rule_id": "r", "priority": 20, "points": 1, **changes}).validate(RECORDED_AT)

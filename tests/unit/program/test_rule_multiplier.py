@@ -1,4 +1,5 @@
-"""multiplier: (factor - 1) x the base points, on a SKU/category or the whole basket, in a local-time window."""
+"""multiplier: (factor - 1) x the base points, on some SKUs or categories or the whole basket, in a
+local-time window."""
 
 from __future__ import annotations
 
@@ -13,13 +14,21 @@ from loyalty_core.program.errors import MultiplierMustBePositive, RuleNeverFires
 
 from .builders import RECORDED_AT, base_rule, create_command, facts, hcm, line, program, purchase, spend
 
-WEEKEND = Multiplier(rule_id="weekend-x2", priority=30, factor=Decimal(2), days_of_week=(6, 7),
-                     label_vi="Cuối tuần", label_en="Weekend")
+WEEKEND = Multiplier(
+    rule_id="weekend-x2",
+    priority=30,
+    factor=Decimal(2),
+    days_of_week=(6, 7),
+    label_vi="Cuối tuần",
+    label_en="Weekend",
+)
 
 
 def test_weekend_multiplier_doubles_base_points_on_saturday_in_hcm_time() -> None:
     saturday_morning = hcm(2025, 3, 8, 6, 0)  # still Friday 23:00 in UTC
-    decision = evaluate_purchase(spend(100_000, at=saturday_morning), program(base_rule(), WEEKEND), facts(), {})
+    decision = evaluate_purchase(
+        spend(100_000, at=saturday_morning), program(base_rule(), WEEKEND), facts(), {}
+    )
     assert decision.points == 20
     assert [ln.rule_id for ln in decision.lines] == ["base", "weekend-x2"]
     assert decision.lines[1].description_vi == "Cuối tuần: nhân 2 điểm"
@@ -33,8 +42,13 @@ def test_weekend_multiplier_does_not_fire_after_midnight_on_monday_in_hcm_time()
 
 
 def test_a_tet_multiplier_applies_only_inside_its_date_window() -> None:
-    tet = Multiplier(rule_id="tet-x3", priority=30, factor=Decimal(3), starts_at=hcm(2025, 1, 28, 0, 0),
-                     ends_at=hcm(2025, 2, 3, 0, 0))
+    tet = Multiplier(
+        rule_id="tet-x3",
+        priority=30,
+        factor=Decimal(3),
+        starts_at=hcm(2025, 1, 28, 0, 0),
+        ends_at=hcm(2025, 2, 3, 0, 0),
+    )
     state = program(base_rule(), tet)
     inside = evaluate_purchase(spend(100_000, at=hcm(2025, 2, 2, 23, 30)), state, facts(), {})
     after = evaluate_purchase(spend(100_000, at=hcm(2025, 2, 3, 0, 0)), state, facts(), {})
@@ -50,16 +64,21 @@ def test_a_category_multiplier_multiplies_only_the_base_points_of_that_category(
 
 def test_two_multipliers_add_their_extras_on_the_base_rather_than_compounding() -> None:
     x3 = Multiplier(rule_id="happy-x3", priority=31, factor=Decimal(3))
-    decision = evaluate_purchase(spend(100_000, at=hcm(2025, 3, 8)), program(base_rule(), WEEKEND, x3),
-                                 facts(), {})
+    decision = evaluate_purchase(
+        spend(100_000, at=hcm(2025, 3, 8)), program(base_rule(), WEEKEND, x3), facts(), {}
+    )
     assert decision.points == 10 + 10 + 20
 
 
 def test_a_fractional_factor_rounds_the_extra_with_the_program_rounding() -> None:
     x15 = Multiplier(rule_id="x1.5", priority=30, factor=Decimal("1.5"))
-    assert evaluate_purchase(spend(50_000), program(base_rule(), x15), facts(), {}).points == 7  # 5 + 2.5 down
-    assert evaluate_purchase(spend(50_000), program(base_rule(), x15, rounding="half_up"), facts(),
-                             {}).points == 8
+    assert (
+        evaluate_purchase(spend(50_000), program(base_rule(), x15), facts(), {}).points == 7
+    )  # 5 + 2.5 down
+    assert (
+        evaluate_purchase(spend(50_000), program(base_rule(), x15, rounding="half_up"), facts(), {}).points
+        == 8
+    )
 
 
 def test_a_factor_below_one_reduces_points_but_never_below_zero() -> None:

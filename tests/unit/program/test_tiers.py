@@ -1,4 +1,5 @@
-"""Tiers: upgrade at once, downgrade only at review (after grace), figures over the window, never the balance."""
+"""Tiers: upgrade at once, downgrade only at review (after grace); figures over the window, never the
+balance."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ def figures(spend: int) -> dict:
     return {"spend": Decimal(spend), "points_earned": spend // 10_000, "visits": 1}
 
 
-@pytest.mark.parametrize(("spend", "tier"), [(0, "member"), (1_999_999, "member"), (2_000_000, "silver"),
-                                             (5_000_000, "gold"), (90_000_000, "gold")])
+@pytest.mark.parametrize(
+    ("spend", "tier"),
+    [(0, "member"), (1_999_999, "member"), (2_000_000, "silver"), (5_000_000, "gold"), (90_000_000, "gold")],
+)
 def test_the_qualifying_tier_is_the_highest_threshold_reached(spend: int, tier: str) -> None:
     assert qualifying_tier(LADDER, figures(spend)) == tier
 
@@ -68,10 +71,16 @@ def test_a_review_every_n_months_counts_from_the_last_change() -> None:
 
 def test_window_figures_sum_spend_points_earned_and_visits_over_the_last_12_months() -> None:
     at = hcm(2025, 6, 30)
-    history = [(hcm(2024, 6, 29), Decimal(9_000_000), 900),  # outside the window
-               (hcm(2024, 7, 1), Decimal(1_000_000), 100),
-               (hcm(2025, 6, 1), Decimal(500_000), 50)]
-    assert window_figures(history, LADDER, at) == {"spend": Decimal(1_500_000), "points_earned": 150, "visits": 2}
+    history = [
+        (hcm(2024, 6, 29), Decimal(9_000_000), 900),  # outside the window
+        (hcm(2024, 7, 1), Decimal(1_000_000), 100),
+        (hcm(2025, 6, 1), Decimal(500_000), 50),
+    ]
+    assert window_figures(history, LADDER, at) == {
+        "spend": Decimal(1_500_000),
+        "points_earned": 150,
+        "visits": 2,
+    }
 
 
 def test_a_refund_lowers_the_figures() -> None:
@@ -89,8 +98,9 @@ def test_a_calendar_year_window_starts_on_1_january_local_time() -> None:
 
 
 def test_the_points_basis_uses_points_earned_not_the_balance() -> None:
-    ladder = TierLadder(tiers=(Tier("member", "TV", "M", 0), Tier("silver", "Bạc", "Silver", 300)),
-                        basis="points_earned")
+    ladder = TierLadder(
+        tiers=(Tier("member", "TV", "M", 0), Tier("silver", "Bạc", "Silver", 300)), basis="points_earned"
+    )
     assert qualifying_tier(ladder, {"spend": Decimal(0), "points_earned": 300, "visits": 0}) == "silver"
 
 
