@@ -53,3 +53,18 @@ def run_due(service: Any, at: datetime) -> DueRun:
         if result.events and not result.replayed:
             run.members_changed += 1
     return run
+
+
+class Periodic:
+    """Scheduled work for a worker loop: `run_due` at most every `every_seconds`, on the worker's clock."""
+
+    def __init__(self, service: Any, every_seconds: float = 30.0):
+        self.service = service
+        self.every_seconds = every_seconds
+        self._last: datetime | None = None
+
+    def __call__(self, now: datetime) -> DueRun | None:
+        if self._last is not None and (now - self._last).total_seconds() < self.every_seconds:
+            return None
+        self._last = now
+        return run_due(self.service, now)

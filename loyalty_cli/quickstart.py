@@ -1,0 +1,63 @@
+"""`loyalty quickstart` (what `make run` runs): the demo program, demo keys, the worker and the API.
+
+One process on SQLite: the API serves on the main thread, the worker (projections, scheduled work) and
+the webhook dispatcher run as threads beside it, because a SQLite file wants one writing process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import typer
+
+from loyalty_core.runtime import open_runtime
+from loyalty_core.scheduler import Periodic
+
+DEMO_KEYS = (
+    ("POS tại HCM-01 (kênh pos)", "channel", "pos", ("HCM-01",)),
+    ("Web shop (kênh web)", "channel", "web", ()),
+    ("CSKH staff", "staff", None, ()),
+    ("Auditor", "auditor", None, ()),
+    ("Analyst", "analyst", None, ()),
+    ("Admin", "admin", None, ()),
+)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def quickstart(host: str = "127.0.0.1", port: int = 8000) -> None:
+        """Install the demo program, print demo keys, start the worker and serve the API."""
+        import uvicorn
+
+        from api.keys import KeyRing
+        from api.main import create_app
+        from api.settings import ApiSettings
+        from api.tables import open_tables
+        from projections.worker import run_worker
+
+        settings = ApiSettings.from_env(os.environ)
+        runtime = open_runtime(settings.core)
+        installed = runtime.service.policy.install_demo(runtime.service.clock())
+        tables = open_tables(settings.core)
+        ring = KeyRing(tables)
+        typer.echo(f"Store: {settings.core.database_url}")
+        typer.echo("Demo program: Cà Phê Sài Gòn " + ("(installed)" if installed else "(already installed)"))
+        typer.echo("Demo API keys (shown once; use as 'Authorization: Bearer <key>'):")
+        for label, role, channel, stores in DEMO_KEYS:
+            _, token = ring.create(role, channel=channel, stores=stores, label=f"demo: {label}")
+            typer.echo(f"  {label:28} {token}")
+        tables.close()
+        stop = threading.Event()
+        worker = threading.Thread(target=run_worker, name="worker", daemon=True,
+                                  args=(settings.core, stop, 1.0, Periodic(runtime.service, 30.0)))
+        worker.start()
+        typer.echo(f"API:  http://{host}:{port}   docs: http://{host}:{port}/docs")
+        typer.echo("Try: curl -H 'Authorization: Bearer <POS key>' "
+                   f"'http://{host}:{port}/v1/members/lookup?phone=0901234567'")
+        try:
+            uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="warning")
+        finally:
+            stop.set()
+            worker.join(timeout=10)
+            runtime.close()
