@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
         tables.close()
         stop = threading.Event()
         worker = threading.Thread(target=run_worker, name="worker", daemon=True,
-                                  args=(settings.core, stop, 1.0, Periodic(runtime.service, 30.0)))
+                                  args=(settings.core, stop, 1.0, Periodic(runtime.service, 30)))
         worker.start()
         typer.echo(f"API:  http://{host}:{port}   docs: http://{host}:{port}/docs")
         typer.echo("Try: curl -H 'Authorization: Bearer <POS key>' "

@@ -84,7 +84,7 @@ class Waiting:
 
 
 class GroupCommitter:
-    def __init__(self, service: Any, max_batch: int = 500, linger_ms: float = 0.0):
+    def __init__(self, service: Any, max_batch: int = 500, linger_ms: int = 0):
         self.service = service
         self.max_batch = max_batch
         self.linger_s = linger_ms / 1000

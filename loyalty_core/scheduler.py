@@ -58,7 +58,7 @@ def run_due(service: Any, at: datetime) -> DueRun:
 class Periodic:
     """Scheduled work for a worker loop: `run_due` at most every `every_seconds`, on the worker's clock."""
 
-    def __init__(self, service: Any, every_seconds: float = 30.0):
+    def __init__(self, service: Any, every_seconds: int = 30):
         self.service = service
         self.every_seconds = every_seconds
         self._last: datetime | None = None

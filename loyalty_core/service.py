@@ -577,7 +577,7 @@ HANDLERS: dict[type, Callable[[Context, Any], Plan]] = {
 }
 
 
-def enable_group_commit(service: LoyaltyService, max_batch: int = 500, linger_ms: float = 0.0) -> None:
+def enable_group_commit(service: LoyaltyService, max_batch: int = 500, linger_ms: int = 0) -> None:
     """Write concurrent commands together (see batching.py); `service.batcher.close()` stops it."""
     from loyalty_core.batching import GroupCommitter
 
