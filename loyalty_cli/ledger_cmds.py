@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Optional
 
@@ -95,8 +94,8 @@ def register(app: typer.Typer) -> None:
                             actor=actor))
 
     @app.command()
-    def balance(member: str, at: Optional[datetime] = typer.Option(None, help="As of (ISO 8601)")) -> None:
-        """Show a member's balance (now, or as of a past instant)."""
+    def balance(member: str) -> None:
+        """Show a member's balance and summary (what is due is applied, nothing is written)."""
         runtime = open_runtime()
         try:
             dump(refusing(lambda: runtime.service.member_summary(_ref(member))).to_dict())

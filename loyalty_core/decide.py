@@ -187,6 +187,12 @@ def reverse_redemption(change: Change, *, redemption_id: str, reason: str) -> in
         raise errors.RedemptionNotFound(f"no redemption {redemption_id}")
     if redemption.reversed:
         raise errors.RedemptionAlreadyReversed(f"redemption {redemption_id} was already reversed")
+    vouchers = [v for v in change.current.vouchers.values() if v.redemption_id == redemption_id]
+    if any(v.status == "used" for v in vouchers):
+        raise errors.VoucherNotUsable(f"the voucher of redemption {redemption_id} was already used", status="used")
+    for voucher in vouchers:
+        if voucher.status == "issued":  # a reward given back: its voucher can no longer be used
+            change.add(ev.VoucherCancelled, voucher_code=voucher.code, reason="cancelled")
     change.add(ev.RedemptionReversed, redemption_id=redemption_id, points=redemption.points,
                lots=[list(m) for m in redemption.lots], reason=reason)
     return redemption.points

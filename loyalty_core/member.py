@@ -87,6 +87,7 @@ class Voucher:
     reward_id: str
     status: str  # issued | used | cancelled | expired
     expires_at: datetime | None
+    redemption_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,10 @@ class Member:
             return None
         first = min(lot.expires_at for lot in dated)  # type: ignore[type-var]
         return sum(lot.remaining for lot in dated if lot.expires_at == first), first
+
+    def points_expiring_by(self, at: datetime) -> int:
+        """Points that will expire by `at` if nothing is spent first (for reminders)."""
+        return sum(lot.remaining for lot in self.lots.values() if lot.expires_at is not None and lot.expires_at <= at)
 
     def identifier(self, kind: str) -> str | None:
         return next((value for k, value in self.identifiers if k == kind), None)
@@ -409,7 +414,7 @@ def _(event: ev.PointsExpired, member: Member) -> Member:
 
 @evolve.register
 def _(event: ev.VoucherIssued, member: Member) -> Member:
-    voucher = Voucher(event.voucher_code, event.reward_id, "issued", event.expires_at)
+    voucher = Voucher(event.voucher_code, event.reward_id, "issued", event.expires_at, event.redemption_id)
     return _bump(member, event, vouchers={**member.vouchers, voucher.code: voucher})
 
 

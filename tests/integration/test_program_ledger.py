@@ -107,6 +107,14 @@ def test_redeeming_a_reward_spends_its_points_and_issues_a_unique_voucher(databa
         with pytest.raises(errors.InsufficientPoints):
             service.execute(c.RedeemPoints(idempotency_key=key(), member=member, reward_id="discount-15",
                                            order_ref="o3"))
+        redemption = service.execute(c.AdjustPoints(idempotency_key=key(), member=member, points=200, reason="x"))
+        given = service.execute(c.RedeemPoints(idempotency_key=key(), member=member, reward_id="discount-15",
+                                               order_ref="o4"))
+        service.execute(c.ReverseRedemption(idempotency_key=key(), member=member, redemption_id=given.redemption_id,
+                                            reason="order cancelled"))
+        with pytest.raises(errors.VoucherNotUsable):  # the reward was given back, so its voucher is void
+            service.execute(c.UseVoucher(idempotency_key=key(), voucher_code=given.voucher_code, order_ref="o5"))
+        assert redemption.balance.available == service.balance(member).available
         with pytest.raises(errors.RewardNotFound):
             service.execute(c.RedeemPoints(idempotency_key=key(), member=member, reward_id="nope", order_ref="o"))
 
