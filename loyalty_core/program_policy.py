@@ -219,6 +219,15 @@ class ProgramPolicy(Policy):
             decide.change_tier(change, to_tier=decision.to_tier, reason=decision.reason,
                                figures={k: str(v) for k, v in decision.figures.items()})
 
+    def downgrade_notice(self, member: Member, now: datetime) -> datetime | None:
+        ladder = self.book.current().tiers
+        if ladder.tier(member.tier) is None:
+            return None
+        since = member.last_tier_change_at or member.enrolled_at
+        review = last_review_since(ladder, since, now) or since
+        figures = prog.window_figures(member.purchases, ladder, now)
+        return prog.downgrade_notice_at(ladder, member.tier, figures, review)
+
     @staticmethod
     def downgrade_decision(member: Member, ladder: prog.TierLadder, at: datetime) -> prog.TierDecision | None:
         review = last_review_since(ladder, member.last_tier_change_at or member.enrolled_at, at)

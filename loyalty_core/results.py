@@ -56,6 +56,8 @@ class MemberResult(Result):
     email: str | None = None
     name: str | None = None
     tier: str | None = None
+    tier_downgrade_at: datetime | None = None
+    """"Will be downgraded on …": set when the member's figures no longer hold the tier."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Callable, Protocol
@@ -137,6 +137,10 @@ class Policy:
 
     def redeem_reward(self, ctx: Context, c: cmd.RedeemPoints) -> Plan:
         raise errors.RewardNotFound(f"no reward {c.reward_id}: this ledger has no reward catalogue")
+
+    def downgrade_notice(self, member: Member, now: datetime) -> datetime | None:
+        """When the member will lose their tier if nothing changes; a plain ledger has no tiers."""
+        return None
 
     def discount_for(self, points: int, order_total: Decimal | None) -> Decimal | None:
         """The money value of `points` at checkout; a plain ledger has no point value."""
@@ -269,7 +273,9 @@ class LoyaltyService:
         member = self.resolve(ref)
         change = Change(member, self.clock(), Cause("read", None, "read"))
         apply_due(change, self.policy.inactivity_expires_at(member))
-        return member_result(change.current)
+        result = member_result(change.current)
+        notice = self.policy.downgrade_notice(change.current, change.now)
+        return replace(result, tier_downgrade_at=notice) if notice else result
 
 
 def _uuid(value: Any) -> UUID:

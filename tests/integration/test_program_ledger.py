@@ -161,10 +161,12 @@ def test_downgrade_waits_for_the_review_date_and_the_worker_applies_it_once(data
         # Review on 1 Jan 2027: the March 2026 spend is still inside the 12-month window, so silver stays.
         monday_clock.now = datetime(2027, 2, 15, tzinfo=timezone.utc)
         assert run_due(service, monday_clock.now).members_changed == 0
-        # By mid-2027 the spend has left the window, but no review has come since: still silver.
+        # By mid-2027 the spend has left the window, but no review has come since: still silver, with notice.
         monday_clock.now = datetime(2027, 6, 15, tzinfo=timezone.utc)
         run_due(service, monday_clock.now)
-        assert service.balance(member).tier == "silver"
+        summary = service.member_summary(member)
+        assert summary.tier == "silver"
+        assert summary.tier_downgrade_at == datetime(2028, 1, 30, 17, 0, tzinfo=timezone.utc)  # 31 Jan, HCM
         # Review on 1 Jan 2028 plus 30 days' grace: downgraded one step, once, however often the worker runs.
         monday_clock.now = datetime(2028, 1, 30, tzinfo=timezone.utc)
         run_due(service, monday_clock.now)
