@@ -1,16 +1,17 @@
 """Group commit: commands that arrive together are decided one after another and written in one transaction.
 
 The event store serialises writers through one table lock and one disk flush per transaction, so one
-command per transaction caps a server at a few hundred commands a second. Here a committer thread takes
-every command waiting in its queue (a lone command is not kept waiting: the batch is whatever queued up
-while the previous one was being written, plus an optional short linger), decides each against the state
-left by the ones before it, and writes all their events and receipts in one `record()`.
+command per transaction caps a server at a few hundred commands a second. Here a decider thread takes
+every command waiting in its queue (a lone command is not kept waiting: a batch is whatever queued up
+meanwhile, plus an optional short linger), decides each against the state left by the ones before it,
+and hands the batch to a writer thread that writes all its events and receipts in one `record()`. While
+one batch is being written the next is being decided, on top of the first one's outcome.
 
-Each command keeps its own outcome. A refusal is that command's answer alone and writes nothing. The
-batch trusts cached member state instead of re-reading it; if that state was stale (another process wrote)
-or a retry's receipt already exists, the store refuses the whole write, and every command of the batch is
-then run alone, which re-reads and re-decides — so idempotency, per-member order and read-your-writes are
-exactly those of the one-at-a-time path.
+Each command keeps its own outcome. A refusal is that command's answer alone, confirmed on fresh state
+after the write. A batch trusts cached member state instead of re-reading it; if that state was stale
+(another process wrote) or a retry's receipt already exists, the store refuses the whole write, and every
+command of that batch — and of the batch decided on top of it — is run alone, re-reading and re-deciding.
+So idempotency, per-member order and read-your-writes are exactly those of the one-at-a-time path.
 """
 
 from __future__ import annotations
@@ -32,32 +33,42 @@ from loyalty_core.results import Result
 
 @dataclass
 class BatchView:
-    """The store as seen from inside a batch: what earlier commands of the batch decided comes first."""
+    """The store as seen while deciding a batch: this batch's decisions first, then those of the batch
+    still being written (`parent`), then the cache and the store."""
 
     store: Any
+    parent: BatchView | None = None
     members: dict[UUID, Member] = field(default_factory=dict)
     claims: dict[UUID, Any] = field(default_factory=dict)
     receipts: dict[UUID, ev.CommandAccepted] = field(default_factory=dict)
     budgets: dict[UUID, tuple[int, int]] = field(default_factory=dict)
 
+    def _find(self, table: str, key: UUID) -> tuple[bool, Any]:
+        view: BatchView | None = self
+        while view is not None:
+            found = getattr(view, table)
+            if key in found:
+                return True, found[key]
+            view = view.parent
+        return False, None
+
     def load_member(self, member_id: UUID) -> Member | None:
-        if member_id in self.members:
-            return self.members[member_id]
+        hit, member = self._find("members", member_id)
+        if hit:
+            return member
         cached = self.store.members.get(member_id)
         return cached if cached is not None else self.store.load_member(member_id)
 
     def load_claim(self, claim_id: UUID) -> Any:
-        if claim_id in self.claims:
-            return self.claims[claim_id]
-        return self.store.load_claim(claim_id)
+        hit, claim = self._find("claims", claim_id)
+        return claim if hit else self.store.load_claim(claim_id)
 
     def load_receipt(self, receipt_id: UUID) -> ev.CommandAccepted | None:
-        return self.receipts.get(receipt_id)
+        return self._find("receipts", receipt_id)[1]
 
     def load_budget(self, budget_id: UUID) -> tuple[int, int]:
-        if budget_id in self.budgets:
-            return self.budgets[budget_id]
-        return self.store.load_budget(budget_id)
+        hit, budget = self._find("budgets", budget_id)
+        return budget if hit else self.store.load_budget(budget_id)
 
     def absorb(self, events: list[ev.Event], member: Member | None) -> None:
         from loyalty_core.ledger import project_claim
@@ -83,17 +94,33 @@ class Waiting:
     future: Future = field(default_factory=Future)
 
 
+@dataclass
+class Round:
+    """One batch on its way: decided on `view`, written (or not) by the writer."""
+
+    view: BatchView
+    parent: Round | None
+    planned: list[tuple[Waiting, Any]] = field(default_factory=list)
+    replays: list[tuple[Waiting, ev.CommandAccepted]] = field(default_factory=list)
+    refused: list[Waiting] = field(default_factory=list)
+    written: threading.Event = field(default_factory=threading.Event)
+    failed: bool = False
+
+
 class GroupCommitter:
     def __init__(self, service: Any, max_batch: int = 500, linger_ms: int = 0):
         self.service = service
         self.max_batch = max_batch
         self.linger_s = linger_ms / 1000
         self.queue: queue.Queue[Waiting | None] = queue.Queue()
-        self.batches = 0
-        self.commands = 0
-        self.fallbacks = 0
-        self._thread = threading.Thread(target=self._run, name="group-commit", daemon=True)
-        self._thread.start()
+        # One round written while the next is decided; a third waits for the writer.
+        self.rounds: queue.Queue[Round | None] = queue.Queue(maxsize=1)
+        self.batches = self.commands = self.fallbacks = 0
+        self._last: Round | None = None
+        self._decider = threading.Thread(target=self._decide_loop, name="group-commit-decide", daemon=True)
+        self._writer = threading.Thread(target=self._write_loop, name="group-commit-write", daemon=True)
+        self._decider.start()
+        self._writer.start()
 
     def submit(self, prepared: Any) -> Result:
         waiting = Waiting(prepared)
@@ -102,8 +129,10 @@ class GroupCommitter:
 
     def close(self) -> None:
         self.queue.put(None)
-        self._thread.join(timeout=10)
+        self._decider.join(timeout=10)
+        self._writer.join(timeout=10)
 
+    # --- deciding -------------------------------------------------------------------------------
     def _take_batch(self) -> list[Waiting] | None:
         first = self.queue.get()
         if first is None:
@@ -122,69 +151,89 @@ class GroupCommitter:
             batch.append(item)
         return batch
 
-    def _run(self) -> None:
-        while True:
-            batch = self._take_batch()
-            if batch is None:
-                return
+    def _decide_loop(self) -> None:
+        while (batch := self._take_batch()) is not None:
             try:
-                self._commit(batch)
+                self.rounds.put(self._decide(batch))
             except BaseException as exc:  # never leave a caller waiting forever
-                for waiting in batch:
-                    if not waiting.future.done():
-                        waiting.future.set_exception(exc)
+                _fail(batch, exc)
+        self.rounds.put(None)
 
-    def _commit(self, batch: list[Waiting]) -> None:
-        view = BatchView(self.service.store)
+    def _decide(self, batch: list[Waiting]) -> Round:
+        parent = self._last if self._last is not None and not self._last.written.is_set() else None
+        round_ = Round(BatchView(self.service.store, parent.view if parent else None), parent)
         local = copy.copy(self.service)
-        local.store, local.batcher = view, None
-        planned: list[tuple[Waiting, Any]] = []
-        replays: list[tuple[Waiting, ev.CommandAccepted]] = []
-        refused: list[Waiting] = []
+        local.store, local.batcher = round_.view, None
         for waiting in batch:
             prepared = waiting.prepared
-            receipt = view.load_receipt(prepared.receipt_id)
-            if receipt is not None:  # the same key twice in one batch: the second is a retry of the first
-                replays.append((waiting, receipt))
+            receipt = round_.view.load_receipt(prepared.receipt_id)
+            if receipt is not None:  # the same key twice in flight: the second is a retry of the first
+                round_.replays.append((waiting, receipt))
                 continue
             try:
                 plan = local.plan(prepared)
             except errors.LoyaltyError:
-                refused.append(waiting)
+                round_.refused.append(waiting)
                 continue
             except Exception as exc:
                 waiting.future.set_exception(exc)
                 continue
-            view.absorb(plan.events, plan.member)
-            planned.append((waiting, plan))
+            round_.view.absorb(plan.events, plan.member)
+            round_.planned.append((waiting, plan))
         self.batches += 1
         self.commands += len(batch)
-        if planned:
+        self._last = round_
+        return round_
+
+    # --- writing --------------------------------------------------------------------------------
+    def _write_loop(self) -> None:
+        while (round_ := self.rounds.get()) is not None:
             try:
-                self.service.store.record([event for _, plan in planned for event in plan.events])
-            except errors.WriteConflict:
-                self.fallbacks += 1
-                self._run_alone([waiting for waiting, _ in planned] + [waiting for waiting, _ in replays])
-                replays = []
-            else:
-                for waiting, plan in planned:
-                    self.service.committed(plan)
-                    waiting.future.set_result(plan.result)
+                self._write(round_)
+            except BaseException as exc:
+                _fail([w for w, _ in round_.planned] + [w for w, _ in round_.replays] + round_.refused, exc)
+            finally:
+                round_.written.set()
+                round_.parent = None  # let finished rounds be collected
+
+    def _write(self, round_: Round) -> None:
         from loyalty_core.service import replay
 
-        for waiting, receipt in replays:
-            self._answer(waiting, lambda: replay(receipt, waiting.prepared.name, waiting.prepared.request))
+        events = [event for _, plan in round_.planned for event in plan.events]
+        base_failed = round_.parent is not None and round_.parent.failed
+        try:
+            if base_failed:  # decided on top of a batch that was not written: nothing here stands
+                raise errors.WriteConflict("the batch this one was decided on was not written")
+            if events:
+                self.service.store.record(events)
+        except errors.WriteConflict:
+            round_.failed = True
+            self.fallbacks += 1
+            self._run_alone([w for w, _ in round_.planned] + [w for w, _ in round_.replays])
+        else:
+            for waiting, plan in round_.planned:
+                self.service.committed(plan)
+                waiting.future.set_result(plan.result)
+            for waiting, receipt in round_.replays:
+                _answer(waiting, lambda: replay(receipt, waiting.prepared.name, waiting.prepared.request))
         # A refusal was decided on cached state, which another process may have moved on: confirm it
         # on fresh state, after this batch's writes, before it becomes the answer.
-        self._run_alone(refused)
-
-    def _answer(self, waiting: Waiting, produce: Any) -> None:
-        try:
-            waiting.future.set_result(produce())
-        except Exception as exc:
-            waiting.future.set_exception(exc)
+        self._run_alone(round_.refused)
 
     def _run_alone(self, waiting: list[Waiting]) -> None:
         for item in waiting:
             if not item.future.done():
-                self._answer(item, lambda: self.service.execute_alone(item.prepared))
+                _answer(item, lambda: self.service.execute_alone(item.prepared))
+
+
+def _answer(waiting: Waiting, produce: Any) -> None:
+    try:
+        waiting.future.set_result(produce())
+    except Exception as exc:
+        waiting.future.set_exception(exc)
+
+
+def _fail(waiting: list[Waiting], exc: BaseException) -> None:
+    for item in waiting:
+        if not item.future.done():
+            item.future.set_exception(exc)
