@@ -1,0 +1,202 @@
+"""Problem details (RFC 9457): the one place that turns a refusal into an HTTP status and a body.
+
+Every error the API answers is `application/problem+json` with `type`, `title`, `status`, `detail`, our
+stable `code` and, when known, the `field`. Domain refusals keep the code the ledger gave them; the status
+comes from one table here, so a route never picks a status for an error. Anything unexpected is logged
+with its traceback and answered as a 500 problem that says nothing about the internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+from http import HTTPStatus
+from typing import Any, Mapping
+from uuid import UUID
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from loyalty_core.errors import LoyaltyError
+
+log = logging.getLogger("loyalty.api")
+
+PROBLEM_JSON = "application/problem+json"
+
+_STATUS = {
+    "identifier_taken": 409,
+    "reservation_already_captured": 409,
+    "reservation_already_released": 409,
+    "reservation_expired": 409,
+    "redemption_already_reversed": 409,
+    "voucher_not_usable": 409,
+    "idempotency_request_in_progress": 409,
+    # The ledger re-decided many times against concurrent writers; the client retries with the same key.
+    "concurrency_conflict": 409,
+    "insufficient_points": 422,
+    "capture_exceeds_reservation": 422,
+    "idempotency_key_reused": 422,
+    "refund_exceeds_purchase": 422,
+    "currency_mismatch": 422,
+    "identifier_not_linked": 422,
+}
+
+
+def status_for(code: str) -> int:
+    if code in _STATUS:
+        return _STATUS[code]
+    if code.endswith("_not_found"):
+        return 404
+    # amount_*, invalid_*, and every other refusal of the input: the request was understood and refused.
+    return 422
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem, with our stable `code`."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    field: str | None = None
+
+
+# Inline, not a `model`: FastAPI would file a model's schema under application/json, our problems' type is
+# application/problem+json.
+_PROBLEM_SCHEMA = {k: v for k, v in Problem.model_json_schema().items() if k != "title"}
+PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_JSON: {"schema": _PROBLEM_SCHEMA}}}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the problems an operation can answer."""
+    return {status: {**PROBLEM_RESPONSE, "description": HTTPStatus(status).phrase} for status in statuses}
+
+
+class ApiProblem(Exception):
+    """A refusal that belongs to the HTTP side (authentication, roles, rate limits, idempotency headers)."""
+
+    def __init__(self, status: int, code: str, detail: str, *, field: str | None = None,
+                 headers: Mapping[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail, self.field = status, code, detail, field
+        self.headers = dict(headers or {})
+        self.extra = extra
+
+
+def problem_response(status: int, code: str, detail: str, *, field: str | None = None,
+                     headers: Mapping[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"type": f"urn:loyalty:problem:{code}", "title": HTTPStatus(status).phrase,
+                            "status": status, "detail": detail, "code": code}
+    if field:
+        body["field"] = field
+    body.update({k: _plain(v) for k, v in extra.items() if k not in body and v is not None})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {}))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+# --- handlers ------------------------------------------------------------------------------------------
+
+
+def _loyalty_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LoyaltyError) or hasattr(exc, "code")
+    details = dict(getattr(exc, "details", {}) or {})
+    field = details.pop("field", None)
+    message = getattr(exc, "message", str(exc))
+    return problem_response(status_for(exc.code), exc.code, message, field=field,  # type: ignore[attr-defined]
+                            detail_vi=getattr(exc, "message_vi", None), **details)
+
+
+def _api_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiProblem)
+    return problem_response(exc.status, exc.code, exc.detail, field=exc.field, headers=exc.headers,
+                            **exc.extra)
+
+
+# Pydantic error types that mean the same thing as one of the ledger's own codes.
+_VALIDATION_CODES = {
+    "extra_forbidden": "unknown_field",
+    "less_than_equal": "amount_too_large",
+    "less_than": "amount_too_large",
+    "greater_than": "amount_must_be_positive",
+    "greater_than_equal": "amount_must_be_positive",
+}
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return problem_response(400, "malformed_json", "the request body is not valid JSON")
+    for e in errors:
+        loc = tuple(str(part).lower() for part in e.get("loc", ()))
+        if loc == ("header", "idempotency-key") and e.get("type") == "missing":
+            return problem_response(
+                400,
+                "idempotency_key_required",
+                "this request changes state: send an Idempotency-Key header",
+                field="Idempotency-Key",
+            )
+    first = errors[0] if errors else {}
+    listed = [
+        {"field": _field(e.get("loc", ())), "type": e.get("type"), "message": e.get("msg")}
+        for e in errors[:20]
+    ]
+    return problem_response(
+        422,
+        _VALIDATION_CODES.get(str(first.get("type")), "invalid_input"),
+        str(first.get("msg", "invalid request")),
+        field=_field(first.get("loc", ())),
+        errors=listed,
+    )
+
+
+def _field(loc: Any) -> str | None:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or None
+
+
+def _http_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}.get(
+        exc.status_code, "http_error"
+    )
+    return problem_response(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        500, "internal_error", "an unexpected error occurred; a retry with the same Idempotency-Key is safe"
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(LoyaltyError, _loyalty_error)
+    app.add_exception_handler(ApiProblem, _api_problem)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(Exception, _unexpected)
+    try:  # The program's refusals mirror LoyaltyError (code, message, details): the same handler serves.
+        from loyalty_core.program.errors import ProgramError
+    except ImportError:  # pragma: no cover - the program package is optional for the API
+        return
+    app.add_exception_handler(ProgramError, _loyalty_error)

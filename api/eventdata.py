@@ -1,0 +1,71 @@
+"""Events as JSON: the raw audit view, the event stream and webhook payloads all use this one shape.
+
+`{"id", "type", "member_id", "version", "recorded_at", "channel", "store_id", "actor", "data"}`, with
+money as decimal strings and times in ISO 8601. The `id` (`<member id>:<version>`) is stable, so a
+receiver that sees an event twice (a webhook retry, a stream resumed) can tell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from loyalty_core import events as ev
+
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "channel", "store_id", "actor"}
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def event_json(event: ev.Event) -> dict[str, Any]:
+    data = {f.name: plain(getattr(event, f.name)) for f in fields(event) if f.name not in _ENVELOPE} \
+        if is_dataclass(event) else {}
+    return {
+        "id": f"{event.originator_id}:{event.originator_version}",
+        "type": type(event).__name__,
+        "member_id": str(event.originator_id),
+        "version": event.originator_version,
+        "recorded_at": event.timestamp.isoformat(),
+        "channel": getattr(event, "channel", None),
+        "store_id": getattr(event, "store_id", None),
+        "actor": getattr(event, "actor", None),
+        "data": data,
+    }
+
+
+def is_member_event(event: object) -> bool:
+    return isinstance(event, ev.MemberEvent)
+
+
+#: How each event moves the spendable balance, for the timeline (the read side's timeline will replace it).
+def points_delta(event: ev.Event) -> int:
+    if isinstance(event, ev.PointsEarned):
+        return event.points if event.pending_until is None else 0
+    if isinstance(event, ev.PendingPointsReleased):
+        return event.points
+    if isinstance(event, (ev.PointsRedeemed, ev.PointsReserved, ev.PointsExpired)):
+        return -event.points
+    if isinstance(event, ev.ReservationReleased):
+        return event.points
+    if isinstance(event, ev.ReservationCaptured):
+        return event.released_points
+    if isinstance(event, ev.RedemptionReversed):
+        return event.points
+    if isinstance(event, ev.PointsAdjusted):
+        return event.delta
+    if isinstance(event, ev.EarnReversed):
+        return -(event.points_reversed + event.debt_added)
+    return 0

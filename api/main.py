@@ -1,0 +1,66 @@
+"""The HTTP API: `create_app(settings=None, runtime=None)` builds a FastAPI app on the ledger's runtime.
+
+Given no runtime, the app opens one for its settings (with group commit, so concurrent requests share a
+flush); given one (tests, a process that already has one), it uses it as it is. The API's own tables (keys,
+webhooks) are opened here, so everything that touches the database is ready before the first request.
+
+Whoever creates the app closes it: `app.state.api.close()` (`loyalty serve` does, after the server stops).
+Not in the ASGI lifespan, on purpose: test clients and schemathesis run the lifespan once per client, and
+an app whose store was closed by the first client's shutdown would fail every later request.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+
+from api.deps import ApiContext
+from api.errors import install_error_handlers
+from api.idempotency import CommandRunner, InFlight
+from api.keys import KeyRing
+from api.metrics import Metrics, MetricsMiddleware
+from api.ratelimit import RateLimits
+from api.routes import audit, health, members, points, program, stats, stream, transactions, webhooks
+from api.settings import ApiSettings
+from api.tables import open_tables
+from loyalty_core.runtime import Runtime, open_runtime
+from loyalty_core.service import enable_group_commit
+from loyalty_core.settings import Settings
+
+DESCRIPTION = """Loyalty points for Vietnamese retail: enrol members, record purchases, redeem and reserve
+points, follow the ledger as it changes. Money is a decimal string in VND, points are integers, times are
+ISO 8601. Every request that changes state takes an `Idempotency-Key` header. Errors are RFC 9457
+problem details with a stable `code`."""
+
+
+def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    if settings is None:
+        settings = ApiSettings.from_env(os.environ) if runtime is None else ApiSettings(core=runtime.settings)
+    settings = ApiSettings.wrap(settings)
+    owns_runtime = runtime is None
+    runtime = runtime or open_runtime(settings.core)
+    if owns_runtime and settings.group_commit:
+        enable_group_commit(runtime.service)
+    tables = open_tables(runtime.settings)
+    metrics = Metrics()
+    inflight = InFlight()
+    context = ApiContext(
+        settings=settings,
+        runtime=runtime,
+        tables=tables,
+        keys=KeyRing(tables, settings.key_cache_seconds),
+        limits=RateLimits(settings.rate_limits),
+        metrics=metrics,
+        run=CommandRunner(runtime.service, metrics, inflight),
+        inflight=inflight,
+        owns_runtime=owns_runtime,
+    )
+
+    app = FastAPI(title="Loyalty API", version="1", description=DESCRIPTION, docs_url="/docs", redoc_url=None)
+    app.state.api = context
+    install_error_handlers(app)
+    for module in (health, members, transactions, points, audit, stream, webhooks, program, stats):
+        app.include_router(module.router)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    return app

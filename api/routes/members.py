@@ -1,0 +1,57 @@
+"""Members: enrol, look up by any identifier, read the summary, balance and timeline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import Api, IdempotencyKey, Reader, Writer
+from api.errors import problems
+from api.history import list_history
+from api.schemas.audit import HistoryItem, HistoryOut
+from api.schemas.common import BalanceOut
+from api.schemas.members import EnrollRequest, MemberOut
+from loyalty_core.commands import MemberRef
+
+router = APIRouter(prefix="/v1", tags=["members"], responses=problems(401, 403, 429))
+
+
+@router.post("/members", status_code=201, responses=problems(400, 409, 422))
+def enroll_member(body: EnrollRequest, api: Api, caller: Writer, key: IdempotencyKey,
+                  response: Response) -> MemberOut:
+    """Enrol a member by phone number."""
+    return MemberOut.of(api.run(body.to_command(key, caller.acting(body.channel, body.store_id)), response))
+
+
+@router.get("/members/lookup", responses=problems(404, 422))
+def lookup_member(api: Api, caller: Reader,
+                  phone: Annotated[str | None, Query(max_length=32)] = None,
+                  email: Annotated[str | None, Query(max_length=254)] = None,
+                  member_code: Annotated[str | None, Query(max_length=20)] = None,
+                  qr_token: Annotated[str | None, Query(max_length=64)] = None) -> MemberOut:
+    """Find a member by exactly one of phone, email, member code or QR token."""
+    ref = MemberRef(phone=phone, email=email, member_code=member_code, qr_token=qr_token)
+    return MemberOut.of(api.service.member_summary(ref))
+
+
+@router.get("/members/{member_id}", responses=problems(404, 422))
+def get_member(member_id: UUID, api: Api, caller: Reader) -> MemberOut:
+    """Read a member's summary: identifiers, tier and balance."""
+    return MemberOut.of(api.service.member_summary(MemberRef(member_id=member_id)))
+
+
+@router.get("/members/{member_id}/balance", responses=problems(404, 422))
+def get_balance(member_id: UUID, api: Api, caller: Reader) -> BalanceOut:
+    """Read a member's balance as of now (always reflects the caller's own last write)."""
+    return BalanceOut.of(api.service.balance(MemberRef(member_id=member_id)))
+
+
+@router.get("/members/{member_id}/history", responses=problems(404, 422))
+def get_history(member_id: UUID, api: Api, caller: Reader,
+                cursor: Annotated[str | None, Query(max_length=20)] = None,
+                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> HistoryOut:
+    """List a member's timeline, newest first; pass `next_cursor` back for the next page."""
+    page = list_history(api.runtime, member_id, cursor, limit)
+    return HistoryOut(items=[HistoryItem(**item) for item in page.items], next_cursor=page.next_cursor)

@@ -1,0 +1,45 @@
+"""Purchases (pushed by tills, possibly late and twice), what one would earn, and refunds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from api.deps import Api, IdempotencyKey, Writer
+from api.errors import problems
+from api.schemas.transactions import PurchaseOut, PurchaseRequest, RefundOut, RefundRequest
+
+router = APIRouter(prefix="/v1", tags=["transactions"], responses=problems(401, 403, 429))
+
+TransactionRef = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[\x21-\x7e]+$")]
+
+
+@router.post("/transactions", status_code=201, responses=problems(400, 404, 409, 422))
+def record_purchase(body: PurchaseRequest, api: Api, caller: Writer, response: Response) -> PurchaseOut:
+    """Record a finished sale; the same transaction_ref from the same channel is recorded once."""
+    result = api.run(body.to_command(caller.acting(body.channel, body.store_id)), response)
+    return PurchaseOut.of(body.transaction_ref, result)
+
+
+@router.post("/transactions/simulate", responses=problems(400, 404, 422))
+def simulate_purchase(body: PurchaseRequest, api: Api, caller: Writer) -> PurchaseOut:
+    """Answer what a sale would earn, writing nothing."""
+    command = body.to_command(caller.acting(body.channel, body.store_id))
+    return PurchaseOut.of(body.transaction_ref, api.service.simulate(command))
+
+
+@router.post(
+    "/transactions/{transaction_ref}/refunds", status_code=201, responses=problems(400, 404, 409, 422)
+)
+def refund_purchase(
+    transaction_ref: TransactionRef,
+    body: RefundRequest,
+    api: Api,
+    caller: Writer,
+    key: IdempotencyKey,
+    response: Response,
+) -> RefundOut:
+    """Take back the points a refunded (part of a) purchase earned."""
+    command = body.to_command(transaction_ref, key, caller.acting(body.channel, body.store_id))
+    return RefundOut.of(api.run(command, response))

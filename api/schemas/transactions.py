@@ -1,0 +1,119 @@
+"""Purchases and refunds: what a till pushes after a sale, and what it earned."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from api.deps import Acting
+from api.schemas.common import BalanceOut, Channel, Money, Ref, Strict, Timestamp, Where
+from api.schemas.members import MemberRefIn
+from api.schemas.points import RuleLine, rule_lines
+from loyalty_core import commands as c
+from loyalty_core.money import parse_money
+from loyalty_core.results import EarnResult, RefundResult
+
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
+
+
+class PurchaseLine(Strict):
+    sku: Code
+    category: Code | None = None
+    quantity: int = Field(1, ge=1, le=100_000)
+    unit_price: Money = "0"
+    amount: Money
+
+    def to_input(self, currency: str, n: int) -> c.PurchaseLineInput:
+        return c.PurchaseLineInput(
+            sku=self.sku,
+            category=self.category,
+            quantity=self.quantity,
+            unit_price=parse_money(self.unit_price, currency, field=f"lines.{n}.unit_price"),
+            amount=parse_money(self.amount, currency, field=f"lines.{n}.amount"),
+        )
+
+
+class PurchaseRequest(Where):
+    transaction_ref: Ref
+    member: MemberRefIn
+    occurred_at: Timestamp | None = None
+    currency: Currency = "VND"
+    total: Money
+    lines: list[PurchaseLine] = Field(default_factory=list, max_length=500)
+
+    def to_command(self, acting: Acting) -> c.RecordPurchase:
+        # A purchase's idempotency key is its transaction ref: the ledger keys it by channel + ref.
+        # Money is checked by the ledger's own rules (the currency's decimals, the ceiling) before anything.
+        return c.RecordPurchase(
+            idempotency_key=self.transaction_ref,
+            member=self.member.to_ref(),
+            transaction_ref=self.transaction_ref,
+            total=parse_money(self.total, self.currency, field="total"),
+            currency=self.currency,
+            occurred_at=self.occurred_at,
+            lines=tuple(line.to_input(self.currency, n) for n, line in enumerate(self.lines)),
+            **acting.fields(),
+        )
+
+
+class PurchaseOut(BaseModel):
+    transaction_ref: str
+    member_id: UUID
+    points_earned: int
+    breakdown: list[RuleLine]
+    vouchers: list[str]
+    balance: BalanceOut
+
+    @classmethod
+    def of(cls, transaction_ref: str, r: EarnResult) -> PurchaseOut:
+        return cls(
+            transaction_ref=transaction_ref,
+            member_id=r.member_id,
+            points_earned=r.points_earned,
+            breakdown=rule_lines(r.breakdown),
+            vouchers=list(getattr(r, "vouchers", []) or []),
+            balance=BalanceOut.of(r.balance),
+        )
+
+
+class RefundRequest(Where):
+    refund_ref: Ref
+    amount: Money
+    purchase_channel: Channel | None = None
+    """The channel the purchase came from, when it differs from the refund's (bought online, returned)."""
+
+    def to_command(self, transaction_ref: str, key: str, acting: Acting) -> c.RefundPurchase:
+        return c.RefundPurchase(
+            idempotency_key=key,
+            transaction_ref=transaction_ref,
+            refund_ref=self.refund_ref,
+            amount=Decimal(self.amount),
+            purchase_channel=self.purchase_channel,
+            **acting.fields(),
+        )
+
+
+class RefundOut(BaseModel):
+    transaction_ref: str
+    refund_ref: str
+    member_id: UUID
+    points_reversed: int
+    shortfall: int
+    settled_by: str
+    balance: BalanceOut
+
+    @classmethod
+    def of(cls, r: RefundResult) -> RefundOut:
+        return cls(
+            transaction_ref=r.transaction_ref,
+            refund_ref=r.refund_ref,
+            member_id=r.member_id,
+            points_reversed=r.points_reversed,
+            shortfall=r.shortfall,
+            settled_by=r.settled_by,
+            balance=BalanceOut.of(r.balance),
+        )

@@ -1,0 +1,114 @@
+"""API commands: `loyalty serve`, `loyalty keys create|revoke|list`, `loyalty webhooks run`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from loyalty_cli.output import dump
+
+
+def _settings():  # imported lazily: `loyalty --help` should not import FastAPI
+    from api.settings import ApiSettings
+
+    return ApiSettings.from_env(os.environ)
+
+
+def register(app: typer.Typer) -> None:
+    keys = typer.Typer(no_args_is_help=True, help="API keys: create, revoke, list.")
+    webhooks = typer.Typer(no_args_is_help=True, help="Webhook delivery.")
+    app.add_typer(keys, name="keys")
+    app.add_typer(webhooks, name="webhooks")
+
+    @app.command()
+    def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0 in a container)"),
+              port: int = typer.Option(8000, help="TCP port")) -> None:
+        """Serve the HTTP API (OpenAPI docs at /docs) on the store LOYALTY_DATABASE_URL names."""
+        import uvicorn
+
+        from api.main import create_app
+
+        app_ = create_app(_settings())
+        try:
+            # Access logging is off: on this hot path it costs more than the request (design/libraries.md).
+            uvicorn.run(app_, host=host, port=port, access_log=False, log_level="info")
+        finally:
+            app_.state.api.close()
+
+    @keys.command("create")
+    def create_key(
+        role: str = typer.Option(..., help="channel | staff | auditor | analyst | admin"),
+        channel: Optional[str] = typer.Option(None, help="The channel a channel key acts for: pos, web"),
+        store: List[str] = typer.Option([], "--store", help="A store the key may act for (repeat)"),
+        label: Optional[str] = typer.Option(None, help="A note for whoever reads `keys list`"),
+    ) -> None:
+        """Create an API key and print it (alone, on stdout: it is shown only once)."""
+        from api.keys import KeyRing
+        from api.tables import open_tables
+
+        tables = open_tables(_settings().core)
+        try:
+            _, token = KeyRing(tables).create(role, channel=channel, stores=tuple(store), label=label)
+        except ValueError as exc:
+            typer.echo(f"refused: {exc}", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            tables.close()
+        typer.echo(token)
+
+    @keys.command("revoke")
+    def revoke_key(key_id: str) -> None:
+        """Revoke a key by its id (running servers stop accepting it within a few seconds)."""
+        from api.keys import KeyRing
+        from api.tables import open_tables
+
+        tables = open_tables(_settings().core)
+        try:
+            found = KeyRing(tables).revoke(key_id)
+        finally:
+            tables.close()
+        if not found:
+            typer.echo(f"refused: no key {key_id}", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"revoked {key_id}", err=True)
+
+    @keys.command("list")
+    def list_keys() -> None:
+        """List keys (ids, roles, channels, stores; never the secrets)."""
+        from api.keys import KeyRing
+        from api.tables import open_tables
+
+        tables = open_tables(_settings().core)
+        try:
+            dump([key.public() for key in KeyRing(tables).list()])
+        finally:
+            tables.close()
+
+    @webhooks.command("run")
+    def run_webhooks(
+        heartbeat_file: Optional[Path] = typer.Option(
+            None, help="Touch this file after every healthy step (for a container health check)"
+        ),
+    ) -> None:
+        """Deliver webhooks until interrupted (SIGTERM or Ctrl-C); safe to run in several processes."""
+        from api.tables import open_tables
+        from api.webhooks import run_dispatcher
+        from loyalty_core.runtime import open_runtime
+
+        settings = _settings()
+        runtime = open_runtime(settings.core)
+        tables = open_tables(settings.core)
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        beat = heartbeat_file.touch if heartbeat_file else None
+        try:
+            run_dispatcher(runtime.store, tables, settings, stop=stop, heartbeat=beat)
+        finally:
+            tables.close()
+            runtime.close()

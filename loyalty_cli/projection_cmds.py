@@ -1,0 +1,167 @@
+"""Read-side commands: the worker, projection status and rebuilds, the auditor's tools, balance as of."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import uuid
+from datetime import datetime
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from loyalty_cli.output import dump, refusing
+from loyalty_core import commands as c
+from loyalty_core.settings import Settings
+
+console = Console(stderr=True)
+projections_app = typer.Typer(no_args_is_help=True, help="Read models: status and rebuilds.")
+audit_app = typer.Typer(no_args_is_help=True,
+                        help="Auditor's tools: replay, hash chain verify and checkpoint.")
+
+
+def _settings() -> Settings:
+    return Settings.from_env(os.environ)
+
+
+def _member_ref(member: str) -> c.MemberRef:
+    try:
+        return c.MemberRef(member_id=uuid.UUID(member))
+    except ValueError:
+        pass
+    if "@" in member:
+        return c.MemberRef(email=member)
+    return c.MemberRef(member_code=member) if member[:1].isalpha() else c.MemberRef(phone=member)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]:>8} events/s"), TimeElapsedColumn(), console=console)
+
+
+@projections_app.command("status")
+def status() -> None:
+    """Show each projection's generation, position and lag behind the log."""
+    from loyalty_core.ledger import open_store
+    from projections.catalog import ReadSide
+
+    settings = _settings()
+    store, side = open_store(settings), ReadSide.open(settings)
+    try:
+        table = Table("projection", "generation", "position", "head", "lag")
+        for s in side.status(store.max_notification_id()):
+            table.add_row(s.name, str(s.generation), str(s.position), str(s.head), str(s.lag))
+        Console().print(table)
+    finally:
+        side.close()
+        store.close()
+
+
+@projections_app.command("rebuild")
+def rebuild(name: Optional[str] = typer.Argument(None, help="Projection to rebuild"),
+            all_: bool = typer.Option(False, "--all", help="Rebuild every projection"),
+            batch_size: int = typer.Option(5000, help="Events per transaction")) -> None:
+    """Replay the log into fresh tables, swap them in, drop the old ones."""
+    from projections.catalog import PROJECTIONS
+    from projections.rebuild import rebuild as run_rebuild
+
+    names = list(PROJECTIONS) if all_ else [name] if name else []
+    if not names or (name and name not in PROJECTIONS):
+        console.print(f"name a projection ({', '.join(PROJECTIONS)}) or pass --all")
+        raise typer.Exit(2)
+    with _progress() as progress:
+        task = progress.add_task(f"rebuilding {', '.join(names)}", total=None, rate="-")
+        started = [0.0]
+
+        def on_start(head: int) -> None:
+            progress.update(task, total=head)
+            started[0] = progress.get_time()
+
+        def on_batch(position: int, head: int, _: int) -> None:
+            elapsed = max(progress.get_time() - started[0], 1e-9)
+            progress.update(task, completed=position, rate=f"{int(position / elapsed):,}")
+
+        report = run_rebuild(_settings(), names, batch_size=batch_size, on_start=on_start, on_batch=on_batch)
+    dump({"rebuilt": report.generations, "notifications": report.notifications,
+          "seconds": round(report.seconds, 2), "events_per_second": report.per_second})
+
+
+def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when there is nothing to do"),
+           batch_size: int = typer.Option(1000, help="Events per transaction")) -> None:
+    """Keep every projection and the audit chain up to date until stopped (SIGTERM or Ctrl-C)."""
+    from projections.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    run_worker(_settings(), stop, poll_interval, batch_size=batch_size)
+
+
+@audit_app.command("replay")
+def audit_replay() -> None:
+    """Re-fold every member from its events and compare with the balances projection."""
+    from projections.audit_run import replay_store
+
+    report = replay_store(_settings())
+    for d in report.differences[:100]:
+        console.print(f"[red]{d.member_id}[/red] {d.what}: stored {d.stored} folded {d.folded}")
+    dump({"members": report.members, "events": report.events, "position": report.position,
+          "differences": len(report.differences)})
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain over the stored events; name every edited, deleted or inserted row."""
+    from projections.audit_run import verify_store
+
+    result = verify_store(_settings())
+    for p in result.problems[:100]:
+        console.print(f"[red]position {p.position}: {p.kind}[/red] ({p.detail})")
+    dump({"ok": result.ok, "checked": result.checked, "head": max(result.head, 0),
+          "unchecked": result.unchecked, "checkpoints": result.checkpoints,
+          "problems": [f"{p.kind}@{p.position}" for p in result.problems[:100]]})
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(every: int = typer.Option(10_000, help="Events between two checkpoints")) -> None:
+    """Extend the hash chain to the head of the log and record checkpoints."""
+    from projections.audit_run import checkpoint_store
+
+    dump({"linked": checkpoint_store(_settings(), every)})
+
+
+AT = typer.Option(..., help="Instant, ISO 8601 with offset")
+
+
+def balance_as_of(member: str, at: datetime = AT) -> None:
+    """Show a member's balance as the ledger recorded it at a past instant."""
+    from loyalty_core.runtime import open_runtime
+    from projections.audit import balance_as_of as fold_as_of
+
+    if at.tzinfo is None:
+        console.print("give --at with a UTC offset, e.g. 2026-01-31T23:59:59+07:00")
+        raise typer.Exit(2)
+    runtime = open_runtime(_settings())
+    try:
+        found = refusing(lambda: runtime.service.resolve(_member_ref(member)))
+        balance = fold_as_of(runtime.store, found.id, at)
+        dump({"member_id": str(found.id), "at": at.isoformat(), "balance": balance})
+    finally:
+        runtime.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker)
+    app.command("balance-as-of")(balance_as_of)
+    app.add_typer(projections_app, name="projections")
+    app.add_typer(audit_app, name="audit")

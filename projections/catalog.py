@@ -1,0 +1,113 @@
+"""The read side as a whole: every projection, its live generation, and the database they share.
+
+`ReadSide` is what the worker, the rebuild command and the query functions open. It makes sure the
+registry and the live generation's tables exist (the first process to start creates them, under a lock),
+and hands out projections bound to the live generation, or to any other generation for a rebuild.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from eventsourcing.persistence import PersistenceError
+
+from loyalty_core.settings import Settings
+from projections.balances import BalanceProjection
+from projections.base import ReadProjection
+from projections.campaigns import CampaignProjection
+from projections.kpis import KpiProjection
+from projections.readstore import ReadStore, is_missing_table, open_read_store
+from projections.registry import Registry
+from projections.search import SearchProjection
+from projections.segments import SegmentProjection
+from projections.view import GenerationDropped
+from projections.timeline import TimelineProjection
+
+PROJECTIONS: dict[str, type[ReadProjection]] = {
+    cls.name: cls for cls in (BalanceProjection, TimelineProjection, CampaignProjection, KpiProjection,
+                              SegmentProjection, SearchProjection)
+}
+
+
+def _retry_locked(setup: Callable[[], None], attempts: int = 100) -> None:
+    """The library creates tables in a deferred SQLite transaction, which is refused at once (not after the
+    busy timeout) when another connection writes first; creating tables is idempotent, so try again."""
+    for attempt in range(attempts):
+        try:
+            return setup()
+        except PersistenceError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
+@dataclass(frozen=True)
+class Status:
+    name: str
+    generation: int
+    position: int
+    head: int
+
+    @property
+    def lag(self) -> int:
+        """Notifications the projection has not applied yet (receipts and claims included)."""
+        return max(self.head - self.position, 0)
+
+
+class ReadSide:
+    def __init__(self, store: ReadStore):
+        self.store = store
+        self.registry = Registry(store)
+        self._ready: set[tuple[str, int]] = set()
+
+    @classmethod
+    def open(cls, settings: Settings) -> ReadSide:
+        return cls(open_read_store(settings))
+
+    def projection(self, name: str, generation: int, *, create: bool = True) -> ReadProjection:
+        projection = PROJECTIONS[name].open(self.store, generation)
+        if create and (name, generation) not in self._ready:
+            if not self._exists(projection):
+                with self.registry.setup_lock():
+                    _retry_locked(projection.view.setup)
+            self._ready.add((name, generation))
+        return projection
+
+    @staticmethod
+    def _exists(projection: ReadProjection) -> bool:
+        try:
+            projection.view.position()
+        except GenerationDropped:
+            return False
+        except PersistenceError as exc:
+            if is_missing_table(exc):
+                return False
+            raise
+        return True
+
+    def generations(self) -> dict[str, int]:
+        """The live generation of each projection, read from the registry now (created if missing)."""
+        try:
+            found = self.registry.live()
+        except PersistenceError as exc:
+            if not is_missing_table(exc):
+                raise
+            found = {}
+        if set(found) != set(PROJECTIONS):
+            with self.registry.setup_lock():
+                found = self.registry.ensure(list(PROJECTIONS))
+        return found
+
+    def live(self) -> dict[str, ReadProjection]:
+        """Every projection at its live generation."""
+        return {name: self.projection(name, generation) for name, generation in self.generations().items()
+                if name in PROJECTIONS}
+
+    def status(self, head: int, live: dict[str, ReadProjection] | None = None) -> list[Status]:
+        projections = (live or self.live()).items()
+        return [Status(name, p.view.generation, p.view.position(), head) for name, p in projections]
+
+    def close(self) -> None:
+        self.store.close()

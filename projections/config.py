@@ -1,0 +1,30 @@
+"""The read side's own settings, taken from `Settings` when it has them, with defaults otherwise.
+
+`point_value_vnd` is what one point is worth to the program (for liability and campaign cost);
+`churn_after_days` is how long a repeat buyer may stay away before counting as a churn risk;
+`checkpoint_every` is how many events the hash chain links between two checkpoints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+DEFAULT_POINT_VALUE_VND = Decimal(1000)
+
+
+@dataclass(frozen=True)
+class ReadConfig:
+    point_value_vnd: Decimal = DEFAULT_POINT_VALUE_VND
+    churn_after_days: int = 90
+    checkpoint_every: int = 10_000
+
+    @classmethod
+    def of(cls, settings: Any) -> ReadConfig:
+        # `Settings` is shared with the rest of the system; these fields are read if it declares them
+        # (LOYALTY_POINT_VALUE_VND, ...), so the read side works before and after they are added there.
+        value = getattr(settings, "point_value_vnd", None)
+        return cls(point_value_vnd=Decimal(str(value)) if value is not None else DEFAULT_POINT_VALUE_VND,
+                   churn_after_days=int(getattr(settings, "churn_after_days", 90)),
+                   checkpoint_every=int(getattr(settings, "checkpoint_every", 10_000)))

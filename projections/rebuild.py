@@ -1,0 +1,68 @@
+"""Rebuild: replay the whole log into a fresh generation of tables, swap it in, drop the old one.
+
+While the new generation fills, the old one keeps answering queries and the worker keeps it current.
+When the new one has reached the head of the log, the registry's `live` is switched in one transaction;
+the worker picks the new generation up on its next cycle and carries it on from where the rebuild
+stopped. The old tables are then dropped: PostgreSQL waits for queries still reading them, and a query
+that looked the name up just before the swap retries with the new one (`queries.ReadModels`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from loyalty_core.ledger import open_store
+from loyalty_core.settings import Settings
+from projections.catalog import PROJECTIONS, ReadSide
+from projections.runner import LogReader, OnBatch, catch_up
+
+REBUILD_BATCH = 5000
+
+
+@dataclass
+class RebuildReport:
+    generations: dict[str, int] = field(default_factory=dict)
+    """Projection name -> the generation now live."""
+    notifications: int = 0
+    seconds: float = 0.0
+
+    @property
+    def per_second(self) -> int:
+        return int(self.notifications / self.seconds) if self.seconds else 0
+
+
+def rebuild(settings: Settings, names: list[str], *, batch_size: int = REBUILD_BATCH,
+            on_start: Callable[[int], None] | None = None, on_batch: OnBatch | None = None) -> RebuildReport:
+    unknown = sorted(set(names) - set(PROJECTIONS))
+    if unknown:
+        raise ValueError(f"no projection named {', '.join(unknown)}; known: {', '.join(PROJECTIONS)}")
+    store, side = open_store(settings), ReadSide.open(settings)
+    try:
+        side.live()  # the registry and its rows exist before a generation is taken
+        report = RebuildReport()
+        for name in names:
+            generation, abandoned = side.registry.start_build(name)
+            if abandoned is not None:  # an earlier rebuild died half-way: its tables are garbage
+                side.projection(name, abandoned, create=False).view.drop()
+            report.generations[name] = generation
+        projections = [side.projection(name, g) for name, g in report.generations.items()]
+        reader = LogReader.for_projections(store, projections)
+        head = reader.head()
+        if on_start is not None:
+            on_start(head)
+        started = time.perf_counter()
+        report.notifications = catch_up(reader, projections, upto=head, batch_size=batch_size,
+                                        on_batch=on_batch)
+        report.seconds = time.perf_counter() - started
+        # Whatever arrived during the replay, so the swap hands the worker as little as possible.
+        catch_up(reader, projections, batch_size=batch_size)
+        for name, generation in report.generations.items():
+            old = side.registry.swap(name, generation)
+            if old != generation:
+                side.projection(name, old, create=False).view.drop()
+        return report
+    finally:
+        store.close()
+        side.close()

@@ -1,0 +1,111 @@
+"""The worker: keeps every projection and the audit hash chain up to date, and runs scheduled work.
+
+Each cycle reads the registry (a rebuild may have swapped in a new generation), applies everything up
+to the head of the log in batches, extends the hash chain, runs `scheduled_work(now)` if given, and logs
+each projection's lag. It sleeps `poll_interval` only when a cycle found nothing to do. Every step is safe
+to interrupt at any instant (SIGKILL included) and to run twice at once: a batch and its tracking position
+commit together, and a batch whose starting position moved is refused (`View.batch`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Callable
+
+from eventsourcing.persistence import PersistenceError
+
+from loyalty_core.ledger import LedgerStore, open_store
+from loyalty_core.settings import Settings
+from projections.catalog import ReadSide, Status
+from projections.chain import Chain
+from projections.config import ReadConfig
+from projections.eventrows import open_event_rows
+from projections.readstore import is_missing_table
+from projections.runner import LogReader, catch_up
+from projections.view import GenerationDropped, PositionMoved
+
+log = logging.getLogger("loyalty.worker")
+
+ScheduledWork = Callable[[datetime], object]
+OnCycle = Callable[[list[Status]], object]
+
+
+class Worker:
+    """One worker's connections and state; `cycle()` does one round of work."""
+
+    def __init__(self, settings: Settings, batch_size: int = 1000,
+                 scheduled_work: ScheduledWork | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+        self.config = ReadConfig.of(settings)
+        self.side = ReadSide.open(settings)
+        with self.side.registry.setup_lock():  # two workers starting on a new database create tables once
+            self.store: LedgerStore = open_store(settings)
+        self.rows = open_event_rows(self.side.store)
+        self.chain = Chain(self.side.store, self.rows)
+        self.chain.setup()
+        self.batch_size, self.scheduled_work, self.clock = batch_size, scheduled_work, clock
+        self._reader: LogReader | None = None
+
+    def cycle(self, stop: threading.Event | None = None) -> tuple[int, list[Status]]:
+        """(notifications applied, each projection's status afterwards)."""
+        live = self.side.live()
+        projections = list(live.values())
+        if self._reader is None:
+            self._reader = LogReader.for_projections(self.store, projections)
+        try:
+            applied = catch_up(self._reader, projections, batch_size=self.batch_size, stop=stop)
+        except (GenerationDropped, PositionMoved, PersistenceError) as exc:
+            if isinstance(exc, PersistenceError) and not is_missing_table(exc):
+                raise
+            # A rebuild swapped a generation in and dropped the one this cycle was using.
+            log.info("a projection moved under us (%s); picking up the new generation", exc)
+            applied = 1  # not idle: go round again at once
+        if self.config.checkpoint_every > 0:
+            self.chain.extend(every=self.config.checkpoint_every)
+        if self.scheduled_work is not None:
+            self._run_scheduled()
+        head = self.store.max_notification_id()
+        return applied, self.side.status(head, live)
+
+    def _run_scheduled(self) -> None:
+        try:
+            self.scheduled_work(self.clock())  # type: ignore[misc]
+        except Exception:  # noqa: BLE001 - a failing job must not stop the projections
+            log.exception("scheduled work failed; projections carry on")
+
+    def close(self) -> None:
+        self.rows.close()
+        self.side.close()
+        self.store.close()
+
+
+def run_worker(settings: Settings, stop_event: threading.Event, poll_interval: float = 1.0,
+               scheduled_work: ScheduledWork | None = None, *, batch_size: int = 1000,
+               on_cycle: OnCycle | None = None) -> None:
+    """Keep the read side current until `stop_event` is set."""
+    worker = Worker(settings, batch_size=batch_size, scheduled_work=scheduled_work)
+    try:
+        while not stop_event.is_set():
+            started = time.perf_counter()
+            try:
+                applied, statuses = worker.cycle(stop_event)
+            except Exception:  # noqa: BLE001 - a database hiccup: log, wait, try again
+                log.exception("worker cycle failed; retrying")
+                stop_event.wait(poll_interval)
+                continue
+            _report(statuses, applied, time.perf_counter() - started)
+            if on_cycle is not None:
+                on_cycle(statuses)
+            if not applied:
+                stop_event.wait(poll_interval)
+    finally:
+        worker.close()
+
+
+def _report(statuses: list[Status], applied: int, seconds: float) -> None:
+    lags = ", ".join(f"{s.name}={s.lag}" for s in statuses)
+    level = logging.INFO if applied else logging.DEBUG
+    log.log(level, "applied %d notifications in %.2fs; lag: %s", applied, seconds, lags)
