@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
         from api.main import create_app
         from api.settings import ApiSettings
         from api.tables import open_tables
+        from api.webhooks import run_dispatcher
         from projections.worker import run_worker
 
         settings = ApiSettings.from_env(os.environ)
@@ -47,17 +48,23 @@ def register(app: typer.Typer) -> None:
         for label, role, channel, stores in DEMO_KEYS:
             _, token = ring.create(role, channel=channel, stores=stores, label=f"demo: {label}")
             typer.echo(f"  {label:28} {token}")
-        tables.close()
         stop = threading.Event()
         worker = threading.Thread(target=run_worker, name="worker", daemon=True,
                                   args=(settings.core, stop, 1.0, Periodic(runtime.service, 30)))
+        webhooks = threading.Thread(target=run_dispatcher, name="webhooks", daemon=True,
+                                    args=(runtime.store, tables, settings), kwargs={"stop": stop})
         worker.start()
+        webhooks.start()
         typer.echo(f"API:  http://{host}:{port}   docs: http://{host}:{port}/docs")
         typer.echo("Try: curl -H 'Authorization: Bearer <POS key>' "
                    f"'http://{host}:{port}/v1/members/lookup?phone=0901234567'")
+        app = create_app(settings)
         try:
-            uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="warning")
+            uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
         finally:
             stop.set()
             worker.join(timeout=10)
+            webhooks.join(timeout=10)
+            app.state.api.close()
+            tables.close()
             runtime.close()

@@ -117,20 +117,33 @@ class GroupCommitter:
         self.rounds: queue.Queue[Round | None] = queue.Queue(maxsize=1)
         self.batches = self.commands = self.fallbacks = 0
         self._last: Round | None = None
+        self._closed = False
         self._decider = threading.Thread(target=self._decide_loop, name="group-commit-decide", daemon=True)
         self._writer = threading.Thread(target=self._write_loop, name="group-commit-write", daemon=True)
         self._decider.start()
         self._writer.start()
 
     def submit(self, prepared: Any) -> Result:
+        if self._closed:
+            raise RuntimeError("group commit is closed: the service is shutting down")
         waiting = Waiting(prepared)
         self.queue.put(waiting)
         return waiting.future.result()
 
     def close(self) -> None:
+        """Finish what was submitted, then stop; later submissions are refused, never left waiting."""
+        if self._closed:
+            return
+        self._closed = True
         self.queue.put(None)
         self._decider.join(timeout=10)
         self._writer.join(timeout=10)
+        leftovers = []
+        while not self.queue.empty():
+            item = self.queue.get_nowait()
+            if item is not None:
+                leftovers.append(item)
+        _fail(leftovers, RuntimeError("group commit is closed: the service is shutting down"))
 
     # --- deciding -------------------------------------------------------------------------------
     def _take_batch(self) -> list[Waiting] | None:
