@@ -207,7 +207,10 @@ class GroupCommitter:
                 _fail([w for w, _ in round_.planned] + [w for w, _ in round_.replays] + round_.refused, exc)
             finally:
                 round_.written.set()
-                round_.parent = None  # let finished rounds be collected
+                # Cut the chain behind a written batch: what it decided is in the cache and the store now,
+                # and a chain left to grow would make every lookup walk every batch ever decided.
+                round_.parent = None
+                round_.view.parent = None
 
     def _write(self, round_: Round) -> None:
         from loyalty_core.service import replay

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 from uuid import UUID
 
+import orjson
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Notification
 
 from loyalty_core import events as ev
 from loyalty_core.errors import WriteConflict
-from loyalty_core.member import Member, member_to_state, project_member
+from loyalty_core import snapshot as packing
+from loyalty_core.member import Member, evolve, project_member
 from loyalty_core.settings import Settings, store_env
 
 
@@ -42,6 +44,23 @@ def project_claim(initial: Claim | None, events: Iterable[ev.Event]) -> Claim | 
         elif isinstance(event, ev.ClaimReleased):
             claim = Claim(event.originator_id, event.originator_version, event.kind, event.value, None)
     return claim
+
+
+def project_stored_member(initial: Member | None, events: Iterable[ev.Event]) -> Member | None:
+    """Fold stored events, starting from a snapshot when the first one is a snapshot this code can read."""
+    member = initial
+    for event in events:
+        if isinstance(event, ev.MemberSnapshot):
+            member = packing.unpack(orjson.loads(event.state["packed"])) if "packed" in event.state else None
+            if member is None:  # an old layout: replay from the first event instead
+                raise StaleSnapshot(event.originator_id)
+        else:
+            member = evolve(event, member)
+    return member
+
+
+class StaleSnapshot(Exception):
+    """A snapshot in a layout this code no longer reads."""
 
 
 class LedgerStore(Application[UUID]):
@@ -67,9 +86,11 @@ class LedgerStore(Application[UUID]):
             member = project_member(cached, newer)  # type: ignore[arg-type]
         else:
             try:
-                member = self.repository.get(member_id, projector_func=project_member)
+                member = self.repository.get(member_id, projector_func=project_stored_member)
             except AggregateNotFoundError:
                 return None
+            except StaleSnapshot:
+                member = project_member(None, self.events.get(member_id))  # type: ignore[arg-type]
         if not isinstance(member, Member):
             return None
         if member is not cached:
@@ -78,7 +99,7 @@ class LedgerStore(Application[UUID]):
 
     def load_member_at(self, member_id: UUID, version: int) -> Member | None:
         try:
-            return self.repository.get(member_id, version=version, projector_func=project_member)
+            return self.repository.get(member_id, version=version, projector_func=project_stored_member)
         except AggregateNotFoundError:
             return None
 
@@ -153,8 +174,9 @@ class LedgerStore(Application[UUID]):
 
     def snapshot(self, member: Member) -> None:
         assert self.snapshots is not None
+        packed = orjson.dumps(packing.pack(member)).decode()
         self.snapshots.put([ev.MemberSnapshot(originator_id=member.id, originator_version=member.version,
-                                              timestamp=member.enrolled_at, state=member_to_state(member))])
+                                              timestamp=member.enrolled_at, state={"packed": packed})])
 
 
 class MemberCache:

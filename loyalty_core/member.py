@@ -8,7 +8,7 @@ event and never checks anything, so an old history replays even if today's rules
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cached_property, singledispatch
@@ -432,37 +432,8 @@ def _(event: ev.VoucherCancelled, member: Member) -> Member:
     return _bump(member, event, vouchers={**member.vouchers, voucher.code: voucher})
 
 
-@evolve.register
-def _(event: ev.MemberSnapshot, member: Member | None) -> Member:
-    return member_from_state(event.state)
-
-
 def project_member(initial: Member | None, events: Iterable[ev.Event]) -> Member | None:
     member = initial
     for event in events:
         member = evolve(event, member)
     return member
-
-
-# --- snapshots ------------------------------------------------------------------------------------
-
-
-def member_to_state(member: Member) -> dict[str, Any]:
-    """A JSON-able dict of the whole state (lists instead of tuples; the store's transcoder does the rest)."""
-    state = asdict(member)
-    state["id"] = member.id
-    return state
-
-
-def member_from_state(state: dict[str, Any]) -> Member:
-    s = dict(state)
-    s["identifiers"] = tuple(tuple(pair) for pair in s["identifiers"])
-    s["lots"] = {k: Lot(**v) for k, v in s["lots"].items()}
-    s["reservations"] = {k: Reservation(**{**v, "lots": tuple(tuple(m) for m in v["lots"])})
-                         for k, v in s["reservations"].items()}
-    s["earnings"] = {k: Earning(**{**v, "refund_refs": tuple(v["refund_refs"])}) for k, v in s["earnings"].items()}
-    s["redemptions"] = {k: Redemption(**{**v, "lots": tuple(tuple(m) for m in v["lots"])})
-                        for k, v in s["redemptions"].items()}
-    s["vouchers"] = {k: Voucher(**v) for k, v in s["vouchers"].items()}
-    s["purchases"] = tuple(tuple(p) for p in s["purchases"])
-    return Member(**s)
