@@ -46,6 +46,9 @@ class ApiContext:
     def close(self) -> None:
         """Release the API's tables and, if the app opened it, the runtime (stopping group commit first)."""
         self.tables.close()
+        models = getattr(self, "read_models", None)
+        if models is not None:
+            models.close()
         if self.owns_runtime:
             if self.runtime.service.batcher is not None:
                 self.runtime.service.batcher.close()

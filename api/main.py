@@ -60,7 +60,8 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     app = FastAPI(title="Loyalty API", version="1", description=DESCRIPTION, docs_url="/docs", redoc_url=None)
     app.state.api = context
     install_error_handlers(app)
-    for module in (health, members, transactions, points, audit, stream, webhooks, program, stats):
+    # stats before members: its /v1/members/search must match before /v1/members/{member_id}.
+    for module in (health, stats, members, transactions, points, audit, stream, webhooks, program):
         app.include_router(module.router)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

@@ -21,7 +21,6 @@ from typing import Any
 from bench import ledger_support as ls
 from bench.harness import BenchContext, Row, benchmark, latency_summary, run_concurrent, status
 from bench.report import TAG_INPROCESS_32, TAG_LOAD_10K, TAG_ONE_CMD_PER_TXN
-from loyalty_core import commands as c
 from loyalty_core.member import project_member
 
 GROUP = "ledger"
@@ -129,7 +128,8 @@ def redemptions_pg(ctx: BenchContext) -> list[Row]:
         with ls.group_commit(rt):
             for callers in (8, 32):
                 row, _ = _measure(ctx, rt, lambda: svc.execute(ls.redeem_command(members, rng())), callers,
-                                  name=f"redemptions PostgreSQL group commit @{callers}", unit="redemptions/s",
+                                  name=f"redemptions PostgreSQL group commit @{callers}",
+                                  unit="redemptions/s",
                                   notes=f"RedeemPoints of 1–20 points, {MEMBERS:,} members")
                 rows.append(row)
     finally:
@@ -192,7 +192,8 @@ def load_long_member(ctx: BenchContext) -> list[Row]:
         t0 = time.perf_counter()
         member = ls.long_history(rt, member_id, LONG_HISTORY)
         build_s = time.perf_counter() - t0
-        stored = store.snapshots.recorder.select_events(member_id, desc=True, limit=1) if store.snapshots else []
+        recorder = store.snapshots.recorder if store.snapshots else None
+        stored = recorder.select_events(member_id, desc=True, limit=1) if recorder else []
         snap_v = stored[0].originator_version if stored else None
         snap_kb = len(stored[0].state) / 1024 if stored else 0
         about = (f"{LONG_HISTORY:,} events (enrolment + PointsEarned of 10 points each: {len(member.lots):,} "
@@ -209,16 +210,17 @@ def load_long_member(ctx: BenchContext) -> list[Row]:
 
         rows = [_latency_row("load member, 10k events, snapshots on, cache cleared",
                              _timed_loads(cold, count=count, max_s=loads_s), tag=TAG_LOAD_10K,
-                             notes=f"{about}; store.load_member: newest snapshot (v{snap_v}, {snap_kb:,.0f} KiB) "
-                                   f"+ {LONG_HISTORY - (snap_v or 0)} events after it",
+                             notes=f"{about}; store.load_member: newest snapshot (v{snap_v}, "
+                                   f"{snap_kb:,.0f} KiB) + {LONG_HISTORY - (snap_v or 0)} events after it",
                              extra={"snapshot_version": snap_v, "snapshot_kib": snap_kb})]
 
         def no_snapshots() -> None:
             check(project_member(None, store.member_events(member_id)))
 
-        rows.append(_latency_row("load member, 10k events, snapshots off", _timed_loads(
-            no_snapshots, count=count, max_s=loads_s), notes=f"{about}; project_member over "
-                                                              "store.member_events (all events read and folded)"))
+        rows.append(_latency_row("load member, 10k events, snapshots off",
+                                 _timed_loads(no_snapshots, count=count, max_s=loads_s),
+                                 notes=f"{about}; project_member over store.member_events "
+                                       "(all events read and folded)"))
         check(store.load_member(member_id))
 
         def warm() -> None:

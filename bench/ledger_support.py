@@ -43,7 +43,9 @@ def unique_ref(prefix: str) -> str:
 
 def database_url(ctx: BenchContext, backend: str) -> str:
     if backend == PG:
-        auth = quote(ctx.pg.user, safe="") + (f":{quote(ctx.pg.password, safe='')}" if ctx.pg.password else "")
+        auth = quote(ctx.pg.user, safe="")
+        if ctx.pg.password:
+            auth += ":" + quote(ctx.pg.password, safe="")
         return f"postgresql://{auth}@{ctx.pg.host}:{ctx.pg.port}/{ctx.dbname}"
     return f"sqlite:///{(ctx.tmpdir / 'ledger.db').resolve()}"
 
@@ -82,15 +84,17 @@ class Members:
 
 
 def enrol(rt: Runtime, n: int, *, points: int = 0, batch: int = 250, timeout_s: float = 120.0) -> Members:
-    """``n`` members (phones 090xxxxxxx), each optionally credited ``points`` by one ``EarnPoints``. Not timed.
+    """``n`` members (phones 090xxxxxxx), each optionally credited ``points`` by one ``EarnPoints``.
+    Not timed.
 
     The commands are decided by the service, ``batch`` to a transaction, as the group committer does, except
     that claims are not read back from the database: it is fresh and every phone, member code and QR token
     is new (a clash would still make the write fail). Same events, claims and receipts as
     ``service.execute`` writes, in a fraction of the time."""
-    ids = [r.member_id for r in write_decided(rt, [
-        c.EnrollMember(idempotency_key=unique_ref("enrol"), phone=phone_of(i), channel="pos") for i in range(n)],
-        batch=batch, timeout_s=timeout_s, label="enrolling")]
+    enrolments = [c.EnrollMember(idempotency_key=unique_ref("enrol"), phone=phone_of(i), channel="pos")
+                  for i in range(n)]
+    results = write_decided(rt, enrolments, batch=batch, timeout_s=timeout_s, label="enrolling")
+    ids = [r.member_id for r in results]
     if points:
         write_decided(rt, [c.EarnPoints(idempotency_key=unique_ref("load"), member=c.MemberRef(member_id=m),
                                         points=points, reference=unique_ref("load"), source="migration")
@@ -146,8 +150,9 @@ def long_history(rt: Runtime, member_id: UUID, versions: int, *, batch: int = 10
     pending: list[Any] = []
     while change.version < versions:
         n = change.version + 1
-        pending.append(change.add(ev.PointsEarned, lot_id=new_lot_id(change.current), points=10, source="bonus",
-                                  reference=f"bonus-{n}", occurred_at=now, pending_until=None, expires_at=None))
+        pending.append(change.add(ev.PointsEarned, lot_id=new_lot_id(change.current), points=10,
+                                  source="bonus", reference=f"bonus-{n}", occurred_at=now, pending_until=None,
+                                  expires_at=None))
         if len(pending) == batch or change.version == versions:
             store.record(pending)
             pending = []
@@ -184,8 +189,8 @@ def purchase_command(members: Members, rng: random.Random) -> c.RecordPurchase:
                                          amount=Decimal(price)))
     total = sum((line.amount for line in lines), Decimal(0))
     return c.RecordPurchase(idempotency_key=ref, member=c.MemberRef(member_id=members.ids[members.pick(rng)]),
-                            transaction_ref=ref, total=total, channel="pos", store_id="HCM-01", actor="till-1",
-                            lines=tuple(lines))
+                            transaction_ref=ref, total=total, channel="pos", store_id="HCM-01",
+                            actor="till-1", lines=tuple(lines))
 
 
 def redeem_command(members: Members, rng: random.Random) -> c.RedeemPoints:

@@ -2,6 +2,7 @@
 
     python -m bench.loadgen --url http://127.0.0.1:8765 --concurrency 32 --seconds 10 \
         --scenario purchases|balance --api-key KEY [--processes 2] [--members 10000]
+        [--member-ids-file ids.txt] [--store-id HCM-01]
 
 ``--client raw`` (default) or ``--client httpx``: see ``--help``; measure both with the stub server
 (``--stub-server PORT``), which is what the ``http/loadgen ceiling`` benchmark does.
@@ -10,7 +11,8 @@ Prints one JSON object: rps (successful requests per second), p50_ms/p99_ms/max_
 status_counts. Scenarios:
 
 * ``purchases``: ``POST /v1/transactions`` with a fresh ``transaction_ref`` each time, sent also as
-  ``Idempotency-Key``; members chosen at random from ``--members`` ids made with ``--member-id-template``.
+  ``Idempotency-Key``; members chosen at random from ``--members`` ids made with ``--member-id-template``,
+  or from the ids in ``--member-ids-file`` (one a line); the body names store ``--store-id``.
 * ``balance``: ``GET /v1/members/{member_id}/balance``.
 
 ``--processes P`` runs P generator processes of ``--concurrency`` connections each and merges their samples
@@ -37,6 +39,7 @@ from bench.harness import latency_summary
 
 SCENARIOS = ("purchases", "balance")
 DEFAULT_CLIENT = "raw"
+DEFAULT_STORE = "HCM-001"
 VN_TZ = timezone(timedelta(hours=7))
 
 
@@ -44,13 +47,13 @@ def member_id(i: int, template: str) -> str:
     return template.format(i=i)
 
 
-def purchase_body(member: str, ref: str | None = None) -> dict[str, Any]:
+def purchase_body(member: str, ref: str | None = None, store_id: str = DEFAULT_STORE) -> dict[str, Any]:
     ref = ref or f"bench-{uuid.uuid4()}"
     return {
         "transaction_ref": ref,
         "member": {"member_id": member},
         "channel": "pos",
-        "store_id": "HCM-001",
+        "store_id": store_id,
         "occurred_at": datetime.now(VN_TZ).isoformat(timespec="seconds"),
         "currency": "VND",
         "total": "125000",
@@ -59,11 +62,12 @@ def purchase_body(member: str, ref: str | None = None) -> dict[str, Any]:
     }
 
 
-def build_request(scenario: str, member: str, api_key: str) -> tuple[str, str, dict[str, str], dict | None]:
+def build_request(scenario: str, member: str, api_key: str,
+                  store_id: str = DEFAULT_STORE) -> tuple[str, str, dict[str, str], dict | None]:
     """(method, path, headers, json body) for one request of ``scenario``."""
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     if scenario == "purchases":
-        body = purchase_body(member)
+        body = purchase_body(member, store_id=store_id)
         return "POST", "/v1/transactions", {**headers, "Idempotency-Key": body["transaction_ref"]}, body
     if scenario == "balance":
         return "GET", f"/v1/members/{member}/balance", headers, None
@@ -128,10 +132,21 @@ class RawHTTPConnection:
         return code, payload
 
 
+def load_member_ids(args: argparse.Namespace) -> list[str]:
+    """``--member-ids-file`` (one id a line; at most ``--members`` of them) or ids from the template."""
+    if getattr(args, "member_ids_file", None):
+        with open(args.member_ids_file, encoding="utf-8") as f:
+            ids = [line.strip() for line in f if line.strip()][:args.members]
+        if not ids:
+            raise ValueError(f"no member ids in {args.member_ids_file}")
+        return ids
+    return [member_id(i, args.member_id_template) for i in range(1, args.members + 1)]
+
+
 async def _drive(args: argparse.Namespace, max_requests: int) -> dict[str, Any]:
     import httpx
 
-    members = [member_id(i, args.member_id_template) for i in range(1, args.members + 1)]
+    members = load_member_ids(args)
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
     first_error: list[str] = []
@@ -150,7 +165,8 @@ async def _drive(args: argparse.Namespace, max_requests: int) -> dict[str, Any]:
         try:
             while perf() < deadline and sent < max_requests:
                 sent += 1
-                method, path, headers, body = build_request(args.scenario, random.choice(members), args.api_key)
+                method, path, headers, body = build_request(args.scenario, random.choice(members), args.api_key,
+                                                            args.store_id)
                 content = _dumps(body) if body is not None else None
                 t0 = perf()
                 text = b""
@@ -294,6 +310,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--processes", type=int, default=1)
     p.add_argument("--members", type=int, default=10_000)
     p.add_argument("--member-id-template", default="bench-{i:06d}", help="str.format template with {i} (1-based)")
+    p.add_argument("--member-ids-file", default=None,
+                   help="a file of member ids, one a line (instead of --member-id-template; at most --members)")
+    p.add_argument("--store-id", default=DEFAULT_STORE, help="store_id in purchase bodies")
     p.add_argument("--max-requests", type=int, default=1_000_000, help="stop after this many requests in all")
     p.add_argument("--warmup", type=float, default=1.0, help="seconds of unrecorded requests first")
     p.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds")

@@ -47,11 +47,11 @@ def _progress() -> Progress:
 @projections_app.command("status")
 def status() -> None:
     """Show each projection's generation, position and lag behind the log."""
-    from loyalty_core.ledger import open_store
     from projections.catalog import ReadSide
 
     settings = _settings()
-    store, side = open_store(settings), ReadSide.open(settings)
+    side = ReadSide.open(settings)
+    store = side.open_ledger(settings)
     try:
         table = Table("projection", "generation", "position", "head", "lag")
         for s in side.status(store.max_notification_id()):
@@ -94,13 +94,19 @@ def rebuild(name: Optional[str] = typer.Argument(None, help="Projection to rebui
 def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when there is nothing to do"),
            batch_size: int = typer.Option(1000, help="Events per transaction")) -> None:
     """Keep every projection and the audit chain up to date until stopped (SIGTERM or Ctrl-C)."""
+    from loyalty_core.runtime import open_runtime
+    from loyalty_core.scheduler import Periodic
     from projections.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    run_worker(_settings(), stop, poll_interval, batch_size=batch_size)
+    runtime = open_runtime(_settings())
+    try:  # scheduled work (expiry, pending release, timeouts, tier review, birthdays) every 30 s
+        run_worker(runtime.settings, stop, poll_interval, Periodic(runtime.service, 30), batch_size=batch_size)
+    finally:
+        runtime.close()
 
 
 @audit_app.command("replay")

@@ -7,6 +7,7 @@ or `postgresql://user@host:port/dbname`; unset, a SQLite file under `./data/`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import parse_qs, unquote, urlparse
@@ -21,6 +22,12 @@ class Settings:
     aggregate_cache_size: int = 10_000
     snapshot_interval: int = 100
     pool_size: int = 10
+    point_value_vnd: Decimal = Decimal(100)
+    """What one point is worth when spent, for the read side's liability and campaign cost; keep it equal
+    to the program's `point_value` (the demo program's is 100 ₫)."""
+    churn_after_days: int = 90
+    checkpoint_every: int = 10_000
+    """How many events the audit hash chain links between two checkpoints."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -30,6 +37,9 @@ class Settings:
             aggregate_cache_size=int(environ.get("LOYALTY_CACHE_SIZE", "10000")),
             snapshot_interval=int(environ.get("LOYALTY_SNAPSHOT_INTERVAL", "100")),
             pool_size=int(environ.get("LOYALTY_POOL_SIZE", "10")),
+            point_value_vnd=Decimal(environ.get("LOYALTY_POINT_VALUE_VND", "100")),
+            churn_after_days=int(environ.get("LOYALTY_CHURN_AFTER_DAYS", "90")),
+            checkpoint_every=int(environ.get("LOYALTY_CHECKPOINT_EVERY", "10000")),
         )
 
     @property

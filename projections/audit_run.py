@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from loyalty_core.ledger import open_store
 from loyalty_core.settings import Settings
 from projections.audit import ReplayReport, replay
 from projections.balances import BalanceView
@@ -15,7 +14,8 @@ from projections.eventrows import open_event_rows
 
 
 def replay_store(settings: Settings, on_member: Callable[[int], None] | None = None) -> ReplayReport:
-    store, side = open_store(settings), ReadSide.open(settings)
+    side = ReadSide.open(settings)
+    store = side.open_ledger(settings)
     rows = open_event_rows(side.store)
     try:
         balances = side.live()["balances"].view

@@ -112,8 +112,10 @@ def measure(settings: Settings, n_events: int, fill_first: bool = True) -> dict[
     results["notifications"] = report.notifications
     results["rebuild_events_per_s"] = report.per_second
     backlog = max(n_events // 10, 1000)
-    fill(settings, backlog, first_member=n_events)  # new members: a backlog for the worker
-    store, side = open_store(settings), ReadSide.open(settings)
+    # New members for the backlog, numbered past every member so far (each has several notifications).
+    fill(settings, backlog, first_member=report.notifications + 1)
+    side = ReadSide.open(settings)
+    store = side.open_ledger(settings)
     try:  # the worker's projection work, without its hash-chain step (timed on its own below)
         projections = list(side.live().values())
         started = time.perf_counter()

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, TypeVar
 
 from eventsourcing.persistence import PersistenceError
 
+from loyalty_core.ledger import LedgerStore, open_store
 from loyalty_core.settings import Settings
 from projections.balances import BalanceProjection
 from projections.base import ReadProjection
@@ -31,16 +32,25 @@ PROJECTIONS: dict[str, type[ReadProjection]] = {
 }
 
 
-def _retry_locked(setup: Callable[[], None], attempts: int = 100) -> None:
-    """The library creates tables in a deferred SQLite transaction, which is refused at once (not after the
-    busy timeout) when another connection writes first; creating tables is idempotent, so try again."""
+T = TypeVar("T")
+
+
+def _retry_setup(setup: Callable[[], T], attempts: int = 50) -> T:
+    """Run the library's idempotent table creation, again if another process raced it.
+
+    The library checks for its tables, then creates them: two processes starting at once can both try
+    (PostgreSQL: "tuple concurrently updated" on CREATE OR REPLACE FUNCTION; SQLite: the tracking
+    table's first row twice, or a deferred transaction refused at once when another writes first). A
+    second attempt finds the tables there.
+    """
     for attempt in range(attempts):
         try:
             return setup()
-        except PersistenceError as exc:
-            if "locked" not in str(exc) or attempt == attempts - 1:
+        except PersistenceError:
+            if attempt == attempts - 1:
                 raise
-            time.sleep(0.05)
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,7 @@ class ReadSide:
         if create and (name, generation) not in self._ready:
             if not self._exists(projection):
                 with self.registry.setup_lock():
-                    _retry_locked(projection.view.setup)
+                    _retry_setup(projection.view.setup)
             self._ready.add((name, generation))
         return projection
 
@@ -102,12 +112,17 @@ class ReadSide:
 
     def live(self) -> dict[str, ReadProjection]:
         """Every projection at its live generation."""
-        return {name: self.projection(name, generation) for name, generation in self.generations().items()
-                if name in PROJECTIONS}
+        generations = self.generations()
+        return {name: self.projection(name, generations[name]) for name in PROJECTIONS}
 
     def status(self, head: int, live: dict[str, ReadProjection] | None = None) -> list[Status]:
         projections = (live or self.live()).items()
         return [Status(name, p.view.generation, p.view.position(), head) for name, p in projections]
+
+    def open_ledger(self, settings: Settings) -> LedgerStore:
+        """The event store, opened under the setup lock (the library creates its tables on opening)."""
+        with self.registry.setup_lock():
+            return _retry_setup(lambda: open_store(settings))
 
     def close(self) -> None:
         self.store.close()

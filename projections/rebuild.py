@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from loyalty_core.ledger import open_store
 from loyalty_core.settings import Settings
 from projections.catalog import PROJECTIONS, ReadSide
 from projections.runner import LogReader, OnBatch, catch_up
@@ -38,7 +37,8 @@ def rebuild(settings: Settings, names: list[str], *, batch_size: int = REBUILD_B
     unknown = sorted(set(names) - set(PROJECTIONS))
     if unknown:
         raise ValueError(f"no projection named {', '.join(unknown)}; known: {', '.join(PROJECTIONS)}")
-    store, side = open_store(settings), ReadSide.open(settings)
+    side = ReadSide.open(settings)
+    store = side.open_ledger(settings)
     try:
         side.live()  # the registry and its rows exist before a generation is taken
         report = RebuildReport()

@@ -6,8 +6,9 @@ second. Here a page of the log (`recorder.select_notifications`) is decoded once
 applies the events it handles inside one transaction that also moves its tracking position to the last
 id of the page (`View.batch`). A crash at any point leaves either the whole page applied or none of it.
 
-The next page is read on a second thread while the current one is applied: the database round trip
-releases the GIL, so reading and applying overlap.
+The next page is read and decoded on a second thread while the current one is applied, and on
+PostgreSQL each projection applies its part on a thread of its own: much of the time goes in database
+round trips, which release the GIL, so the waits overlap.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ class LogReader:
 
     store: LedgerStore
     decoder: Decoder
-
     topics: list[str]
 
     @classmethod

@@ -17,7 +17,7 @@ from typing import Callable
 
 from eventsourcing.persistence import PersistenceError
 
-from loyalty_core.ledger import LedgerStore, open_store
+from loyalty_core.ledger import LedgerStore
 from loyalty_core.settings import Settings
 from projections.catalog import ReadSide, Status
 from projections.chain import Chain
@@ -41,8 +41,7 @@ class Worker:
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
         self.config = ReadConfig.of(settings)
         self.side = ReadSide.open(settings)
-        with self.side.registry.setup_lock():  # two workers starting on a new database create tables once
-            self.store: LedgerStore = open_store(settings)
+        self.store: LedgerStore = self.side.open_ledger(settings)
         self.rows = open_event_rows(self.side.store)
         self.chain = Chain(self.side.store, self.rows)
         self.chain.setup()
@@ -68,7 +67,10 @@ class Worker:
         if self.scheduled_work is not None:
             self._run_scheduled()
         head = self.store.max_notification_id()
-        return applied, self.side.status(head, live)
+        try:
+            return applied, self.side.status(head, live)
+        except GenerationDropped:  # swapped during this cycle: report the new generation
+            return applied, self.side.status(head)
 
     def _run_scheduled(self) -> None:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Response
 from api.deps import Api, IdempotencyKey, Reader, Writer
 from api.errors import problems
 from api.history import list_history
-from api.schemas.audit import HistoryItem, HistoryOut
 from api.schemas.common import BalanceOut
 from api.schemas.members import EnrollRequest, MemberOut
+from api.schemas.stats import TimelineItem, TimelineOut
 from loyalty_core.commands import MemberRef
 
 router = APIRouter(prefix="/v1", tags=["members"], responses=problems(401, 403, 429))
@@ -51,7 +51,10 @@ def get_balance(member_id: UUID, api: Api, caller: Reader) -> BalanceOut:
 @router.get("/members/{member_id}/history", responses=problems(404, 422))
 def get_history(member_id: UUID, api: Api, caller: Reader,
                 cursor: Annotated[str | None, Query(max_length=20)] = None,
-                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> HistoryOut:
-    """List a member's timeline, newest first; pass `next_cursor` back for the next page."""
-    page = list_history(api.runtime, member_id, cursor, limit)
-    return HistoryOut(items=[HistoryItem(**item) for item in page.items], next_cursor=page.next_cursor)
+                limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                lang: Annotated[Literal["vi", "en"], Query()] = "vi") -> TimelineOut:
+    """List a member's timeline, newest first, each event in words (Vietnamese, or `lang=en`); pass
+    `next_cursor` back for the next page. Read from the member's events: it always shows the last write."""
+    page = list_history(api.runtime, member_id, cursor, limit, lang)
+    return TimelineOut(items=[TimelineItem(**item) for item in page.items], next_cursor=page.next_cursor,
+                       lang=lang)

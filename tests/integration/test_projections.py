@@ -124,7 +124,7 @@ def test_campaign_statistics_count_points_members_redemptions_and_cost(story, re
         issued, reached, redemptions, redeemed = campaign_totals(service.store)
     assert (stats.points_issued, stats.members_reached, stats.redemptions, stats.points_redeemed) == \
         (issued, len(reached), redemptions, redeemed) == (12 + 6, 1, 1, 20)
-    assert stats.cost_vnd == Decimal(18 * 1000)
+    assert stats.cost_vnd == 18 * Settings().point_value_vnd
     assert {(d.channel, d.store_id) for d in stats.days} == {("app", None)}
     assert sum(d.members_reached for d in stats.days) == 2  # one member, reached on two days
     quiet = reads.get_campaign_stats(CAMPAIGN, day + timedelta(days=2), day + timedelta(days=9))
@@ -142,7 +142,7 @@ def test_kpis_count_members_activity_and_points_outstanding(story, reads, clock)
     assert report.enrolled == 3
     assert (report.purchasers, report.repeat_purchasers, report.repeat_purchase_rate) == (2, 2, Decimal(1))
     assert report.active_members == 2 and report.redeemers == 2 and report.redemption_rate == Decimal(1)
-    assert report.points_outstanding == owed and report.liability_vnd == Decimal(owed) * 1000
+    assert report.points_outstanding == owed and report.liability_vnd == owed * Settings().point_value_vnd
     in_store = reads.get_kpis(start, clock.now.date(), channel="pos", store_id="S1")
     assert (in_store.enrolled, in_store.purchasers, in_store.redeemers) == (1, 1, 1)
     assert sum(d.spend_vnd for d in in_store.days) == Decimal(255_000)

@@ -161,3 +161,33 @@ def test_the_fast_decoder_gives_the_same_events_as_the_librarys_mapper(database_
                 assert vars(event) == vars(service.store.decode(notification))
                 checked += 1
         assert checked > 20
+
+
+def test_a_running_worker_carries_on_with_the_generation_a_rebuild_swapped_in(database_url, clock):
+    settings = Settings(database_url=database_url)
+    with ledger(database_url, clock=clock) as service:
+        refs = _history(with_purchases(service), n_members=3, rounds=1)
+    stop, statuses = threading.Event(), []
+    thread = threading.Thread(target=run_worker, args=(settings, stop, 0.02),
+                              kwargs={"on_cycle": statuses.append})
+    thread.start()
+    try:
+        assert rebuild(settings, ["timeline"]).generations == {"timeline": 2}
+        with ledger(database_url, clock=clock) as service:
+            service.execute(c.AdjustPoints(idempotency_key=key(), member=refs[0], points=7, reason="quà"))
+            head = service.store.max_notification_id()
+            version = service.resolve(refs[0]).version
+        def caught_up_on_g2() -> bool:
+            latest = {s.name: s for s in statuses[-1]} if statuses else {}
+            return bool(latest) and latest["timeline"].generation == 2 and \
+                min(s.position for s in latest.values()) >= head
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not caught_up_on_g2():
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        thread.join(10)
+    models = ReadModels.open(settings, clock=clock)
+    assert models.list_timeline(refs[0].member_id, limit=1).lines[0].version == version
+    models.close()
