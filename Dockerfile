@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TZ=Asia/Ho_Chi_Minh
 
 WORKDIR /app
-# Dependencies first, so a code change does not reinstall them.
+# Only the packages and their metadata: tests, docs and benchmarks stay out of the image.
 COPY pyproject.toml README.md ./
 COPY loyalty_core ./loyalty_core
 COPY loyalty_cli ./loyalty_cli
