@@ -87,7 +87,8 @@ def register(app: typer.Typer) -> None:
                               amount=Decimal(amount), channel=channel))
 
     @app.command()
-    def adjust(member: str, points: int, reason: str = typer.Option(...), actor: str = "cli",
+    def adjust(member: str, points: int = typer.Option(..., help="Points to add, or take away if negative"),
+               reason: str = typer.Option(...), actor: str = "cli",
                key: Optional[str] = KEY) -> None:
         """Correct a balance by +/- points, with a reason."""
         _run(c.AdjustPoints(idempotency_key=_key(key), member=_ref(member), points=points, reason=reason,
