@@ -125,10 +125,13 @@ class ProgramPolicy(Policy):
         return prog.points_to_claw_back(refund, earning.points, earning.spend, earning.refunded, refund_amount)
 
     def discount_for(self, points: int, order_total: Decimal | None) -> Decimal | None:
+        if order_total is None:  # a plain redemption: its money value, when a program gives points one
+            try:
+                return self.book.current().point_value * points
+            except errors.ProgramNotFound:
+                return None
         program = self.book.current()
-        value = (program.point_value * points)
-        if order_total is None:
-            return value
+        value = program.point_value * points
         total = parse_money(order_total, program.currency, field="order_total", allow_zero=False)
         ceiling = (total * program.max_points_share_of_order).to_integral_value(ROUND_FLOOR)
         if value > ceiling:
