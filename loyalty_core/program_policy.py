@@ -98,20 +98,17 @@ class ProgramPolicy(Policy):
     # --- what the ledger asks ---------------------------------------------------------------------
     @property
     def base_tier(self) -> str:  # type: ignore[override]
-        try:
-            return self.book.current().tiers.tiers[0].code
-        except errors.ProgramNotFound:
-            return "member"
+        program = self.installed()
+        return "member" if program is None else program.tiers.tiers[0].code
 
     def check_tier(self, tier: str) -> None:
         self.book.current().tiers.rank(tier)
 
     def inactivity_expires_at(self, member: Member) -> datetime | None:
-        try:
-            policy = self.book.current().expiry
-        except errors.ProgramNotFound:
+        program = self.installed()
+        if program is None or member.last_activity_at is None:
             return None
-        return prog.inactivity_expires_at(policy, member.last_activity_at) if member.last_activity_at else None
+        return prog.inactivity_expires_at(program.expiry, member.last_activity_at)
 
     def shortfall_policy(self) -> ShortfallPolicy:
         refund = self.book.current().refund
@@ -126,10 +123,8 @@ class ProgramPolicy(Policy):
 
     def discount_for(self, points: int, order_total: Decimal | None) -> Decimal | None:
         if order_total is None:  # a plain redemption: its money value, when a program gives points one
-            try:
-                return self.book.current().point_value * points
-            except errors.ProgramNotFound:
-                return None
+            program = self.installed()
+            return None if program is None else program.point_value * points
         program = self.book.current()
         value = program.point_value * points
         total = parse_money(order_total, program.currency, field="order_total", allow_zero=False)
@@ -222,8 +217,18 @@ class ProgramPolicy(Policy):
             decide.change_tier(change, to_tier=decision.to_tier, reason=decision.reason,
                                figures={k: str(v) for k, v in decision.figures.items()})
 
+    def installed(self) -> prog.ProgramState | None:
+        """The program now, or None before one is installed (reads and due work still run then)."""
+        try:
+            return self.book.current()
+        except errors.ProgramNotFound:
+            return None
+
     def downgrade_notice(self, member: Member, now: datetime) -> datetime | None:
-        ladder = self.book.current().tiers
+        program = self.installed()
+        if program is None:
+            return None
+        ladder = program.tiers
         if ladder.tier(member.tier) is None:
             return None
         since = member.last_tier_change_at or member.enrolled_at
@@ -298,7 +303,9 @@ class ProgramPolicy(Policy):
 
     # --- scheduled work -----------------------------------------------------------------------------
     def has_scheduled_work(self, member: Member, at: datetime) -> bool:
-        program = self.book.current()
+        program = self.installed()
+        if program is None:
+            return False
         if member.birthday and int(member.birthday[5:7]) == at.astimezone(HCM).month and \
                 f"birthday-bonus:{at.astimezone(HCM).year}" not in member.activity_counts:
             return True
@@ -308,7 +315,9 @@ class ProgramPolicy(Policy):
 
     def scheduled_work(self, ctx: Context, change: Change) -> None:
         """Tier review (downgrades happen only here, at the review date) and the birthday bonus."""
-        program = self.book.current()
+        program = self.installed()
+        if program is None:
+            return
         self.review_tier(change, program, upgrade_only=False)
         member = change.current
         tier = program.tiers.tier(member.tier)
