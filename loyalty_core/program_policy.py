@@ -197,7 +197,7 @@ class ProgramPolicy(Policy):
     def issue_voucher(self, ctx: Context, change: Change, reward_id: str, reason: str,
                       redemption_id: str | None = None) -> str:
         code = new_voucher_code()
-        ctx.take_claim(VOUCHER, code, change.current.id)
+        ctx.take_new_claim(VOUCHER, code, change.current.id)
         change.add(ev.VoucherIssued, voucher_code=code, reward_id=reward_id, redemption_id=redemption_id,
                    expires_at=ctx.now + timedelta(days=VOUCHER_DAYS), reason=reason)
         return code
@@ -260,7 +260,7 @@ class ProgramPolicy(Policy):
         code = new_voucher_code()
         decide.redeem(change, redemption_id=redemption_id, points=reward.points_cost, order_ref=c.order_ref,
                       reward_id=reward.reward_id, voucher_code=code)
-        ctx.take_claim(VOUCHER, code, member.id)
+        ctx.take_new_claim(VOUCHER, code, member.id)
         change.add(ev.VoucherIssued, voucher_code=code, reward_id=reward.reward_id, redemption_id=redemption_id,
                    expires_at=ctx.now + timedelta(days=VOUCHER_DAYS), reason="redeemed")
         return ctx.plan(change, RedemptionResult(member_id=member.id, balance=Balance.of(change.current),

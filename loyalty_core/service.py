@@ -105,6 +105,13 @@ class Context:
                                                if claim else 1, timestamp=self.now, kind=kind, value=value,
                                                member_id=member_id))
 
+    def take_new_claim(self, kind: str, value: str, member_id: UUID) -> None:
+        """Claim a value this command just generated at random (a voucher code, a reservation id, a QR
+        token): no read first. A collision is astronomically rare and the store's primary key still
+        refuses it, after which the command is decided again with a fresh value."""
+        self.claim_events.append(ev.ClaimTaken(originator_id=ids.claim_id(kind, value), originator_version=1,
+                                               timestamp=self.now, kind=kind, value=value, member_id=member_id))
+
     def release_claim(self, kind: str, value: str, member_id: UUID) -> None:
         claim = self.service.store.load_claim(ids.claim_id(kind, value))
         if claim is None or claim.member_id != member_id:
@@ -352,7 +359,7 @@ def enroll(ctx: Context, c: cmd.EnrollMember) -> Plan:
         identifiers.append((ids.EMAIL, ids.normalise_email(c.email)))
     if c.channel_customer_id:
         identifiers.append((ids.CHANNEL_ID, ids.normalise_channel_id(c.channel_customer_id)))
-    identifiers += [(ids.MEMBER_CODE, ids.new_member_code()), (ids.QR_TOKEN, ids.new_qr_token())]
+    generated = [(ids.MEMBER_CODE, ids.new_member_code()), (ids.QR_TOKEN, ids.new_qr_token())]
     change = Change(None, ctx.now, ctx.cause, member_id=member_id)
     change.add(ev.MemberEnrolled, program_code=c.program_code or ctx.service.policy.program_code,
                tier=ctx.service.policy.base_tier, name=_text(c.name, "name"), birthday=_birthday(c.birthday),
@@ -360,6 +367,9 @@ def enroll(ctx: Context, c: cmd.EnrollMember) -> Plan:
                referred_by=ctx.service.resolve(c.referred_by).id if c.referred_by else None)
     for kind, value in identifiers:
         ctx.take_claim(kind, value, member_id)
+        change.add(ev.IdentifierLinked, kind=kind, value=value)
+    for kind, value in generated:
+        ctx.take_new_claim(kind, value, member_id)
         change.add(ev.IdentifierLinked, kind=kind, value=value)
     return ctx.plan(change, member_result(change.current))
 
@@ -437,7 +447,7 @@ def reserve_points(ctx: Context, c: cmd.ReservePoints) -> Plan:
     hold_until = ctx.now + timedelta(seconds=c.hold_seconds)
     decide.reserve(change, reservation_id=reservation_id, points=c.points, order_ref=c.order_ref,
                    hold_until=hold_until)
-    ctx.take_claim(RESERVATION, reservation_id, member.id)
+    ctx.take_new_claim(RESERVATION, reservation_id, member.id)
     return ctx.plan(change, ReservationResult(member_id=member.id, balance=Balance.of(change.current),
                                               reservation_id=reservation_id, points=c.points,
                                               expires_at=hold_until))
