@@ -8,6 +8,8 @@ PostgreSQL; we run them through `projections.runner`, which applies a thousand e
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from typing import Any, ClassVar, Sequence
 
 from eventsourcing.persistence import Tracking
@@ -31,9 +33,9 @@ class ReadProjection(Projection[Any]):
     def open(cls, store: ReadStore, generation: int) -> ReadProjection:
         return cls(cls.views[store.dialect](store, generation))
 
+    @abstractmethod
     def apply(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
         """Write what `events` (notification id, event), in log order, change. Called inside the batch."""
-        raise NotImplementedError
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
         with self.view.batch(None, tracking.notification_id) as tx:

@@ -9,6 +9,8 @@ read side's connection pool; SQLite `stored_events` in the events file, opened r
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import sqlite3
 from typing import Any, Sequence
 from uuid import UUID
@@ -39,14 +41,14 @@ def id_bytes(originator_id: Any) -> bytes:
         return b"\xff" + str(originator_id).encode()
 
 
-class EventRows:
+class EventRows(ABC):
+    @abstractmethod
     def page(self, after: int, limit: int) -> list[Row]:
         """Rows with id > `after`, in id order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def member_rows(self, after: tuple[Any, int] | None, limit: int, topics: Sequence[str]) -> list[Row]:
         """Rows of the given topics in (originator id, version) order, after the (id, version) given."""
-        raise NotImplementedError
 
     def close(self) -> None:
         pass

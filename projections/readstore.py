@@ -12,6 +12,8 @@ values SQLite has no type for (uuid, timestamp, date, decimal).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import re
 import sqlite3
 from contextlib import contextmanager
@@ -82,7 +84,7 @@ class ReadStore:
         self.datastore.close()
 
 
-class Tx:
+class Tx(ABC):
     """One transaction. SQL uses `?` placeholders; subclasses adapt them and convert values."""
 
     dialect = ""
@@ -114,8 +116,9 @@ class Tx:
         marks = ", ".join("?" * len(columns))
         self.many(f"INSERT INTO {table} AS t ({', '.join(columns)}) VALUES ({marks}) {conflict}", rows)
 
+    @abstractmethod
     def any_of(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
-        raise NotImplementedError
+        """A condition `column` IN `values`, in this dialect, with its parameters."""
 
     def chunks(self, values: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield values

@@ -14,6 +14,8 @@ the live ones keep answering; the registry says which generation is live.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from contextlib import contextmanager
 from typing import ClassVar, Iterator
 
@@ -42,7 +44,7 @@ class GenerationDropped(Exception):
     """This generation's tracking row is gone: a rebuild swapped in a new generation and dropped this one."""
 
 
-class View:
+class View(ABC):
     """What every view shares: generation-named tables, the batch, the position, dropping."""
 
     name: ClassVar[str] = ""
@@ -77,8 +79,9 @@ class View:
         return statements
 
     # --- tracking -------------------------------------------------------------------------------------
+    @abstractmethod
     def tracking_table(self) -> str:
-        raise NotImplementedError
+        """The name of this generation's tracking table."""
 
     def setup(self) -> None:
         """Create this generation's tables and its tracking row (at position 0)."""
