@@ -64,4 +64,7 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     for module in (health, stats, members, transactions, points, audit, stream, webhooks, program):
         app.include_router(module.router)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    from faces import install_faces  # the pages sit above the API and use the same context
+
+    install_faces(app)
     return app
