@@ -43,6 +43,8 @@ _STATUS = {
     "refund_exceeds_purchase": 422,
     "currency_mismatch": 422,
     "identifier_not_linked": 422,
+    # The database failed or was unreachable: nothing was written, the same request may be retried.
+    "store_unavailable": 503,
 }
 
 
@@ -121,8 +123,10 @@ def _loyalty_error(request: Request, exc: Exception) -> JSONResponse:
     details = dict(getattr(exc, "details", {}) or {})
     field = details.pop("field", None)
     message = getattr(exc, "message", str(exc))
+    retry_after = getattr(exc, "retry_after_seconds", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
     return problem_response(status_for(exc.code), exc.code, message, field=field,  # type: ignore[attr-defined]
-                            detail_vi=getattr(exc, "message_vi", None), **details)
+                            headers=headers, detail_vi=getattr(exc, "message_vi", None), **details)
 
 
 def _api_problem(request: Request, exc: Exception) -> JSONResponse:

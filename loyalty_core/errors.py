@@ -167,3 +167,18 @@ class WriteConflict(Exception):
 
     Not a refusal of the command: the service re-decides against the new state.
     """
+
+
+class StoreUnavailable(LoyaltyError):
+    """The store could not be reached or failed mid-write: nothing of this command was written, and the
+    caller retries with the same idempotency key (the API answers 503 with Retry-After)."""
+
+    code = "store_unavailable"
+    message_vi = "Hệ thống tạm thời gián đoạn, vui lòng thử lại sau giây lát."
+    retry_after_seconds = 2
+
+
+class LedgerIntegrityError(Exception):
+    """Stored events contradict themselves (a gap in a member's versions, a snapshot that does not match
+    the events it summarises). Never a refusal of the caller's input: it is reported loudly, and the member
+    is not served from the broken state."""
