@@ -42,12 +42,14 @@ def test_each_contract_code_has_its_status() -> None:
         assert status_for(code) == status, code
 
 
-def test_every_ledger_error_code_maps_to_a_4xx() -> None:
+def test_every_ledger_refusal_maps_to_a_4xx_and_an_unavailable_store_to_a_503() -> None:
     codes = [
         cls.code for _, cls in inspect.getmembers(errors, inspect.isclass) if issubclass(cls, LoyaltyError)
     ]
     assert len(codes) > 20
-    assert all(400 <= status_for(code) < 500 for code in codes)
+    refusals = [code for code in codes if code != "store_unavailable"]
+    assert all(400 <= status_for(code) < 500 for code in refusals), refusals
+    assert status_for("store_unavailable") == 503
 
 
 class _Tables:
