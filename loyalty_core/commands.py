@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-_NOT_PART_OF_REQUEST = {"idempotency_key", "idempotency_scope", "actor"}
+# The proof that the member is present (their card's rotating code) authorises a redemption but is not what
+# it asks for: a retry after the code rotated must replay the original answer, not be refused as another body.
+_NOT_PART_OF_REQUEST = {"idempotency_key", "idempotency_scope", "actor", "card_code", "presence_required"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,6 +166,10 @@ class ReservePoints(Command):
     points: int
     order_ref: str
     hold_seconds: int = 900
+    card_code: str | None = None
+    """The rotating code on the member's card: proof they are at the till (see `loyalty_core.presence`)."""
+    presence_required: bool = False
+    """Set by the caller's side (the API, for channel keys where the program asks it): refuse without proof."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,6 +191,10 @@ class RedeemPoints(Command):
     reward_id: str | None = None
     order_total: Decimal | None = None
     """With points: pay part of this order with points (the program caps the share points may pay)."""
+    card_code: str | None = None
+    """The rotating code on the member's card: proof they are at the till (see `loyalty_core.presence`)."""
+    presence_required: bool = False
+    """Set by the caller's side (the API, for channel keys where the program asks it): refuse without proof."""
 
 
 @dataclass(frozen=True, kw_only=True)

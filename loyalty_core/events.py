@@ -247,6 +247,22 @@ class VoucherCancelled(MemberEvent):
     """cancelled | expired"""
 
 
+# --- The digital card -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardSecretIssued(MemberEvent):
+    """The member's rotating card code now derives from a new secret id (see `loyalty_core.card_code`).
+
+    The secret itself is never recorded: it is HMAC(card key, member id + secret id), so this event is safe
+    in the stream, webhooks and exports. Every code of an earlier secret id stops working."""
+
+    secret_id: str | None
+    """A random nonce; None when the card is revoked (erasure, a lost phone) and no code resolves."""
+    reason: str = "issued"
+    """issued | rotated | revoked"""
+
+
 # --- Claims and receipts ----------------------------------------------------------------------------
 
 

@@ -125,6 +125,8 @@ class Member:
     last_activity_at: datetime | None = None
     last_tier_change_at: datetime | None = None
     lot_counter: int = 0
+    card_secret_id: str | None = None
+    """The nonce the rotating card code derives from (`loyalty_core.card_code`); None: no card yet."""
 
     # --- balances ---------------------------------------------------------------------------------
     # Cached per state: a state never changes, and a command reads these several times.
@@ -430,6 +432,11 @@ def _(event: ev.VoucherCancelled, member: Member) -> Member:
     status = "expired" if event.reason == "expired" else "cancelled"
     voucher = replace(member.vouchers[event.voucher_code], status=status)
     return _bump(member, event, vouchers={**member.vouchers, voucher.code: voucher})
+
+
+@evolve.register
+def _(event: ev.CardSecretIssued, member: Member) -> Member:
+    return _bump(member, event, card_secret_id=event.secret_id)
 
 
 def project_member(initial: Member | None, events: Iterable[ev.Event]) -> Member | None:

@@ -7,10 +7,12 @@ program for the same `LOYALTY_DATABASE_URL`.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from typing import Callable, Mapping
 from datetime import datetime
 
+from loyalty_core import presence
 from loyalty_core import program_policy as program
 from loyalty_core.ledger import LedgerStore, open_store
 from loyalty_core.service import LoyaltyService, utc_now
@@ -33,4 +35,5 @@ def open_runtime(settings: Settings | None = None, environ: Mapping[str, str] | 
     store = open_store(settings)
     service = LoyaltyService(store, clock=clock, snapshot_interval=settings.snapshot_interval)
     program.install(service)
+    presence.install(service, settings.card_key.encode() or secrets.token_bytes(32))
     return Runtime(settings, store, service)

@@ -6,7 +6,7 @@ or `postgresql://user@host:port/dbname`; unset, a SQLite file under `./data/`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Mapping
@@ -28,6 +28,10 @@ class Settings:
     churn_after_days: int = 90
     checkpoint_every: int = 10_000
     """How many events the audit hash chain links between two checkpoints."""
+    card_key: str = field(default="", repr=False)
+    """`LOYALTY_CARD_KEY`: the secret member card codes derive from (`loyalty_core.card_code`), at least 16
+    characters, the same in every API process. Unset, each process makes a random one: fine for one
+    process (cards just show a fresh code after a restart), wrong behind a load balancer."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -40,6 +44,7 @@ class Settings:
             point_value_vnd=Decimal(environ.get("LOYALTY_POINT_VALUE_VND", "100")),
             churn_after_days=int(environ.get("LOYALTY_CHURN_AFTER_DAYS", "90")),
             checkpoint_every=int(environ.get("LOYALTY_CHECKPOINT_EVERY", "10000")),
+            card_key=environ.get("LOYALTY_CARD_KEY", ""),
         )
 
     @property

@@ -10,10 +10,12 @@ from fastapi import APIRouter, Query, Response
 from api.deps import Api, IdempotencyKey, Reader, Writer
 from api.errors import problems
 from api.history import list_history
+from api.presence import lookup_by_card_code, without_static_token
 from api.schemas.common import BalanceOut
 from api.schemas.members import EnrollRequest, MemberOut
 from api.schemas.stats import TimelineItem, TimelineOut
 from loyalty_core.commands import MemberRef
+from loyalty_core.errors import InvalidInput
 
 router = APIRouter(prefix="/v1", tags=["members"], responses=problems(401, 403, 429))
 
@@ -30,16 +32,21 @@ def lookup_member(api: Api, caller: Reader,
                   phone: Annotated[str | None, Query(max_length=32)] = None,
                   email: Annotated[str | None, Query(max_length=254)] = None,
                   member_code: Annotated[str | None, Query(max_length=20)] = None,
-                  qr_token: Annotated[str | None, Query(max_length=64)] = None) -> MemberOut:
-    """Find a member by exactly one of phone, email, member code or QR token."""
+                  qr_token: Annotated[str | None, Query(max_length=64)] = None,
+                  card_code: Annotated[str | None, Query(max_length=40)] = None) -> MemberOut:
+    """Find a member by exactly one of phone, email, member code, QR token or the card's rotating code."""
+    if card_code is not None:
+        if any(v is not None for v in (phone, email, member_code, qr_token)):
+            raise InvalidInput("name the member by exactly one identifier", field="card_code")
+        return MemberOut.of(without_static_token(lookup_by_card_code(api, card_code)))
     ref = MemberRef(phone=phone, email=email, member_code=member_code, qr_token=qr_token)
-    return MemberOut.of(api.service.member_summary(ref))
+    return MemberOut.of(without_static_token(api.service.member_summary(ref)))
 
 
 @router.get("/members/{member_id}", responses=problems(404, 422))
 def get_member(member_id: UUID, api: Api, caller: Reader) -> MemberOut:
     """Read a member's summary: identifiers, tier and balance."""
-    return MemberOut.of(api.service.member_summary(MemberRef(member_id=member_id)))
+    return MemberOut.of(without_static_token(api.service.member_summary(MemberRef(member_id=member_id))))
 
 
 @router.get("/members/{member_id}/balance", responses=problems(404, 422))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Path, Response
 
 from api.deps import Api, Corrector, IdempotencyKey, Writer, check_reservation_scope
 from api.errors import problems
+from api.presence import with_presence
 from api.schemas.points import (
     ActivityRequest,
     AdjustRequest,
@@ -35,7 +36,8 @@ def redeem_points(
     member_id: UUID, body: RedeemRequest, api: Api, caller: Writer, key: IdempotencyKey, response: Response
 ) -> RedemptionOut:
     """Redeem points (or a reward from the catalogue) from a member's balance."""
-    command = body.to_command(member_id, key, caller.acting(body.channel, body.store_id))
+    command = with_presence(body.to_command(member_id, key, caller.acting(body.channel, body.store_id)),
+                            api, caller, body.card_code)
     return RedemptionOut.of(api.run(command, response))
 
 
@@ -44,7 +46,8 @@ def reserve_points(
     member_id: UUID, body: ReserveRequest, api: Api, caller: Writer, key: IdempotencyKey, response: Response
 ) -> ReservationOut:
     """Hold points while the till takes payment; capture or release them afterwards."""
-    command = body.to_command(member_id, key, caller.acting(body.channel, body.store_id))
+    command = with_presence(body.to_command(member_id, key, caller.acting(body.channel, body.store_id)),
+                            api, caller, body.card_code)
     return ReservationOut.of(api.run(command, response))
 
 

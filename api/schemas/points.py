@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from api.deps import Acting
 from api.schemas.common import BalanceOut, LongText, Money, Points, Ref, SignedPoints, Timestamp, Where
@@ -15,6 +15,8 @@ from loyalty_core import commands as c
 from loyalty_core.results import CaptureResult, ChangeResult, EarnResult, RedemptionResult, ReservationResult
 
 MAX_HOLD_SECONDS = 7 * 24 * 3600
+#: As scanned from the member's card: the member code and six digits (spaces or dashes a cashier types pass).
+CardCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
 
 class RedeemRequest(Where):
@@ -23,6 +25,8 @@ class RedeemRequest(Where):
     order_ref: Ref
     order_total: Money | None = None
     """With points: pay part of this order with them; the answer says the discount (the program caps it)."""
+    card_code: CardCode | None = None
+    """The rotating code shown on the member's card (proof they are here; some programs require it)."""
 
     @model_validator(mode="after")
     def _points_or_reward(self) -> RedeemRequest:
@@ -38,6 +42,7 @@ class RedeemRequest(Where):
             reward_id=self.reward_id,
             order_ref=self.order_ref,
             order_total=Decimal(self.order_total) if self.order_total is not None else None,
+            card_code=self.card_code,
             **acting.fields(),
         )
 
@@ -76,6 +81,8 @@ class ReserveRequest(Where):
     points: Points
     order_ref: Ref
     hold_seconds: int = Field(900, ge=1, le=MAX_HOLD_SECONDS, description="How long the till may take to pay")
+    card_code: CardCode | None = None
+    """The rotating code shown on the member's card (proof they are here; some programs require it)."""
 
     def to_command(self, member_id: UUID, key: str, acting: Acting) -> c.ReservePoints:
         return c.ReservePoints(
@@ -84,6 +91,7 @@ class ReserveRequest(Where):
             points=self.points,
             order_ref=self.order_ref,
             hold_seconds=self.hold_seconds,
+            card_code=self.card_code,
             **acting.fields(),
         )
 

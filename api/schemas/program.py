@@ -294,6 +294,9 @@ class SettingsIn(Strict):
     rounding: Word = "down"
     pending_days: Annotated[int, Field(ge=-100_000, le=366)] = 0
     max_points_share_of_order: Factor = "1"
+    require_presence_for_redemption: Annotated[list[Annotated[str, StringConstraints(
+        min_length=1, max_length=32, pattern=r"^(\*|[a-z][a-z0-9_\-]*)$")]], Field(max_length=20)] = []
+    """Channels whose keys must send the member's card code to redeem or reserve (`["*"]`: every channel)."""
 
     def to_settings(self) -> prog.ProgramSettings:
         return _converted(prog.ProgramSettings, self.model_dump())
@@ -335,6 +338,7 @@ class SettingsOut(BaseModel):
     rounding: str
     pending_days: int
     max_points_share_of_order: Decimalish
+    require_presence_for_redemption: list[str] = []
 
 
 class RuleOut(BaseModel):

@@ -55,6 +55,9 @@ class ProgramSettings(Plain):
     pending_days: int = 0
     #: The largest share of an order that may be paid with points.
     max_points_share_of_order: Decimal = Decimal(1)
+    #: Channels whose keys must prove the member is at the till (the rotating card code, or an OTP) to
+    #: redeem or reserve points: e.g. `("pos",)`, or `("*",)` for every channel. Earning never needs it.
+    require_presence_for_redemption: tuple[str, ...] = ()
 
     def validate(self) -> None:
         if not self.code or not self.name:
@@ -69,6 +72,8 @@ class ProgramSettings(Plain):
             raise InvalidProgram("pending_days must not be negative")
         if not Decimal(0) < self.max_points_share_of_order <= 1:
             raise InvalidProgram("max_points_share_of_order must be in (0, 1]")
+        if any(not isinstance(c, str) or not 1 <= len(c) <= 32 for c in self.require_presence_for_redemption):
+            raise InvalidProgram("require_presence_for_redemption lists channel names (or '*' for all)")
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class ProgramState(Plain):
     campaigns: tuple[Campaign, ...]
     rewards: tuple[Reward, ...]
     max_points_share_of_order: Decimal
+    require_presence_for_redemption: tuple[str, ...] = ()
 
     @property
     def settings(self) -> ProgramSettings:
@@ -99,6 +105,7 @@ class ProgramState(Plain):
             self.rounding,
             self.pending_days,
             self.max_points_share_of_order,
+            self.require_presence_for_redemption,
         )
 
     def rule(self, rule_id: str) -> Rule | None:
@@ -162,6 +169,7 @@ def _(event: ProgramCreated, state: ProgramState | None) -> ProgramState:
         campaigns=(),
         rewards=(),
         max_points_share_of_order=settings.max_points_share_of_order,
+        require_presence_for_redemption=settings.require_presence_for_redemption,
     )
 
 
@@ -178,6 +186,7 @@ def _(event: ProgramSettingsChanged, state: ProgramState | None) -> ProgramState
         rounding=settings.rounding,
         pending_days=settings.pending_days,
         max_points_share_of_order=settings.max_points_share_of_order,
+        require_presence_for_redemption=settings.require_presence_for_redemption,
     )
 
 
