@@ -12,6 +12,11 @@ after the write. A batch trusts cached member state instead of re-reading it; if
 (another process wrote) or a retry's receipt already exists, the store refuses the whole write, and every
 command of that batch — and of the batch decided on top of it — is run alone, re-reading and re-deciding.
 So idempotency, per-member order and read-your-writes are exactly those of the one-at-a-time path.
+
+A batch whose write fails for any other reason (the database restarting, a lost connection, a bug) is
+void, and so is every batch decided on top of it: their callers are told to retry with the same key
+(`StoreUnavailable`, 503), and nothing decided on an unwritten batch is ever written, cached or
+snapshotted, since only a written batch's states reach the cache (`service.committed`).
 """
 
 from __future__ import annotations
@@ -105,6 +110,10 @@ class Round:
     refused: list[Waiting] = field(default_factory=list)
     written: threading.Event = field(default_factory=threading.Event)
     failed: bool = False
+    """Nothing of this batch was written, whatever the reason: every batch decided on top of it is void."""
+    unavailable: bool = False
+    """It failed because the store failed (not a write conflict): batches on top of it are refused as
+    retryable rather than re-run alone, since the store that just failed would be asked again at once."""
 
 
 class GroupCommitter:
@@ -204,6 +213,8 @@ class GroupCommitter:
             try:
                 self._write(round_)
             except BaseException as exc:
+                # Whatever went wrong, this batch's state must never become the base of another one.
+                round_.failed = round_.unavailable = True
                 _fail([w for w, _ in round_.planned] + [w for w, _ in round_.replays] + round_.refused, exc)
             finally:
                 round_.written.set()
@@ -216,9 +227,16 @@ class GroupCommitter:
         from loyalty_core.service import replay
 
         events = [event for _, plan in round_.planned for event in plan.events]
-        base_failed = round_.parent is not None and round_.parent.failed
+        parent = round_.parent
+        if parent is not None and parent.unavailable:
+            # Decided on top of a batch the store failed to write: nothing here stands, and the store is
+            # failing, so the callers are told to retry with the same key rather than being re-run now.
+            round_.failed = round_.unavailable = True
+            _fail([w for w, _ in round_.planned] + [w for w, _ in round_.replays] + round_.refused,
+                  errors.StoreUnavailable("the store failed while writing an earlier batch; retry"))
+            return
         try:
-            if base_failed:  # decided on top of a batch that was not written: nothing here stands
+            if parent is not None and parent.failed:  # decided on a batch that was not written
                 raise errors.WriteConflict("the batch this one was decided on was not written")
             if events:
                 self.service.store.record(events)

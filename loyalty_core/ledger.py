@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 from uuid import UUID
 
 import orjson
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Notification
+from eventsourcing.persistence import (ConnectionPoolClosedError, IntegrityError, InterfaceError, Notification,
+                                      OperationalError)
 
 from loyalty_core import events as ev
-from loyalty_core.errors import WriteConflict
+from loyalty_core.errors import LedgerIntegrityError, StoreUnavailable, WriteConflict
 from loyalty_core import snapshot as packing
-from loyalty_core.member import Member, evolve, project_member
+from loyalty_core.member import Member, evolve
 from loyalty_core.settings import Settings, store_env
 
 
@@ -47,15 +49,27 @@ def project_claim(initial: Claim | None, events: Iterable[ev.Event]) -> Claim | 
 
 
 def project_stored_member(initial: Member | None, events: Iterable[ev.Event]) -> Member | None:
-    """Fold stored events, starting from a snapshot when the first one is a snapshot this code can read."""
+    """Fold stored events, starting from a snapshot when the first one is a snapshot this code can read.
+
+    Stored versions must follow each other with no gap: a gap means events were written on top of a
+    state that was never stored, and folding across it would serve points nobody earned. An id whose
+    first event is not a member's (a claim's or a receipt's id, which callers can derive) is no member.
+    """
     member = initial
     for event in events:
         if isinstance(event, ev.MemberSnapshot):
             member = packing.unpack(orjson.loads(event.state["packed"])) if "packed" in event.state else None
             if member is None:  # an old layout: replay from the first event instead
                 raise StaleSnapshot(event.originator_id)
-        else:
-            member = evolve(event, member)
+            continue
+        if member is None and not isinstance(event, ev.MemberEnrolled):
+            return None
+        expected = 1 if member is None else member.version + 1
+        if event.originator_version != expected:
+            raise LedgerIntegrityError(
+                f"member {event.originator_id}: stored version {event.originator_version} follows "
+                f"version {expected - 1}; the member's history has a gap")
+        member = evolve(event, member)
     return member
 
 
@@ -80,17 +94,21 @@ class LedgerStore(Application[UUID]):
     # --- reads ----------------------------------------------------------------------------------
     def load_member(self, member_id: UUID) -> Member | None:
         """The member as stored now: the cached state fast-forwarded with any newer events."""
+        with store_failures():
+            return self._load_member(member_id)
+
+    def _load_member(self, member_id: UUID) -> Member | None:
         cached = self.members.get(member_id)
         if cached is not None:
             newer = self.events.get(member_id, gt=cached.version)
-            member = project_member(cached, newer)  # type: ignore[arg-type]
+            member = project_stored_member(cached, newer)  # type: ignore[arg-type]
         else:
             try:
                 member = self.repository.get(member_id, projector_func=project_stored_member)
             except AggregateNotFoundError:
                 return None
             except StaleSnapshot:
-                member = project_member(None, self.events.get(member_id))  # type: ignore[arg-type]
+                member = project_stored_member(None, self.events.get(member_id))  # type: ignore[arg-type]
         if not isinstance(member, Member):
             return None
         if member is not cached:
@@ -99,23 +117,33 @@ class LedgerStore(Application[UUID]):
 
     def load_member_at(self, member_id: UUID, version: int) -> Member | None:
         try:
-            return self.repository.get(member_id, version=version, projector_func=project_stored_member)
+            with store_failures():
+                member = self.repository.get(member_id, version=version, projector_func=project_stored_member)
         except AggregateNotFoundError:
             return None
+        except StaleSnapshot:
+            member = project_stored_member(None, self.events.get(member_id, lte=version))  # type: ignore[arg-type]
+        return member if isinstance(member, Member) else None
 
     def load_claim(self, claim_id: UUID) -> Claim | None:
         try:
-            return self.repository.get(claim_id, projector_func=project_claim)
+            with store_failures():
+                return self.repository.get(claim_id, projector_func=project_claim)
         except AggregateNotFoundError:
             return None
 
     def load_receipt(self, receipt_id: UUID) -> ev.CommandAccepted | None:
-        for event in self.events.get(receipt_id, limit=1):
-            return event  # type: ignore[return-value]
+        with store_failures():
+            for event in self.events.get(receipt_id, limit=1):
+                return event if isinstance(event, ev.CommandAccepted) else None
         return None
 
     def load_budget(self, budget_id: UUID) -> tuple[int, int]:
         """(version, points spent) of a campaign budget; cached, and fast-forwarded on every read."""
+        with store_failures():
+            return self._load_budget(budget_id)
+
+    def _load_budget(self, budget_id: UUID) -> tuple[int, int]:
         with self._budget_lock:
             version, spent = self._budgets.get(budget_id, (0, 0))
         for event in self.events.get(budget_id, gt=version or None):
@@ -164,7 +192,8 @@ class LedgerStore(Application[UUID]):
         try:
             # EventStore.put directly: Application.save() would check each event against a runtime
             # Protocol (slow isinstance calls) to tell events from aggregates; these are all events.
-            return self.events.put(list(events))
+            with store_failures():
+                return self.events.put(list(events))
         except IntegrityError as exc:
             raise WriteConflict(str(exc)) from exc
 
@@ -173,7 +202,19 @@ class LedgerStore(Application[UUID]):
         self.members.put(member)
 
     def snapshot(self, member: Member) -> None:
+        """Snapshot a member's state, once it is proved to be the fold of the stored events it summarises.
+
+        The state comes from the write path; a snapshot of a state that differs from the stored events
+        would make every later load serve it. So the events up to its version are folded again (from the
+        previous snapshot: about `snapshot_interval` events) and compared first.
+        """
         assert self.snapshots is not None
+        with store_failures():
+            stored = self.load_member_at(member.id, member.version)
+        if stored != member:
+            self.members.evict(member.id)
+            raise LedgerIntegrityError(f"member {member.id} v{member.version}: the state to snapshot differs "
+                                       "from the fold of the stored events; not snapshotted")
         packed = orjson.dumps(packing.pack(member)).decode()
         self.snapshots.put([ev.MemberSnapshot(originator_id=member.id, originator_version=member.version,
                                               timestamp=member.enrolled_at, state={"packed": packed})])
@@ -210,9 +251,23 @@ class MemberCache:
             while len(self._items) > self.maxsize:
                 self._items.popitem(last=False)
 
+    def evict(self, member_id: UUID) -> None:
+        with self._lock:
+            self._items.pop(member_id, None)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+@contextmanager
+def store_failures() -> Iterator[None]:
+    """The database failed or could not be reached: to callers that is a retryable `StoreUnavailable`
+    (nothing was written, or the read can be repeated), never an unexplained error."""
+    try:
+        yield
+    except (OperationalError, InterfaceError, ConnectionPoolClosedError) as exc:
+        raise StoreUnavailable(f"the store is unavailable: {type(exc).__name__}") from exc
 
 
 def open_store(settings: Settings) -> LedgerStore:

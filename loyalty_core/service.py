@@ -248,7 +248,14 @@ class LoyaltyService:
             return
         first = min(versions)
         if member.version // self.snapshot_interval > (first - 1) // self.snapshot_interval:
-            self.store.snapshot(member)
+            try:
+                self.store.snapshot(member)
+            except errors.LedgerIntegrityError:
+                # The write stands; the state that disagrees with the stored events is dropped from the
+                # cache instead of being served or snapshotted.
+                log.critical("snapshot refused for member %s", member.id, exc_info=True)
+            except errors.StoreUnavailable:
+                log.warning("snapshot of member %s skipped: the store is unavailable", member.id)
 
     # --- reads that decisions also use ----------------------------------------------------------------
     def resolve(self, ref: cmd.MemberRef) -> Member:
