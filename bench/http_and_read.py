@@ -10,7 +10,7 @@ under test: it would otherwise answer 429 after 20 requests a second.
 
 Read side (group ``read``): ``projections.bench_read_side``'s parts on PostgreSQL: ``fill`` the log with
 realistic member histories, ``rebuild`` all projections from position zero, ``fill`` a backlog of a tenth more
-and time the worker's ``catch_up``, then ``audit checkpoint`` / ``verify`` / ``replay``. 1,000,000 events in
+and time the worker's ``catch_up``, then ``audit verify`` / ``replay``. 1,000,000 events in
 a full run when the budget allows, else the largest size that fits (filled in steps, the rest of the pipeline
 projected from the fill rate); 50,000 with ``--quick``.
 """
@@ -40,7 +40,7 @@ MAX_REQUESTS = 500_000
 #: Seconds kept for the benchmarks registered after this module (the ledger rows, ~4–5 minutes in a full run)
 #: when the read side sizes its log to the run's budget.
 RESERVE_FOR_LATER_S = {"full": 270.0, "quick": 50.0}
-#: Post-fill pipeline cost (rebuild + backlog + catch-up + checkpoint + verify + replay) as a multiple of the
+#: Post-fill pipeline cost (rebuild + backlog + catch-up + verify + replay) as a multiple of the
 #: fill time: ~1.15 at 50,000 events and ~2.0 at 300,000 on this machine (load 8–12); 2.2 leaves a little room.
 PIPELINE_FACTOR = 2.2
 
@@ -227,7 +227,7 @@ def _fill_to_budget(ctx: BenchContext, settings: Any, target: int, step: int) ->
 @benchmark(group=READ, name="read side on PostgreSQL (rebuild, catch-up, audit)")
 def read_side(ctx: BenchContext) -> list[Row]:
     from loyalty_core.settings import Settings
-    from projections.audit_run import checkpoint_store, replay_store, verify_store
+    from projections.audit_run import replay_store, verify_store
     from projections.bench_read_side import fill
     from projections.catalog import PROJECTIONS, ReadSide
     from projections.rebuild import rebuild
@@ -262,7 +262,7 @@ def read_side(ctx: BenchContext) -> list[Row]:
     fill(settings, backlog, first_member=members)
     side = ReadSide.open(settings)
     store = side.open_ledger(settings)
-    try:  # the worker's projection step, without its hash-chain step (timed below)
+    try:  # the worker's projection step
         projections = list(side.live().values())
         status("catch-up")
         started = time.perf_counter()
@@ -278,21 +278,13 @@ def read_side(ctx: BenchContext) -> list[Row]:
                           f"appended to the {events:,}-event log, in {catch_s:.1f} s; {_load()}",
                     extra={"notifications": applied, "seconds": catch_s, "head": head}))
 
-    status("audit checkpoint")
-    t0 = time.perf_counter()
-    linked = checkpoint_store(settings, 10_000)
-    link_s = time.perf_counter() - t0
-    rows.append(Row(name="audit checkpoint (hash-chain every event)", group=READ, unit="s", value=link_s,
-                    notes=f"{linked:,} events linked ({linked / link_s:,.0f}/s), a checkpoint every 10,000",
-                    extra={"linked": linked}))
-
     status("audit verify")
     t0 = time.perf_counter()
     verification = verify_store(settings)
     verify_s = time.perf_counter() - t0
     rows.append(Row(name="audit verify", group=READ, unit="s", value=verify_s,
-                    notes=f"re-reads and re-hashes all {head:,} events ({head / verify_s:,.0f}/s); "
-                          f"{'chain intact' if verification.ok else 'PROBLEMS FOUND'}",
+                    notes=f"re-reads every event and its seal and re-hashes both ({head / verify_s:,.0f}/s); "
+                          f"{'all sealed and intact' if verification.ok else 'PROBLEMS FOUND'}",
                     extra={"ok": verification.ok}))
 
     status("audit replay")

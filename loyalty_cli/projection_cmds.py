@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
 import threading
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -22,7 +24,7 @@ from loyalty_core.settings import Settings
 console = Console(stderr=True)
 projections_app = typer.Typer(no_args_is_help=True, help="Read models: status and rebuilds.")
 audit_app = typer.Typer(no_args_is_help=True,
-                        help="Auditor's tools: replay, hash chain verify and checkpoint.")
+                        help="Auditor's tools: replay, verify the sealed log, signed checkpoints.")
 
 
 def _settings() -> Settings:
@@ -124,26 +126,73 @@ def audit_replay() -> None:
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain over the stored events; name every edited, deleted or inserted row."""
+def audit_verify(
+    against: Optional[Path] = typer.Option(None, "--against", help="A signed digest from `audit checkpoint`: "
+                                           "also prove nothing up to it changed"),
+    public_key: Optional[Path] = typer.Option(None, "--public-key", help="The auditor's public key "
+                                              "(from keygen); without it, the key inside the digest"),
+) -> None:
+    """Check every stored event against its seal; name every edited, deleted, inserted or reordered row."""
     from projections.audit_run import verify_store
+    from projections.checkpoints import CheckpointError, read_digest
 
-    result = verify_store(_settings())
+    mark, signer = None, None
+    if against is not None:
+        try:
+            mark, signer = read_digest(against, public_key)
+        except CheckpointError as exc:
+            console.print(f"[red]{exc}[/red]", soft_wrap=True)
+            raise typer.Exit(2)
+    result = verify_store(_settings(), mark)
     for p in result.problems[:100]:
-        console.print(f"[red]position {p.position}: {p.kind}[/red] ({p.detail})")
-    dump({"ok": result.ok, "checked": result.checked, "head": max(result.head, 0),
-          "unchecked": result.unchecked, "checkpoints": result.checkpoints,
-          "problems": [f"{p.kind}@{p.position}" for p in result.problems[:100]]})
+        console.print(f"[red]position {p.position}: {p.kind}[/red] ({p.detail})", soft_wrap=True)
+    report = {"ok": result.ok, "checked": result.checked, "events": result.events, "seals": result.seals,
+              "head": max(result.head, 0), "problems": [f"{p.kind}@{p.position}" for p in result.problems[:100]]}
+    if mark is not None:
+        report["against"] = {"position": mark.position, "events": mark.events, "signer": signer,
+                             "pinned_key": public_key is not None}
+    dump(report)
     if not result.ok:
         raise typer.Exit(1)
 
 
-@audit_app.command("checkpoint")
-def audit_checkpoint(every: int = typer.Option(10_000, help="Events between two checkpoints")) -> None:
-    """Extend the hash chain to the head of the log and record checkpoints."""
-    from projections.audit_run import checkpoint_store
+KEY_FILE = typer.Option(None, "--key", envvar="LOYALTY_AUDIT_KEY_FILE",
+                        help="The auditor's Ed25519 private key (PEM), from `audit keygen`")
 
-    dump({"linked": checkpoint_store(_settings(), every)})
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(key: Optional[Path] = KEY_FILE,
+                     out: Path = typer.Option(..., "--out", help="Where to write the signed digest (JSON)")) -> None:
+    """Verify the whole log, then sign its digest with the auditor's key and write it to a file."""
+    from projections.audit_run import checkpoint_store
+    from projections.checkpoints import CheckpointError, fingerprint, load_private_key
+
+    try:
+        verification, document = checkpoint_store(_settings(), load_private_key(key))
+        out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    except CheckpointError as exc:
+        console.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(1 if "does not verify" in str(exc) else 2)
+    except OSError as exc:
+        console.print(f"[red]cannot write {out}: {exc.strerror}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
+    dump({"position": document["position"], "events": document["events"], "seal": document["seal"],
+          "signer": fingerprint(document["public_key"]), "written": str(out)})
+
+
+@audit_app.command("keygen")
+def audit_keygen(out: Path = typer.Option(..., "--out", help="Private key file to create (mode 0600); "
+                                          "the public key goes next to it as OUT.pub")) -> None:
+    """Make the auditor's Ed25519 signing key (keep it outside the database and the code)."""
+    from projections.checkpoints import CheckpointError, fingerprint, generate_key
+
+    try:
+        public = generate_key(out)
+    except CheckpointError as exc:
+        console.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
+    dump({"private_key": str(out), "public_key": str(public),
+          "fingerprint": fingerprint(public.read_text(encoding="ascii").strip())})
 
 
 AT = typer.Option(..., help="Instant, ISO 8601 with offset")

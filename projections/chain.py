@@ -1,202 +1,167 @@
-"""A hash chain over the stored events, so that a row edited, deleted or inserted behind the
-application's back is detected and its position named.
+"""The auditor's walk over the sealed log: every stored event checked against the seal written with it.
 
-Each event's link is `sha256(previous link ‖ id ‖ originator id ‖ version ‖ topic ‖ state)`, fields
-length-prefixed, starting from 32 zero bytes. `extend` links every event not linked yet and stores each
-link (`audit_chain`), plus a checkpoint (`audit_checkpoints`) every N events and at the head. `verify`
-re-reads every stored event and walks it against the stored links:
+Each event is sealed in the transaction that writes it (`loyalty_core/sealing.py`): its seal row holds
+the row's content digest and `seal = sha256(previous seal ‖ id ‖ digest)`. `verify` reads the events and
+the seals from one snapshot and walks them side by side, in id order:
 
-- a link whose row is gone: the row was **deleted**;
-- a row at or below the last link with no link of its own: the row was **inserted**;
-- a row whose link, recomputed from the stored link before it, differs: the row was **altered**.
-Recomputing from the *stored* previous link makes each problem show up where it is, not at every row
-after it; the checkpoints, compared with the chain recomputed from the start, catch a rewritten
-`audit_chain` too. Rows after the last link cannot be judged yet: `verify` counts them.
+- an event row with no seal was not written by the application: **inserted**;
+- a seal with no event row: the row was **deleted**;
+- a row whose content no longer matches its digest: **altered**, or **reordered** when its content is the
+  content sealed at another position (rows swapped or moved);
+- a seal that does not follow from the seal before it: the seal table itself was **resealed** there.
+
+Each problem is named where it is, because every check uses the *stored* previous seal. An attacker who
+rewrites the events and every seal after them consistently is caught by a signed checkpoint kept outside
+the database: the chain recomputed from the rows themselves (`computed`) must reach the checkpoint's seal
+(`projections/checkpoints.py`). Nothing is reported as checked that was not: `checked` counts rows whose
+content was compared with a seal, and any row without a seal is a problem, never a pending one.
 """
 
 from __future__ import annotations
 
-import hashlib
-import struct
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Iterator
 
-from projections.eventrows import FIRST, EventRows, Row, id_bytes
-from projections.readstore import ReadStore, Tx
-
-GENESIS = bytes(32)
-PAGE = 10_000
-_LOCK = 7_524_118  # PostgreSQL advisory lock: one process extends the chain at a time
-
-
-_ID_AND_LENGTH, _VERSION_AND_LENGTH, _LENGTH = struct.Struct(">qI"), struct.Struct(">qI"), struct.Struct(">I")
-
-
-def link(previous: bytes, row: Row) -> bytes:
-    notification_id, originator_id, version, topic, state = row
-    origin, topic_bytes = id_bytes(originator_id), topic.encode()
-    return hashlib.sha256(b"".join((previous, _ID_AND_LENGTH.pack(notification_id, len(origin)), origin,
-                                    _VERSION_AND_LENGTH.pack(version, len(topic_bytes)), topic_bytes,
-                                    _LENGTH.pack(len(state)), state))).digest()
+from loyalty_core.sealing import GENESIS, row_digest, seal
+from projections.eventrows import FIRST, Row
+from projections.sealed_log import Seal, SealedLog
 
 
 @dataclass
 class Problem:
     position: int
     kind: str
-    """deleted | inserted | altered | checkpoint"""
+    """altered | deleted | inserted | reordered | resealed | checkpoint"""
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A position the recomputed chain must reach with a known seal (a signed checkpoint)."""
+
+    position: int
+    seal: bytes
+    events: int
 
 
 @dataclass
 class Verification:
     checked: int = 0
+    """Rows whose content was compared with the seal written with them."""
+    events: int = 0
+    """Rows in the events table."""
+    seals: int = 0
     head: int = FIRST
-    """The last linked id: rows up to here were checked (FIRST: nothing linked yet)."""
-    unchecked: int = 0
-    """Rows after the last link (recorded since the last checkpoint)."""
-    checkpoints: int = 0
+    """The highest position walked (FIRST: an empty log)."""
+    computed: bytes = GENESIS
+    """The seal recomputed from the rows alone, from the first row to `head`."""
     problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and self.checked == self.events
 
 
-class Chain:
-    """The chain's tables in the read store (SQL portable to both dialects through `Tx`)."""
-
-    def __init__(self, store: ReadStore, rows: EventRows):
-        self.store, self.rows = store, rows
-        self.links, self.checkpoints = store.table("audit_chain"), store.table("audit_checkpoints")
-
-    def setup(self) -> None:
-        with self.store.transaction() as tx:
-            blob = "bytea" if self.store.dialect == "postgres" else "BLOB"
-            tx.run(f"CREATE TABLE IF NOT EXISTS {self.links} (notification_id BIGINT PRIMARY KEY, "
-                   f"link {blob} NOT NULL)")
-            tx.run(f"CREATE TABLE IF NOT EXISTS {self.checkpoints} (notification_id BIGINT PRIMARY KEY, "
-                   f"link {blob} NOT NULL, events BIGINT NOT NULL, recorded_at TEXT NOT NULL)")
-
-    def _head(self, tx: Tx) -> tuple[int, bytes, int]:
-        """(last linked id, its link, events linked so far)."""
-        last = tx.run(f"SELECT notification_id, link FROM {self.links} ORDER BY notification_id DESC LIMIT 1")
-        if not last:
-            return FIRST, GENESIS, 0
-        mark = tx.run(f"SELECT notification_id, events FROM {self.checkpoints} "
-                      f"ORDER BY notification_id DESC LIMIT 1")
-        since = mark[0][0] if mark else FIRST
-        counted = tx.run(f"SELECT count(*) FROM {self.links} WHERE notification_id > ?", [since])[0][0]
-        return int(last[0][0]), bytes(last[0][1]), (int(mark[0][1]) if mark else 0) + int(counted)
-
-    def extend(self, every: int = 10_000, page: int = PAGE) -> int:
-        """Link every event not linked yet; a checkpoint each `every` events and at the new head."""
-        added = 0
-        while True:
-            with self.store.transaction() as tx:
-                if self.store.dialect == "postgres":
-                    tx.run("SELECT pg_advisory_xact_lock(?)", [_LOCK])
-                head, previous, count = self._head(tx)
-                rows = self.rows.page(head, page)
-                links, marks = [], []
-                for row in rows:
-                    previous, count = link(previous, row), count + 1
-                    links.append((row[0], previous))
-                    if count % every == 0 or row is rows[-1]:
-                        marks.append((row[0], previous, count, datetime.now(timezone.utc).isoformat()))
-                tx.append(self.links, ("notification_id", "link"), links)
-                tx.many(f"INSERT INTO {self.checkpoints} VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", marks)
-            added += len(rows)
-            if len(rows) < page:
-                return added
-
-    def _stored(self, page: int = PAGE) -> Iterator[tuple[int, bytes]]:
-        after = FIRST
-        while True:
-            with self.store.transaction(write=False) as tx:
-                chunk = tx.run(f"SELECT notification_id, link FROM {self.links} WHERE notification_id > ? "
-                               f"ORDER BY notification_id LIMIT ?", [after, page])
-            yield from ((int(i), bytes(h)) for i, h in chunk)
-            if len(chunk) < page:
-                return
-            after = int(chunk[-1][0])
-
-    def _events(self, page: int = PAGE) -> Iterator[Row]:
-        after = FIRST
-        while True:
-            chunk = self.rows.page(after, page)
-            yield from chunk
-            if len(chunk) < page:
-                return
-            after = chunk[-1][0]
-
-    def verify(self) -> Verification:
-        with self.store.transaction(write=False) as tx:
-            rows = tx.run(f"SELECT notification_id, link FROM {self.checkpoints}")
-            marks = {int(i): bytes(h) for i, h in rows}
-        result = Verification(checkpoints=len(marks))
-        walk = _Walk(result, marks)
-        events, stored = self._events(), self._stored()
-        row, mine = next(events, None), next(stored, None)
-        while mine is not None:
-            if row is not None and row[0] == mine[0]:
-                walk.both(row, mine)
-                row, mine = next(events, None), next(stored, None)
-            elif row is not None and row[0] < mine[0]:
-                walk.inserted(row)
-                row = next(events, None)
-            else:
-                walk.deleted(mine)
-                mine = next(stored, None)
-        for position in sorted(m for m in marks if m > result.head):
-            result.problems.append(Problem(position, "checkpoint",
-                                           "the stored chain ends before this checkpoint"))
-        while row is not None:  # rows after the last link are new, unless they sit among linked ones
-            if row[0] <= result.head:
-                walk.inserted(row)
-            else:
-                result.unchecked += 1
+def verify(log: SealedLog, mark: Mark | None = None) -> Verification:
+    walk = _Walk(mark)
+    events, seals = log.events(), log.seals()
+    row, sealed = next(events, None), next(seals, None)
+    while row is not None or sealed is not None:
+        if sealed is None or (row is not None and row[0] < sealed[0]):
+            walk.unsealed(row)  # type: ignore[arg-type]
             row = next(events, None)
-        return result
+        elif row is None or sealed[0] < row[0]:
+            walk.orphan(sealed)
+            sealed = next(seals, None)
+        else:
+            walk.both(row, sealed)
+            row, sealed = next(events, None), next(seals, None)
+    return walk.finish()
 
 
 class _Walk:
-    """The state of one verification: the chain recomputed from the rows, and the stored chain."""
+    def __init__(self, mark: Mark | None):
+        self.result, self.mark = Verification(), mark
+        self.stored = GENESIS
+        self.altered: list[tuple[int, bytes]] = []
+        """(position, the content found there) for rows that differ from their seal, or have none."""
+        self.missing: dict[bytes, int] = {}
+        """The content sealed at positions that now hold something else or nothing: digest -> position."""
+        self.gone: list[int] = []
+        self.inserted: set[int] = set()
 
-    def __init__(self, result: Verification, marks: dict[int, bytes]):
-        self.result, self.marks = result, marks
-        self.computed = self.stored = GENESIS
+    def _passing(self, position: int) -> None:
+        mark = self.mark
+        if mark is not None and self.result.head <= mark.position < position:
+            self._check_mark()
+        self.result.head = position
 
-    def both(self, row: Row, mine: tuple[int, bytes]) -> None:
-        from_stored = link(self.stored, row)
-        if from_stored != mine[1]:
-            self.result.problems.append(Problem(row[0], "altered",
-                                                "the row's bytes differ from when it was linked"))
-        # While nothing is wrong both chains are the same: hash once.
-        self.computed = from_stored if self.computed == self.stored else link(self.computed, row)
-        self.stored = mine[1]
-        self._advance(mine)
+    def _advance(self, position: int, digest: bytes) -> None:
+        self.result.computed = seal(self.result.computed, position, digest)
+        self.result.events += 1
 
-    def inserted(self, row: Row) -> None:
-        self.result.problems.append(Problem(row[0], "inserted",
-                                            "a row that was not there when the chain was made"))
-        self.computed = link(self.computed, row)
-
-    def deleted(self, mine: tuple[int, bytes]) -> None:
-        self.result.problems.append(Problem(mine[0], "deleted", "a linked row is missing"))
-        self.stored = mine[1]
-        self._advance(mine)
-
-    def _advance(self, mine: tuple[int, bytes]) -> None:
+    def both(self, row: Row, sealed: Seal) -> None:
+        position, stored_digest, stored_seal = sealed
+        self._passing(position)
+        digest = row_digest(*row[1:])
+        if seal(self.stored, position, stored_digest) != stored_seal:
+            self.result.problems.append(Problem(position, "resealed",
+                                                "this seal does not follow from the one before it"))
+        if digest != stored_digest:
+            self.altered.append((position, digest))
+            self.missing.setdefault(stored_digest, position)
+        self.stored = stored_seal
         self.result.checked += 1
-        self.result.head = mine[0]
-        expected = self.marks.get(mine[0])
-        if expected is None:
-            return
-        if expected != mine[1]:
-            self.result.problems.append(Problem(mine[0], "checkpoint", "the stored chain was rewritten"))
-        elif expected != self.computed and not self.result.problems:
-            # Only when no row above explains it: one altered row would otherwise flag every later checkpoint.
-            self.result.problems.append(Problem(mine[0], "checkpoint",
-                                                "the chain recomputed from the first event differs here"))
+        self.result.seals += 1
+        self._advance(position, digest)
+
+    def unsealed(self, row: Row) -> None:
+        self._passing(row[0])
+        self.altered.append((row[0], row_digest(*row[1:])))
+        self.inserted.add(row[0])
+        self._advance(row[0], self.altered[-1][1])
+
+    def orphan(self, sealed: Seal) -> None:
+        position, stored_digest, stored_seal = sealed
+        self._passing(position)
+        if seal(self.stored, position, stored_digest) != stored_seal:
+            self.result.problems.append(Problem(position, "resealed",
+                                                "this seal does not follow from the one before it"))
+        self.missing.setdefault(stored_digest, position)
+        self.gone.append(position)
+        self.stored = stored_seal
+        self.result.seals += 1
+
+    def _check_mark(self) -> None:
+        mark = self.mark
+        assert mark is not None
+        if self.result.computed != mark.seal or self.result.events != mark.events:
+            self.result.problems.append(Problem(mark.position, "checkpoint", (
+                "the log up to this signed checkpoint differs from when it was signed "
+                f"({self.result.events} rows now, {mark.events} then)")))
+        self.mark = None
+
+    def finish(self) -> Verification:
+        if self.mark is not None:
+            if self.result.head >= self.mark.position:
+                self._check_mark()
+            else:
+                self.result.problems.append(Problem(self.mark.position, "checkpoint",
+                                                    "the log ends before this signed checkpoint"))
+        moved_to: dict[int, int] = {}
+        for position, digest in self.altered:
+            origin = self.missing.get(digest)
+            if origin is not None and origin != position:
+                moved_to[origin] = position
+                self.result.problems.append(Problem(position, "reordered",
+                                                    f"holds the row sealed at position {origin}"))
+            elif position in self.inserted:
+                self.result.problems.append(Problem(position, "inserted", "a row written without a seal"))
+            else:
+                self.result.problems.append(Problem(position, "altered",
+                                                    "the row's content differs from when it was sealed"))
+        for position in self.gone:
+            detail = (f"its row now sits at position {moved_to[position]}" if position in moved_to
+                      else "a sealed row is missing")
+            self.result.problems.append(Problem(position, "deleted", detail))
+        self.result.problems.sort(key=lambda p: (p.position, p.kind))
+        return self.result

@@ -1,7 +1,7 @@
-"""The worker: keeps every projection and the audit hash chain up to date, and runs scheduled work.
+"""The worker: keeps every projection up to date and runs scheduled work.
 
 Each cycle reads the registry (a rebuild may have swapped in a new generation), applies everything up
-to the head of the log in batches, extends the hash chain, runs `scheduled_work(now)` if given, and logs
+to the head of the log in batches, runs `scheduled_work(now)` if given, and logs
 each projection's lag. It sleeps `poll_interval` only when a cycle found nothing to do. Every step is safe
 to interrupt at any instant (SIGKILL included) and to run twice at once: a batch and its tracking position
 commit together, and a batch whose starting position moved is refused (`View.batch`).
@@ -20,7 +20,6 @@ from eventsourcing.persistence import PersistenceError
 from loyalty_core.ledger import LedgerStore
 from loyalty_core.settings import Settings
 from projections.catalog import ReadSide, Status
-from projections.chain import Chain
 from projections.config import ReadConfig
 from projections.eventrows import open_event_rows
 from projections.readstore import is_missing_table
@@ -43,8 +42,6 @@ class Worker:
         self.side = ReadSide.open(settings)
         self.store: LedgerStore = self.side.open_ledger(settings)
         self.rows = open_event_rows(self.side.store)
-        self.chain = Chain(self.side.store, self.rows)
-        self.chain.setup()
         self.batch_size, self.scheduled_work, self.clock = batch_size, scheduled_work, clock
         self._reader: LogReader | None = None
 
@@ -62,8 +59,6 @@ class Worker:
             # A rebuild swapped a generation in and dropped the one this cycle was using.
             log.info("a projection moved under us (%s); picking up the new generation", exc)
             applied = 1  # not idle: go round again at once
-        if self.config.checkpoint_every > 0:
-            self.chain.extend(every=self.config.checkpoint_every)
         if self.scheduled_work is not None:
             self._run_scheduled()
         head = self.store.max_notification_id()

@@ -1,4 +1,4 @@
-"""The auditor's tools on both stores: replay, the hash chain against tampering, balance as of an instant."""
+"""The auditor's tools on both stores: replay against the balances projection, balance as of an instant."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from loyalty_core import commands as c
 from loyalty_core.results import Balance
 from loyalty_core.settings import Settings
 from projections.audit import balance_as_of
-from projections.audit_run import checkpoint_store, replay_store, verify_store
+from projections.audit_run import replay_store
 from projections.readstore import open_read_store
 from tests.builders import key, ledger
 from tests.integration.test_projections_support import catch_up, with_purchases
@@ -79,60 +79,7 @@ def test_replay_lists_a_balance_row_changed_behind_the_projections_back(database
     assert result.exit_code == 1 and str(refs[2].member_id) in result.output
 
 
-def test_verify_passes_on_an_untouched_log_and_counts_what_came_after_the_checkpoint(database_url, clock):
-    _story(database_url, clock)
-    assert checkpoint_store(Settings(database_url=database_url), every=10) > 0
-    with ledger(database_url, clock=clock) as service:
-        service.execute(c.EnrollMember(idempotency_key=key(), phone="0909111222"))
-    result = verify_store(Settings(database_url=database_url))
-    assert result.ok and result.checked > 40 and result.checkpoints >= 5 and result.unchecked > 0
-    assert _cli(database_url, "audit", "verify").exit_code == 0
-
-
-def _sealed(url: str, clock) -> int:
-    _story(url, clock)
-    assert _cli(url, "audit", "checkpoint", "--every", "7").exit_code == 0
-    with ledger(url) as service:
-        return service.store.max_notification_id()
-
-
-def test_verify_names_a_row_whose_bytes_were_changed(database_url, clock):
-    head = _sealed(database_url, clock)
-    target = head // 2
-    _execute(database_url, "UPDATE {events} SET state = state || %s WHERE notification_id = %s",
-             (b" ", target))
-    result = verify_store(Settings(database_url=database_url))
-    assert [(p.kind, p.position) for p in result.problems] == [("altered", target)]
-    cli = _cli(database_url, "audit", "verify")
-    assert cli.exit_code == 1 and f"altered@{target}" in cli.output
-
-
-def test_verify_names_a_deleted_row(database_url, clock):
-    head = _sealed(database_url, clock)
-    _execute(database_url, "DELETE FROM {events} WHERE notification_id = %s", (head - 3,))
-    result = verify_store(Settings(database_url=database_url))
-    assert [(p.kind, p.position) for p in result.problems] == [("deleted", head - 3)]
-
-
-def test_verify_names_a_row_inserted_among_the_linked_ones(database_url, clock):
-    _sealed(database_url, clock)
-    nobody = "0" * 32 if database_url.startswith("sqlite") else "00000000-0000-0000-0000-000000000000"
-    _execute(database_url, "INSERT INTO {events} (originator_id, originator_version, topic, state, "
-             "notification_id) VALUES (%s, 1, 'loyalty_core.events:PointsAdjusted', %s, 0)", (nobody, b"{}"))
-    result = verify_store(Settings(database_url=database_url))
-    assert [(p.kind, p.position) for p in result.problems] == [("inserted", 0)]
-
-
-@pytest.mark.parametrize("cut", ["middle", "end"])
-def test_verify_notices_links_removed_from_the_chain_table(database_url, clock, cut):
-    head = _sealed(database_url, clock)
-    position = head // 2 if cut == "middle" else head
-    store = open_read_store(Settings(database_url=database_url))
-    with store.transaction() as tx:
-        tx.run(f"DELETE FROM {store.table('audit_chain')} WHERE notification_id = ?", [position])
-    store.close()
-    problems = [(p.kind, p.position) for p in verify_store(Settings(database_url=database_url)).problems]
-    assert problems[0] == ("inserted" if cut == "middle" else "checkpoint", position)
+# The sealed log and `audit verify`: tests/integration/test_sealing.py.
 
 
 def test_balance_as_of_folds_only_what_had_happened_by_then(database_url, clock):
