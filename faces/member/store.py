@@ -1,0 +1,106 @@
+"""The member app's own small tables: one-time codes, sign-in sessions, consent records, erasure requests.
+
+Like the API's keys and webhooks (api/tables.py), these are operational records, not ledger facts: an OTP
+is overwritten by the next one, a session is deleted at sign-out. They live next to the ledger (same
+SQLite file or PostgreSQL schema) and are reached through `ApiTables`' one-statement transactions, so this
+module adds SQL but no connection handling. Secrets are stored only as SHA-256 hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+_DDL = (
+    """CREATE TABLE IF NOT EXISTS member_app_otps (
+        phone TEXT PRIMARY KEY,
+        code_hash TEXT NOT NULL,
+        expires_at DOUBLE PRECISION NOT NULL,
+        attempts INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS member_app_sessions (
+        token_hash TEXT PRIMARY KEY,
+        member_id TEXT,
+        phone TEXT NOT NULL,
+        created_at DOUBLE PRECISION NOT NULL,
+        expires_at DOUBLE PRECISION NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS member_app_consents (
+        member_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        given INTEGER NOT NULL,
+        text_version TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        source TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS member_app_consents_member ON member_app_consents (member_id)",
+    """CREATE TABLE IF NOT EXISTS member_app_erasure_requests (
+        member_id TEXT PRIMARY KEY,
+        requested_at TEXT NOT NULL,
+        status TEXT NOT NULL)""",
+)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class MemberAppTables:
+    def __init__(self, tables: Any):
+        # `_run` is ApiTables' one-statement transaction with `?` placeholders on both stores.
+        self._run = tables._run
+        for statement in _DDL:
+            self._run(statement)
+
+    # --- one-time codes ----------------------------------------------------------------------------
+    def put_otp(self, phone: str, code: str, expires_at: float) -> None:
+        self._run("INSERT INTO member_app_otps (phone, code_hash, expires_at, attempts) VALUES (?, ?, ?, 0) "
+                  "ON CONFLICT (phone) DO UPDATE SET code_hash = excluded.code_hash, "
+                  "expires_at = excluded.expires_at, attempts = 0", [phone, digest(f"{phone}/{code}"), expires_at])
+
+    def consume_otp(self, phone: str, code: str, now: float, max_attempts: int) -> bool:
+        """True once for the right code in time; every try counts, and the code dies at `max_attempts`.
+
+        One statement each, so two tries racing can neither both succeed nor both escape the count."""
+        used = self._run("DELETE FROM member_app_otps WHERE phone = ? AND code_hash = ? AND expires_at > ? "
+                         "AND attempts < ? RETURNING phone", [phone, digest(f"{phone}/{code}"), now, max_attempts])
+        if used:
+            return True
+        self._run("UPDATE member_app_otps SET attempts = attempts + 1 WHERE phone = ?", [phone])
+        return False
+
+    # --- sessions ----------------------------------------------------------------------------------
+    def put_session(self, token: str, member_id: str | None, phone: str, now: float, expires_at: float) -> None:
+        self._run("INSERT INTO member_app_sessions (token_hash, member_id, phone, created_at, expires_at) "
+                  "VALUES (?, ?, ?, ?, ?)", [digest(token), member_id, phone, now, expires_at])
+
+    def get_session(self, token: str, now: float) -> dict[str, Any] | None:
+        rows = self._run("SELECT member_id, phone FROM member_app_sessions WHERE token_hash = ? AND expires_at > ?",
+                         [digest(token), now])
+        return rows[0] if rows else None
+
+    def bind_session(self, token: str, member_id: str) -> None:
+        self._run("UPDATE member_app_sessions SET member_id = ? WHERE token_hash = ?", [member_id, digest(token)])
+
+    def drop_session(self, token: str) -> None:
+        self._run("DELETE FROM member_app_sessions WHERE token_hash = ?", [digest(token)])
+
+    # --- consent and erasure -----------------------------------------------------------------------
+    def record_consent(self, member_id: str, changes: dict[str, bool], text_version: str, at: str,
+                       source: str) -> None:
+        for channel, given in sorted(changes.items()):
+            self._run("INSERT INTO member_app_consents (member_id, channel, given, text_version, recorded_at, "
+                      "source) VALUES (?, ?, ?, ?, ?, ?)", [member_id, channel, int(given), text_version, at, source])
+
+    def consents(self, member_id: str) -> list[dict[str, Any]]:
+        return self._run("SELECT channel, given, text_version, recorded_at, source FROM member_app_consents "
+                         "WHERE member_id = ? ORDER BY recorded_at, channel", [member_id])
+
+    def request_erasure(self, member_id: str, at: str) -> dict[str, Any]:
+        existing = self.erasure_request(member_id)
+        if existing is None:
+            self._run("INSERT INTO member_app_erasure_requests (member_id, requested_at, status) VALUES (?, ?, ?)",
+                      [member_id, at, "requested"])
+        return self.erasure_request(member_id) or {}
+
+    def erasure_request(self, member_id: str) -> dict[str, Any] | None:
+        rows = self._run("SELECT requested_at, status FROM member_app_erasure_requests WHERE member_id = ?",
+                         [member_id])
+        return rows[0] if rows else None

@@ -1,0 +1,106 @@
+"""The member app's words, Vietnamese first and English second: `t("key")` in templates.
+
+Kept as one table so a translator sees every sentence of the app side by side. The consent texts carry a
+version (`CONSENT_TEXT_VERSION`): it is recorded with every consent the member gives or withdraws, so we
+can always say which wording they agreed to.
+"""
+
+from __future__ import annotations
+
+CONSENT_TEXT_VERSION = "2026-11-vi-1"
+CONSENT_CHANNELS = ("zalo", "sms", "email")
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app_name": ("Thẻ thành viên", "Member card"),
+    "lang_other": ("English", "Tiếng Việt"),
+    "sign_in": ("Đăng nhập", "Sign in"),
+    "sign_in_intro": ("Nhập số điện thoại để nhận mã xác thực (OTP) gồm 6 chữ số.",
+                      "Enter your phone number to receive a 6-digit one-time code."),
+    "phone": ("Số điện thoại", "Phone number"),
+    "send_code": ("Gửi mã", "Send code"),
+    "code": ("Mã xác thực (6 số)", "Code (6 digits)"),
+    "code_sent": ("Đã gửi mã tới {phone}. Mã có hiệu lực 5 phút.", "We sent a code to {phone}. It is valid for 5 minutes."),
+    "confirm": ("Xác nhận", "Confirm"),
+    "resend": ("Gửi lại mã", "Send a new code"),
+    "bad_phone": ("Số điện thoại không hợp lệ.", "That is not a valid phone number."),
+    "bad_code": ("Mã không đúng hoặc đã hết hạn. Bạn có thể thử lại hoặc nhận mã mới.",
+                 "The code is wrong or has expired. Try again or ask for a new one."),
+    "too_many": ("Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau {seconds} giây.",
+                 "Too many requests. Please try again in {seconds} seconds."),
+    "enrol_title": ("Chào bạn mới!", "Welcome!"),
+    "enrol_intro": ("Số điện thoại này chưa là thành viên. Điền vài thông tin để nhận thẻ.",
+                    "This phone is not a member yet. A few details and your card is ready."),
+    "name": ("Họ tên", "Name"),
+    "birthday": ("Ngày sinh (tùy chọn)", "Birthday (optional)"),
+    "referral_code": ("Mã giới thiệu (nếu có)", "Referral code (if any)"),
+    "consent_title": ("Nhận tin ưu đãi", "Offers and news"),
+    "consent_intro": ("Chúng tôi chỉ gửi tin qua kênh bạn đồng ý. Bạn có thể đổi ý bất cứ lúc nào.",
+                      "We only message you on the channels you agree to. You can change this at any time."),
+    "consent_zalo": ("Nhận tin qua Zalo", "Messages on Zalo"),
+    "consent_sms": ("Nhận tin nhắn SMS", "Text messages (SMS)"),
+    "consent_email": ("Nhận email", "Email"),
+    "join": ("Trở thành thành viên", "Join"),
+    "sign_out": ("Đăng xuất", "Sign out"),
+    "hello": ("Xin chào", "Hello"),
+    "points": ("điểm", "points"),
+    "available": ("Điểm khả dụng", "Points available"),
+    "pending": ("Đang chờ", "Pending"),
+    "reserved": ("Đang giữ", "Reserved"),
+    "expiring": ("Điểm sắp hết hạn", "Points expiring soon"),
+    "expiring_none": ("Không có điểm nào sắp hết hạn.", "No points expire soon."),
+    "expires_on": ("hết hạn ngày", "expire on"),
+    "tier": ("Hạng thành viên", "Tier"),
+    "tier_next": ("Còn {missing} để lên hạng {tier}", "{missing} more to reach {tier}"),
+    "tier_top": ("Bạn đang ở hạng cao nhất.", "You are at the top tier."),
+    "tier_downgrade": ("Hạng có thể bị hạ vào ngày {date} nếu không có thêm giao dịch.",
+                       "Your tier may drop on {date} without more purchases."),
+    "card": ("Thẻ của tôi", "My card"),
+    "card_intro": ("Đưa mã này cho thu ngân quét. Mã tự đổi mỗi phút.",
+                   "Show this code to the cashier. It changes every minute."),
+    "card_refresh": ("Mã mới sau {seconds} giây", "New code in {seconds} s"),
+    "member_code": ("Mã thành viên (tích điểm)", "Member code (earning)"),
+    "history": ("Lịch sử điểm", "Points history"),
+    "why_points": ("Vì sao được {points} điểm?", "Why {points} points?"),
+    "more": ("Xem thêm", "More"),
+    "rewards": ("Đổi quà", "Rewards"),
+    "redeem": ("Đổi", "Redeem"),
+    "not_enough": ("Chưa đủ điểm", "Not enough points"),
+    "vouchers": ("Phiếu quà tặng", "Vouchers"),
+    "voucher": ("Phiếu quà", "Voucher"),
+    "voucher_show": ("Đưa mã này cho thu ngân để dùng phiếu.", "Show this code to the cashier to use it."),
+    "voucher_issued": ("Còn hiệu lực", "Ready to use"),
+    "voucher_used": ("Đã dùng", "Used"),
+    "voucher_expired": ("Hết hạn", "Expired"),
+    "voucher_cancelled": ("Đã hủy", "Cancelled"),
+    "valid_until": ("Hạn dùng", "Valid until"),
+    "no_vouchers": ("Bạn chưa có phiếu quà nào.", "You have no vouchers yet."),
+    "stamps": ("Thẻ tích dấu", "Stamp cards"),
+    "stamps_progress": ("{have}/{need} dấu", "{have} of {need} stamps"),
+    "referral": ("Giới thiệu bạn bè", "Refer a friend"),
+    "referral_intro": ("Gửi mã hoặc đường link này cho bạn bè. Cả hai cùng được thưởng khi bạn ấy mua lần đầu.",
+                       "Share this code or link. You both get a bonus on their first purchase."),
+    "consent": ("Nhận tin nhắn", "Messages"),
+    "save": ("Lưu", "Save"),
+    "saved": ("Đã lưu.", "Saved."),
+    "my_data": ("Dữ liệu của tôi", "My data"),
+    "my_data_intro": ("Tải về mọi thông tin chúng tôi lưu về bạn.", "Download everything we hold about you."),
+    "download_json": ("Tải JSON", "Download JSON"),
+    "download_csv": ("Tải CSV (lịch sử)", "Download CSV (history)"),
+    "erasure": ("Yêu cầu xóa dữ liệu cá nhân", "Ask us to erase your personal data"),
+    "erasure_intro": ("Chúng tôi sẽ xóa họ tên, ngày sinh, số điện thoại và email của bạn. Điểm và phiếu quà sẽ mất.",
+                      "We will erase your name, birthday, phone and email. Your points and vouchers will be lost."),
+    "erasure_button": ("Gửi yêu cầu xóa", "Send the request"),
+    "erasure_recorded": ("Đã ghi nhận yêu cầu xóa ngày {date}. Trạng thái: {status}.",
+                         "Erasure requested on {date}. Status: {status}."),
+    "home": ("Trang chủ", "Home"),
+    "back": ("Quay lại", "Back"),
+    "offline": ("Bạn đang ngoại tuyến. Mã thành viên vẫn dùng được để tích điểm.",
+                "You are offline. Your member code still works for earning points."),
+    "error": ("Không thực hiện được", "That did not work"),
+}
+
+
+def translate(lang: str, key: str, **values: object) -> str:
+    vi, en = WORDS.get(key, (key, key))
+    text = en if lang == "en" else vi
+    return text.format(**values) if values else text
