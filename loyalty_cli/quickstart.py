@@ -56,6 +56,8 @@ def register(app: typer.Typer) -> None:
         worker.start()
         webhooks.start()
         typer.echo(f"API:  http://{host}:{port}   docs: http://{host}:{port}/docs")
+        typer.echo(f"Member app (open on a phone-sized window): http://{host}:{port}/app/ "
+                   "(sign-in codes are printed here, in this log)")
         typer.echo("Try: curl -H 'Authorization: Bearer <POS key>' "
                    f"'http://{host}:{port}/v1/members/lookup?phone=0901234567'")
         app = create_app(settings)
