@@ -45,6 +45,9 @@ def project_claim(initial: Claim | None, events: Iterable[ev.Event]) -> Claim | 
             claim = Claim(event.originator_id, event.originator_version, event.kind, event.value, event.member_id)
         elif isinstance(event, ev.ClaimReleased):
             claim = Claim(event.originator_id, event.originator_version, event.kind, event.value, None)
+        else:  # a purchase held for the identifier (loyalty_core/identity): the owner stays, the version moves
+            claim = Claim(event.originator_id, event.originator_version, event.kind,  # type: ignore[attr-defined]
+                          event.value, claim.member_id if claim else None)  # type: ignore[attr-defined]
     return claim
 
 

@@ -114,11 +114,18 @@ _TYPES = {cls.__name__: cls for cls in (MemberResult, EarnResult, ReservationRes
                                          RedemptionResult, RefundResult, ChangeResult)}
 
 
+def register_result_type(cls: type[Result]) -> type[Result]:
+    """Let a result type defined beside a new command be replayed from its receipt."""
+    _TYPES[cls.__name__] = cls
+    return cls
+
+
 def result_from_dict(data: dict[str, Any]) -> Result:
     data = dict(data)
     cls = _TYPES[data.pop("type")]
     data["balance"] = Balance(**data["balance"])
-    data["member_id"] = UUID(str(data["member_id"]))
+    # A purchase held for an identifier nobody owns yet has no member (loyalty_core/identity).
+    data["member_id"] = UUID(str(data["member_id"])) if data.get("member_id") is not None else None
     names = {f.name for f in fields(cls)}
     return cls(**{k: v for k, v in data.items() if k in names}, replayed=True)
 

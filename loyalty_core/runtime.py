@@ -16,6 +16,7 @@ from loyalty_core import presence
 from loyalty_core import program_policy as program
 from loyalty_core.ledger import LedgerStore, open_store
 from loyalty_core.migration import handlers as migration
+from loyalty_core import identity
 from loyalty_core.service import LoyaltyService, utc_now
 from loyalty_core.settings import Settings
 
@@ -37,5 +38,6 @@ def open_runtime(settings: Settings | None = None, environ: Mapping[str, str] | 
     service = LoyaltyService(store, clock=clock, snapshot_interval=settings.snapshot_interval)
     program.install(service)
     migration.install(service)
+    identity.install(service)
     presence.install(service, settings.card_key.encode() or secrets.token_bytes(32))
     return Runtime(settings, store, service)

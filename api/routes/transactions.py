@@ -8,17 +8,22 @@ from fastapi import APIRouter, Path, Response
 
 from api.deps import Api, IdempotencyKey, Writer
 from api.errors import problems
+from api.schemas.identity import UNCLAIMED_RESPONSE, unclaimed_response
 from api.schemas.transactions import PurchaseOut, PurchaseRequest, RefundOut, RefundRequest
+from loyalty_core.errors import MemberNotFound
+from loyalty_core.identity.holding import UnclaimedPurchaseResult
 
 router = APIRouter(prefix="/v1", tags=["transactions"], responses=problems(401, 403, 429))
 
 TransactionRef = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[\x21-\x7e]+$")]
 
 
-@router.post("/transactions", status_code=201, responses=problems(400, 404, 409, 422))
+@router.post("/transactions", status_code=201, responses={**problems(400, 404, 409, 422), **UNCLAIMED_RESPONSE})
 def record_purchase(body: PurchaseRequest, api: Api, caller: Writer, response: Response) -> PurchaseOut:
     """Record a finished sale; the same transaction_ref from the same channel is recorded once."""
     result = api.run(body.to_command(caller.acting(body.channel, body.store_id)), response)
+    if isinstance(result, UnclaimedPurchaseResult):  # nobody has this phone or id yet: held, 202
+        return unclaimed_response(result, response)  # type: ignore[return-value]
     return PurchaseOut.of(body.transaction_ref, result)
 
 
@@ -26,7 +31,10 @@ def record_purchase(body: PurchaseRequest, api: Api, caller: Writer, response: R
 def simulate_purchase(body: PurchaseRequest, api: Api, caller: Writer) -> PurchaseOut:
     """Answer what a sale would earn, writing nothing."""
     command = body.to_command(caller.acting(body.channel, body.store_id))
-    return PurchaseOut.of(body.transaction_ref, api.service.simulate(command))
+    result = api.service.simulate(command)
+    if isinstance(result, UnclaimedPurchaseResult):  # no member to price it for
+        raise MemberNotFound("no member to simulate this sale for; recorded, it would be held (202)")
+    return PurchaseOut.of(body.transaction_ref, result)
 
 
 @router.post(

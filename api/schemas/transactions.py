@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
@@ -39,7 +38,8 @@ class PurchaseLine(Strict):
 
 class PurchaseRequest(Where):
     transaction_ref: Ref
-    member: MemberRefIn
+    member: MemberRefIn | None = None
+    """Left out for a sale with no member: it is held under its receipt number for `tích điểm sau`."""
     occurred_at: Timestamp | None = None
     currency: Currency = "VND"
     total: Money
@@ -50,7 +50,7 @@ class PurchaseRequest(Where):
         # Money is checked by the ledger's own rules (the currency's decimals, the ceiling) before anything.
         return c.RecordPurchase(
             idempotency_key=self.transaction_ref,
-            member=self.member.to_ref(),
+            member=self.member.to_ref() if self.member is not None else c.MemberRef(),
             transaction_ref=self.transaction_ref,
             total=parse_money(self.total, self.currency, field="total"),
             currency=self.currency,
@@ -91,7 +91,7 @@ class RefundRequest(Where):
             idempotency_key=key,
             transaction_ref=transaction_ref,
             refund_ref=self.refund_ref,
-            amount=Decimal(self.amount),
+            amount=self.amount,  # type: ignore[arg-type]  # parsed in the purchase's own currency
             purchase_channel=self.purchase_channel,
             **acting.fields(),
         )

@@ -1,0 +1,98 @@
+"""Crediting held purchases to the member who takes their identifier over, in that same transaction.
+
+After enrolment (or linking a phone or channel id, or importing a member) has decided its events, every
+identifier it claims whose stream already has events (version > 1 after the claim) is read for purchases
+held there. Each one still within the program's window is priced with the program as it was on the sale's
+own date, the member's facts as they stand after the previous one (so the first held sale may earn a
+first-purchase bonus), and written as ordinary earn events; a `HeldPurchasesClaimed` on the claim stream
+records what was credited and what had expired. All of it is in the enrolment's own write: if a purchase
+is held for the phone meanwhile, the claim's version moved and the store refuses the write, and the
+enrolment is decided again, this time seeing it. So each held sale is credited once, to one member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from typing import Any, Callable
+
+from loyalty_core import commands as cmd
+from loyalty_core import errors
+from loyalty_core import events as ev
+from loyalty_core import program as prog
+from loyalty_core.decide import Change
+from loyalty_core.identity.events import HeldPurchasesClaimed, PurchaseHeld
+from loyalty_core.identity.holding import HOLDABLE, is_expired, load_stream, purchase_of, unclaimed_days
+from loyalty_core.migration.handlers import ImportMember
+from loyalty_core.results import Balance, MemberResult
+from loyalty_core.service import Context, Plan, member_result, purchase_reference
+
+CLAIMING_COMMANDS = (cmd.EnrollMember, cmd.LinkIdentifier, ImportMember)
+
+
+def crediting_held(inner: Callable[[Context, Any], Plan]) -> Callable[[Context, Any], Plan]:
+    def claim_and_credit(ctx: Context, command: Any) -> Plan:
+        plan = inner(ctx, command)
+        for taken in [e for e in plan.events if isinstance(e, ev.ClaimTaken)]:
+            if taken.kind in HOLDABLE and taken.originator_version > 1:
+                credit_held(ctx, plan, taken)
+        return plan
+
+    return claim_and_credit
+
+
+def credit_held(ctx: Context, plan: Plan, taken: ev.ClaimTaken) -> None:
+    stream = load_stream(ctx.service.store, taken.originator_id)
+    if stream.version != taken.originator_version - 1 or not stream.waiting:
+        return  # nothing waiting (or the stream moved: the write will conflict and this is decided again)
+    credited, expired = credit(ctx, plan, stream.waiting, unclaimed_days(ctx.service.policy))
+    plan.events.append(HeldPurchasesClaimed(originator_id=taken.originator_id,
+                                            originator_version=taken.originator_version + 1, timestamp=ctx.now,
+                                            kind=taken.kind, value=taken.value, member_id=taken.member_id,
+                                            credited=credited, expired=expired))
+
+
+def credit(ctx: Context, plan: Plan, waiting: list[PurchaseHeld], days: int) -> tuple[list[str], list[str]]:
+    """Price and add each waiting purchase to the plan's member; (credited, expired) references."""
+    policy = ctx.service.policy
+    change = Change(plan.member, ctx.now, ctx.cause)
+    claims_before = len(ctx.claim_events)
+    budget_events: list[ev.Event] = []
+    credited, expired = [], []
+    for held in sorted(waiting, key=lambda h: (h.occurred_at, h.transaction_ref)):
+        reference = purchase_reference(held.channel, held.transaction_ref)
+        if is_expired(held, days, ctx.now):
+            expired.append(reference)
+            continue
+        if reference in change.current.earnings:
+            continue  # already on this member by another route
+        try:
+            program = policy.book.at(held.occurred_at)
+        except errors.LoyaltyError:  # cannot be priced (checked when held; kept so enrolment never fails)
+            expired.append(reference)
+            continue
+        remaining = policy.budgets(ctx, program)
+        _follow_own_charges(ctx, budget_events, remaining)
+        decision = prog.evaluate_purchase(purchase_of(held), program, policy.facts(change.current), remaining)
+        policy.apply_decision(ctx, change, program, decision, source="purchase", reference=reference,
+                              occurred_at=held.occurred_at, currency=held.currency)
+        budget_events += policy.charge_budgets(ctx, decision, change.current.id, reference)
+        credited.append(reference)
+    plan.events.extend(change.events)
+    plan.events.extend(ctx.claim_events[claims_before:])  # vouchers a stamp card issued
+    plan.events.extend(budget_events)
+    if change.events:
+        plan.member = change.current
+        if isinstance(plan.result, MemberResult):
+            plan.result = member_result(change.current)
+        elif "balance" in {f.name for f in fields(plan.result)}:
+            plan.result = replace(plan.result, balance=Balance.of(change.current))
+    return credited, expired
+
+
+def _follow_own_charges(ctx: Context, charged: list[ev.Event], remaining: dict[str, int]) -> None:
+    """Budgets as this decision leaves them: each earlier charge in it spends budget and moves its version."""
+    for event in charged:
+        if isinstance(event, ev.CampaignBudgetCharged):
+            ctx.budget_versions[event.originator_id] = event.originator_version
+            if event.campaign_id in remaining:
+                remaining[event.campaign_id] = max(remaining[event.campaign_id] - event.points, 0)

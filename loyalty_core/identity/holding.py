@@ -1,0 +1,155 @@
+"""Holding a purchase for an identifier nobody owns yet, instead of refusing it.
+
+A till that sends a sale for a phone that has not enrolled (or a marketplace buyer id not yet linked) gets
+`202 unclaimed`, and the sale is kept as a `PurchaseHeld` event on that identifier's claim stream, the
+aggregate whose id is derived from the normalised identifier. Nothing is priced yet: the program's rules
+of the sale's own date price it when a member takes the identifier over (see crediting.py). A sale with no
+member at all is held under its receipt number (kind `receipt`, value `channel/transaction_ref`).
+
+The purchase's receipt (idempotency by channel + transaction ref) is written in the same transaction, so a
+retried sale is answered `unclaimed` again and held once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+from uuid import UUID
+
+from loyalty_core import commands as cmd
+from loyalty_core import errors
+from loyalty_core import events as ev
+from loyalty_core import identifiers as ids
+from loyalty_core import program as prog
+from loyalty_core.identity.events import HeldPurchasesClaimed, PurchaseHeld
+from loyalty_core.results import Balance, Result, register_result_type
+from loyalty_core.service import Context, Plan, _aware, purchase_reference
+
+RECEIPT = "receipt"
+#: Identifier kinds a purchase may be held for until someone takes them over.
+HOLDABLE = (ids.PHONE, ids.CHANNEL_ID)
+DEFAULT_UNCLAIMED_DAYS = 90
+DEFAULT_RECEIPT_CLAIM_DAYS = 30
+NO_BALANCE = Balance(available=0, pending=0, reserved=0, lifetime_earned=0, lifetime_redeemed=0,
+                     lifetime_expired=0, tier="")
+
+
+@register_result_type
+@dataclass(frozen=True)
+class UnclaimedPurchaseResult(Result):
+    """The answer to a sale held for later: no member, no points yet."""
+
+    status: str = "unclaimed"
+    transaction_ref: str = ""
+    held_for: str = ""
+    """The identifier kind it waits for: phone, channel_id or receipt."""
+    expires_at: datetime | None = None
+    """After this the sale can no longer be credited."""
+
+
+@dataclass(frozen=True)
+class HeldStream:
+    """What one identifier's claim stream holds: its version and the purchases still waiting."""
+
+    claim_id: UUID
+    version: int
+    owner: UUID | None
+    waiting: list[PurchaseHeld]
+    claimed_by: dict[str, UUID]
+    """Reference -> the member who took it (for a receipt claimed twice)."""
+
+
+def read_stream(events: Iterable[ev.Event], claim_id: UUID) -> HeldStream:
+    version, owner, waiting, claimed_by = 0, None, {}, {}
+    for event in events:
+        version = event.originator_version
+        if isinstance(event, ev.ClaimTaken):
+            owner = event.member_id
+        elif isinstance(event, ev.ClaimReleased):
+            owner = None
+        elif isinstance(event, PurchaseHeld):
+            waiting[purchase_reference(event.channel, event.transaction_ref)] = event
+        elif isinstance(event, HeldPurchasesClaimed):
+            for reference in event.credited + event.expired:
+                waiting.pop(reference, None)
+                claimed_by[reference] = event.member_id
+    return HeldStream(claim_id, version, owner, list(waiting.values()), claimed_by)
+
+
+def load_stream(store: Any, claim_id: UUID) -> HeldStream:
+    return read_stream(store.events.get(claim_id), claim_id)
+
+
+def unclaimed_days(policy: Any) -> int:
+    program = policy.installed() if hasattr(policy, "installed") else None
+    return int(getattr(program, "unclaimed_purchase_days", DEFAULT_UNCLAIMED_DAYS))
+
+
+def receipt_claim_days(policy: Any) -> int:
+    program = policy.installed() if hasattr(policy, "installed") else None
+    return int(getattr(program, "receipt_claim_days", DEFAULT_RECEIPT_CLAIM_DAYS))
+
+
+def holding_purchases(inner: Callable[[Context, Any], Plan]) -> Callable[[Context, Any], Plan]:
+    """Wrap the program's purchase handler: a sale for nobody yet is held instead of refused."""
+
+    def record_or_hold(ctx: Context, c: cmd.RecordPurchase) -> Plan:
+        given = c.member.given() if isinstance(c.member, cmd.MemberRef) else []
+        if not given:
+            value = purchase_reference(c.channel, c.transaction_ref)
+            return hold(ctx, c, RECEIPT, value, ctx.service.store.load_claim(ids.claim_id(RECEIPT, value)))
+        try:
+            return inner(ctx, c)
+        except errors.MemberNotFound:
+            if len(given) != 1 or given[0][0] not in HOLDABLE:
+                raise
+            kind, raw = given[0]
+            value = ids.normalise(kind, raw)
+            claim = ctx.service.store.load_claim(ids.claim_id(kind, value))
+            if claim is not None and claim.member_id is not None:
+                return inner(ctx, c)  # enrolled between the two reads: an ordinary purchase after all
+            # Held on the claim as read here: if it is taken before this is written, the version moved,
+            # the store refuses the write and this sale is decided again (and then finds the member).
+            return hold(ctx, c, kind, value, claim)
+
+    record_or_hold.holds_unclaimed = True  # type: ignore[attr-defined]
+    return record_or_hold
+
+
+def hold(ctx: Context, c: cmd.RecordPurchase, kind: str, value: str, claim: Any) -> Plan:
+    from loyalty_core.program_policy import FUTURE_SKEW, _purchase_model  # the program's own checks of a sale
+
+    occurred_at = _aware(c.occurred_at, ctx.now)
+    if occurred_at > ctx.now + FUTURE_SKEW:
+        raise errors.InvalidInput("occurred_at is in the future", field="occurred_at")
+    purchase = _purchase_model(c, occurred_at)
+    ctx.service.policy.book.at(occurred_at)  # a sale from before the program existed could never be priced
+    claim_id = ids.claim_id(kind, value)
+    event = PurchaseHeld(originator_id=claim_id, originator_version=(claim.version if claim else 0) + 1,
+                         timestamp=ctx.now, kind=kind, value=value, channel=c.channel, store_id=c.store_id,
+                         actor=c.actor, transaction_ref=c.transaction_ref, occurred_at=occurred_at,
+                         total=purchase.total, currency=c.currency, lines=[_line(line) for line in purchase.lines])
+    days = receipt_claim_days(ctx.service.policy) if kind == RECEIPT else unclaimed_days(ctx.service.policy)
+    result = UnclaimedPurchaseResult(member_id=None, balance=NO_BALANCE,  # type: ignore[arg-type]
+                                     transaction_ref=c.transaction_ref, held_for=kind,
+                                     expires_at=occurred_at + timedelta(days=days))
+    return Plan([event], result)
+
+
+def _line(line: prog.PurchaseLine) -> dict[str, Any]:
+    return {"sku": line.sku, "category": line.category, "quantity": line.quantity,
+            "unit_price": str(line.unit_price), "amount": str(line.amount)}
+
+
+def purchase_of(held: PurchaseHeld) -> prog.Purchase:
+    lines = tuple(prog.PurchaseLine(sku=line["sku"], category=line.get("category"), quantity=int(line["quantity"]),
+                                    unit_price=Decimal(line["unit_price"]), amount=Decimal(line["amount"]))
+                  for line in held.lines)
+    return prog.Purchase(transaction_ref=held.transaction_ref, channel=held.channel, store_id=held.store_id,
+                         occurred_at=held.occurred_at, currency=held.currency, total=held.total, lines=lines)
+
+
+def is_expired(held: PurchaseHeld, days: int, now: datetime) -> bool:
+    return held.occurred_at + timedelta(days=days) <= now

@@ -1,0 +1,93 @@
+"""Identity over HTTP on both stores: a sale for nobody yet is 202 `unclaimed` (not 404) and credited on
+enrolment; a sale without a member is claimed from its receipt once; member files are imported with a dry
+run first; hostile uploads are refused with a problem, never a 500."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+
+from tests.e2e.conftest import ApiHarness, new_phone
+
+SALE = {"transaction_ref": "", "total": "120000"}  # now: after the demo program was installed
+
+
+def sale(ref: str, member: dict | None) -> dict:
+    body = {**SALE, "transaction_ref": ref}
+    if member is not None:
+        body["member"] = member
+    return body
+
+
+def test_a_sale_for_a_phone_not_enrolled_yet_is_202_unclaimed_and_credited_on_enrolment(api: ApiHarness) -> None:
+    phone, ref = new_phone(), f"U-{new_phone()}"
+    held = api.post("/v1/transactions", sale(ref, {"phone": phone}), key="pos", idempotency_key=None)
+    assert held.status_code == 202, held.text
+    assert held.json()["status"] == "unclaimed" and held.json()["held_for"] == "phone"
+    again = api.post("/v1/transactions", sale(ref, {"phone": phone}), key="pos", idempotency_key=None)
+    assert again.status_code == 202 and again.headers.get("Idempotent-Replayed") == "true"
+    member = api.enroll(phone)
+    assert member["balance"]["available"] > 0
+    assert api.balance(member["member_id"])["available"] == member["balance"]["available"]
+
+
+def test_simulating_a_sale_for_nobody_is_404_and_holds_nothing(api: ApiHarness) -> None:
+    phone = new_phone()
+    response = api.post("/v1/transactions/simulate", sale("SIM-1", {"phone": phone}), key="pos")
+    assert response.status_code == 404 and response.json()["code"] == "member_not_found"
+    assert api.enroll(phone)["balance"]["available"] == 0
+
+
+def test_a_sale_without_a_member_is_claimed_from_its_receipt_by_one_member(api: ApiHarness) -> None:
+    ref = f"BILL-{new_phone()}"
+    held = api.post("/v1/transactions", sale(ref, None), key="pos", idempotency_key=None)
+    assert held.status_code == 202 and held.json()["held_for"] == "receipt"
+    first, second = api.enroll()["member_id"], api.enroll()["member_id"]
+    claimed = api.post(f"/v1/members/{first}/receipt-claims", {"transaction_ref": ref}, key="staff")
+    assert claimed.status_code == 201, claimed.text
+    assert claimed.json()["points_earned"] > 0
+    refused = api.post(f"/v1/members/{second}/receipt-claims", {"transaction_ref": ref}, key="staff")
+    assert refused.status_code == 422 and refused.json()["code"] == "receipt_already_claimed"
+    unknown = api.post(f"/v1/members/{second}/receipt-claims", {"transaction_ref": "NO-SUCH"}, key="staff")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "transaction_not_found"
+
+
+def _upload(api: ApiHarness, data: bytes, name: str, dry_run: bool, key: str = "admin"):
+    return api.client.post("/v1/imports/members", headers=api.headers(key),
+                           files={"file": (name, data)}, data={"dry_run": "true" if dry_run else "false"})
+
+
+def test_a_member_file_is_checked_by_a_dry_run_then_imported_once(api: ApiHarness) -> None:
+    phones = [new_phone() for _ in range(3)]
+    text = "Số điện thoại,Họ tên,Điểm,Hạng,Hạn điểm\n" + "".join(f"{p},Khách,150,Bạc,31/12/2099\n" for p in phones)
+    bad = text + "12,Sai,abc,,\n"
+    dry = _upload(api, bad.encode(), "m.csv", dry_run=True)
+    assert dry.status_code == 200 and dry.json()["valid"] == 3
+    assert [(p["row"], p["column"]) for p in dry.json()["problems"]] == [(5, "Số điện thoại"), (5, "Điểm")]
+    refused = _upload(api, bad.encode(), "m.csv", dry_run=False)
+    assert refused.status_code == 422 and refused.json()["code"] == "import_file_invalid"
+    lookup = api.get("/v1/members/lookup", key="pos", params={"phone": phones[0]})
+    assert lookup.status_code == 404  # nothing was written
+    done = _upload(api, text.encode(), "m.csv", dry_run=False)
+    assert done.status_code == 200 and done.json()["imported"] == 3, done.text
+    again = _upload(api, text.encode(), "m.csv", dry_run=False)
+    assert again.json()["already_imported"] == 3 and again.json()["imported"] == 0
+    member_id = api.get("/v1/members/lookup", key="pos", params={"phone": phones[0]}).json()["member_id"]
+    assert api.balance(member_id)["available"] == 150
+
+
+def test_an_excel_member_file_imports(api: ApiHarness) -> None:
+    book, phone = Workbook(), new_phone()
+    book.active.append(["phone", "name", "points"])
+    book.active.append([phone, "Excel", 70])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert _upload(api, buffer.getvalue(), "m.xlsx", dry_run=False).json()["imported"] == 1
+
+
+def test_imports_are_for_admins_and_hostile_files_are_refused_cleanly(api: ApiHarness) -> None:
+    assert _upload(api, b"phone\n0901234567\n", "m.csv", dry_run=True, key="pos").status_code == 403
+    for data, name in ((b"PK\x03\x04broken", "m.xlsx"), (b"\xff\xfe\x00garbage", "m.csv"), (b"", "m.csv")):
+        response = _upload(api, data, name, dry_run=True)
+        assert response.status_code == 422 and response.json()["code"] == "import_file_unreadable", response.text
