@@ -180,3 +180,42 @@ def test_historical_purchases_count_for_history_once_and_unknown_phones_are_refu
 def test_unreadable_files_are_refused_with_a_code_not_a_traceback(data, name):
     with pytest.raises(ImportFileUnreadable):
         read_table(data, name)
+
+
+def test_the_cli_killed_mid_import_resumes_on_the_same_command_and_imports_each_row_once(tmp_path, clock):
+    """A real `loyalty import members` process, killed with SIGKILL part-way, then run again to the end."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    rows = 1500
+    path = tmp_path / "members.csv"
+    path.write_bytes(members_file(rows))
+    db = tmp_path / "loyalty.db"
+    env = {**os.environ, "LOYALTY_DATABASE_URL": f"sqlite:///{db}"}
+    cli = [sys.executable, "-m", "loyalty_cli.main"]
+    subprocess.run([*cli, "demo"], env=env, check=True, capture_output=True)
+    proc = subprocess.Popen([*cli, "import", "members", str(path), "--workers", "8"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def enrolled() -> int:
+        try:
+            with sqlite3.connect(db, timeout=5) as conn:
+                return conn.execute("select count(*) from stored_events where topic like '%MemberEnrolled'").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+    deadline = time.monotonic() + 60
+    while enrolled() < 100 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    part = enrolled()
+    assert 0 < part < rows, "the import was not caught mid-way"
+    done = subprocess.run([*cli, "import", "members", str(path), "--json"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert enrolled() == rows  # every row exactly once
+    assert '"already_imported": ' in done.stdout
