@@ -66,6 +66,9 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     from api.routes import identity as identity_routes  # receipt claims and imports
 
     app.include_router(identity_routes.router)
+    from api.routes import presence as presence_routes  # a one-time code proves the member is at the till
+
+    app.include_router(presence_routes.router)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     from faces import install_faces  # the pages sit above the API and use the same context
 

@@ -37,7 +37,7 @@ def redeem_points(
 ) -> RedemptionOut:
     """Redeem points (or a reward from the catalogue) from a member's balance."""
     command = with_presence(body.to_command(member_id, key, caller.acting(body.channel, body.store_id)),
-                            api, caller, body.card_code)
+                            api, caller, body.card_code, body.otp)
     return RedemptionOut.of(api.run(command, response))
 
 
@@ -47,7 +47,7 @@ def reserve_points(
 ) -> ReservationOut:
     """Hold points while the till takes payment; capture or release them afterwards."""
     command = with_presence(body.to_command(member_id, key, caller.acting(body.channel, body.store_id)),
-                            api, caller, body.card_code)
+                            api, caller, body.card_code, body.otp)
     return ReservationOut.of(api.run(command, response))
 
 

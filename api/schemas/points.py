@@ -17,6 +17,7 @@ from loyalty_core.results import CaptureResult, ChangeResult, EarnResult, Redemp
 MAX_HOLD_SECONDS = 7 * 24 * 3600
 #: As scanned from the member's card: the member code and six digits (spaces or dashes a cashier types pass).
 CardCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+PresenceOtp = Annotated[str, StringConstraints(min_length=1, max_length=12)]
 
 
 class RedeemRequest(Where):
@@ -27,6 +28,8 @@ class RedeemRequest(Where):
     """With points: pay part of this order with them; the answer says the discount (the program caps it)."""
     card_code: CardCode | None = None
     """The rotating code shown on the member's card (proof they are here; some programs require it)."""
+    otp: PresenceOtp | None = None
+    """Or the one-time code texted to the member (POST /v1/members/{member_id}/presence-codes)."""
 
     @model_validator(mode="after")
     def _points_or_reward(self) -> RedeemRequest:
@@ -83,6 +86,8 @@ class ReserveRequest(Where):
     hold_seconds: int = Field(900, ge=1, le=MAX_HOLD_SECONDS, description="How long the till may take to pay")
     card_code: CardCode | None = None
     """The rotating code shown on the member's card (proof they are here; some programs require it)."""
+    otp: PresenceOtp | None = None
+    """Or the one-time code texted to the member (POST /v1/members/{member_id}/presence-codes)."""
 
     def to_command(self, member_id: UUID, key: str, acting: Acting) -> c.ReservePoints:
         return c.ReservePoints(

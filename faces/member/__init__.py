@@ -15,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from faces.member.otp import OneTimeCodes, Sender, log_sender
+from api.otp import Sender, one_time_codes
 from faces.member.store import MemberAppTables
 from faces.member.web import PREFIX, MemberApp, NeedsSignIn
 
@@ -27,7 +27,10 @@ def install(app: Any, send: Sender | None = None) -> None:
 
     api = app.state.api
     tables = MemberAppTables(api.tables)
-    app.state.member_app = MemberApp(api=api, tables=tables, codes=OneTimeCodes(tables, send or log_sender))
+    codes = one_time_codes(api)
+    if send is not None:
+        codes.send = send
+    app.state.member_app = MemberApp(api=api, tables=tables, codes=codes)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="member_app_static")
 
     @app.exception_handler(NeedsSignIn)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from faces.member.otp import RateLimited
+from api.otp import RateLimited
 from faces.member.text import CONSENT_CHANNELS, CONSENT_TEXT_VERSION
 from faces.member.web import (PREFIX, client_address, end_session, member_app, redirect, render, same_origin,
                               session_of, start_session)
@@ -51,7 +51,7 @@ def send_code(request: Request, phone: Text = "", ref: Text = "") -> Response:
     if normalised is None:
         return render(request, "sign_in.html", 422, error="bad_phone", phone=phone, ref=ref[:20])
     try:
-        member_app(request).codes.issue(normalised, client_address(request))
+        member_app(request).codes.issue(normalised, normalised, client_address(request))
     except RateLimited as limited:
         return render(request, "sign_in.html", 429, error="too_many", seconds=limited.retry_after, phone=phone,
                       ref=ref[:20])

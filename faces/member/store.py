@@ -1,7 +1,7 @@
-"""The member app's own small tables: one-time codes, sign-in sessions, consent records, erasure requests.
+"""The member app's own small tables: sign-in sessions, consent records, erasure requests.
 
-Like the API's keys and webhooks (api/tables.py), these are operational records, not ledger facts: an OTP
-is overwritten by the next one, a session is deleted at sign-out. They live next to the ledger (same
+Like the API's keys and webhooks (api/tables.py), these are operational records, not ledger facts: a
+session is deleted at sign-out. They live next to the ledger (same
 SQLite file or PostgreSQL schema) and are reached through `ApiTables`' one-statement transactions, so this
 module adds SQL but no connection handling. Secrets are stored only as SHA-256 hashes.
 """
@@ -12,11 +12,6 @@ import hashlib
 from typing import Any
 
 _DDL = (
-    """CREATE TABLE IF NOT EXISTS member_app_otps (
-        phone TEXT PRIMARY KEY,
-        code_hash TEXT NOT NULL,
-        expires_at DOUBLE PRECISION NOT NULL,
-        attempts INTEGER NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS member_app_sessions (
         token_hash TEXT PRIMARY KEY,
         member_id TEXT,
@@ -48,23 +43,6 @@ class MemberAppTables:
         self._run = tables._run
         for statement in _DDL:
             self._run(statement)
-
-    # --- one-time codes ----------------------------------------------------------------------------
-    def put_otp(self, phone: str, code: str, expires_at: float) -> None:
-        self._run("INSERT INTO member_app_otps (phone, code_hash, expires_at, attempts) VALUES (?, ?, ?, 0) "
-                  "ON CONFLICT (phone) DO UPDATE SET code_hash = excluded.code_hash, "
-                  "expires_at = excluded.expires_at, attempts = 0", [phone, digest(f"{phone}/{code}"), expires_at])
-
-    def consume_otp(self, phone: str, code: str, now: float, max_attempts: int) -> bool:
-        """True once for the right code in time; every try counts, and the code dies at `max_attempts`.
-
-        One statement each, so two tries racing can neither both succeed nor both escape the count."""
-        used = self._run("DELETE FROM member_app_otps WHERE phone = ? AND code_hash = ? AND expires_at > ? "
-                         "AND attempts < ? RETURNING phone", [phone, digest(f"{phone}/{code}"), now, max_attempts])
-        if used:
-            return True
-        self._run("UPDATE member_app_otps SET attempts = attempts + 1 WHERE phone = ?", [phone])
-        return False
 
     # --- sessions ----------------------------------------------------------------------------------
     def put_session(self, token: str, member_id: str | None, phone: str, now: float, expires_at: float) -> None:

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from faces import format as fmt
-from faces.member.otp import OneTimeCodes
+from api.otp import OneTimeCodes
 from faces.member.store import MemberAppTables
 from faces.member.text import translate
 

@@ -111,3 +111,29 @@ def test_a_member_without_a_card_has_no_card_code(clocked_api: ApiHarness) -> No
     member_code = api.get(f"/v1/members/{member_id}").json()["member_code"]
     response = api.get("/v1/members/lookup", key="pos", params={"card_code": member_code + "123456"})
     assert response.json()["code"] == "card_code_invalid"
+
+
+def test_a_till_can_prove_presence_with_a_one_time_code_instead(clocked_api: ApiHarness) -> None:
+    api = clocked_api
+    sent: dict[str, str] = {}
+    from api.otp import one_time_codes
+
+    one_time_codes(api.ctx).send = lambda phone, text: sent.__setitem__(phone, text.split(": ")[1][:6])
+    member_id, _ = carded_member(api)
+    require_presence(api, ["*"])
+    key = idem()
+    asked = api.post(f"/v1/members/{member_id}/presence-codes", None, key="pos", idempotency_key=key)
+    assert asked.status_code == 202 and "*" in asked.json()["sent_to"], asked.text
+    (phone, code), = sent.items()
+    assert api.post(f"/v1/members/{member_id}/presence-codes", None, key="pos", idempotency_key=key).json() == \
+        asked.json() and sent[phone] == code  # a retry sends nothing new
+    wrong = redeem(api, member_id, otp=f"{(int(code) + 1) % 10**6:06d}")
+    assert wrong.status_code == 422 and wrong.json()["code"] == "presence_otp_invalid"
+    body, redeem_key = {"points": 100, "order_ref": idem(), "otp": code}, idem()
+    ok = api.post(f"/v1/members/{member_id}/redemptions", body, key="pos", idempotency_key=redeem_key)
+    assert ok.status_code == 201, ok.text
+    retry = api.post(f"/v1/members/{member_id}/redemptions", body, key="pos", idempotency_key=redeem_key)
+    assert retry.json()["redemption_id"] == ok.json()["redemption_id"]  # replayed, though the code is used
+    again = redeem(api, member_id, otp=code)
+    assert again.json()["code"] == "presence_otp_invalid"  # a code proves presence once
+    assert api.balance(member_id)["available"] == 900

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from faces.member import otp as otp_module
+from api import otp as otp_module
 from faces.member.web import SESSION_COOKIE
 from loyalty_core import commands as c
 from tests.e2e.conftest import ApiHarness, idem, new_phone

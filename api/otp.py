@@ -1,0 +1,118 @@
+"""One-time codes: six digits sent to a member's phone, short-lived, few tries, rate limited.
+
+Two uses share this: signing in to the member app (the subject is the phone number) and proving at a
+till that the member is present when they have no phone app to show (the subject is `presence/<member
+id>`; see api/presence.py). A code lives `OTP_SECONDS` (5 minutes) and dies after `MAX_ATTEMPTS` wrong
+tries or its first right one. Sending is limited per subject (nobody floods a stranger's phone) and per
+client (nobody walks through phone numbers); the limits are in memory, per process (the `limits` library,
+as for API keys): they stop abuse from one place, and the SMS gateway's own limits catch the rest.
+
+Codes are stored as SHA-256 hashes in `api_one_time_codes`, next to the API's other tables; every check
+is one statement, so two tries racing can neither both succeed nor both escape the count.
+
+Delivery is one function, `send(phone, text)`: `log_sender` (development) writes the message to the log;
+the messages package plugs in Zalo ZNS or SMS senders with the same signature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import secrets
+import sys
+import time
+from typing import Any, Callable
+
+import limits
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+OTP_SECONDS = 300
+MAX_ATTEMPTS = 5
+PER_SUBJECT = limits.parse("3/10minutes")
+PER_ADDRESS = limits.parse("20/hour")
+
+Sender = Callable[[str, str], None]
+"""`send(phone_e164, text)`: deliver a message to the member's phone."""
+
+log = logging.getLogger("loyalty.otp")
+
+_DDL = """CREATE TABLE IF NOT EXISTS api_one_time_codes (
+    subject TEXT PRIMARY KEY,
+    code_hash TEXT NOT NULL,
+    expires_at DOUBLE PRECISION NOT NULL,
+    attempts INTEGER NOT NULL)"""
+
+
+def log_sender(phone: str, text: str) -> None:
+    """Development delivery: the message goes to the log (the terminal of `make run`)."""
+    if not log.handlers:  # uvicorn configures only its own loggers; make sure this line is seen
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+    log.info("OTP to %s: %s", phone, text)
+
+
+def otp_text(code: str) -> str:
+    # Unaccented Vietnamese: one SMS segment on every gateway (accents switch SMS to UCS-2, 70 characters).
+    return f"Ma xac thuc cua ban: {code}. Het han sau 5 phut. Khong chia se ma nay. / Your code: {code}"
+
+
+def _digest(subject: str, code: str) -> str:
+    return hashlib.sha256(f"{subject}/{code}".encode()).hexdigest()
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class OneTimeCodes:
+    def __init__(self, tables: Any, send: Sender = log_sender, clock: Callable[[], float] = time.time):
+        # `_run` is ApiTables' one-statement transaction with `?` placeholders on both stores.
+        self._run = tables._run
+        self._run(_DDL)
+        self.send, self.clock = send, clock
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def _hit(self, item: limits.RateLimitItem, *identifiers: str) -> None:
+        if not self.limiter.hit(item, *identifiers):
+            reset_at, _ = self.limiter.get_window_stats(item, *identifiers)
+            raise RateLimited(max(1, math.ceil(reset_at - time.time())))
+
+    def issue(self, subject: str, phone: str, address: str) -> None:
+        """Send a fresh code for `subject` to `phone`, replacing any earlier one; RateLimited when too many."""
+        self._hit(PER_ADDRESS, "otp-address", address)
+        self._hit(PER_SUBJECT, "otp-subject", subject)
+        code = f"{secrets.randbelow(10**6):06d}"
+        self._run("INSERT INTO api_one_time_codes (subject, code_hash, expires_at, attempts) VALUES (?, ?, ?, 0) "
+                  "ON CONFLICT (subject) DO UPDATE SET code_hash = excluded.code_hash, "
+                  "expires_at = excluded.expires_at, attempts = 0",
+                  [subject, _digest(subject, code), self.clock() + OTP_SECONDS])
+        self.send(phone, otp_text(code))
+
+    def check(self, subject: str, code: str) -> bool:
+        """True once for the right code in time; every try counts, and the code dies at MAX_ATTEMPTS."""
+        code = code.strip() if isinstance(code, str) else ""
+        if len(code) != 6 or not code.isdigit():
+            code = "-"  # still counts as a try
+        used = self._run("DELETE FROM api_one_time_codes WHERE subject = ? AND code_hash = ? AND expires_at > ? "
+                         "AND attempts < ? RETURNING subject",
+                         [subject, _digest(subject, code), self.clock(), MAX_ATTEMPTS])
+        if used:
+            return True
+        self._run("UPDATE api_one_time_codes SET attempts = attempts + 1 WHERE subject = ?", [subject])
+        return False
+
+
+def one_time_codes(api: Any) -> OneTimeCodes:
+    """The app's one code service (made on first use, kept on the API context): the member app's sign-in and
+    the tills' presence codes share its table and its limits."""
+    codes = getattr(api, "one_time_codes", None)
+    if codes is None:
+        codes = api.one_time_codes = OneTimeCodes(api.tables)
+    return codes  # type: ignore[no-any-return]
