@@ -96,7 +96,7 @@ def enrol(request: Request, name: Text = "", birthday: Text = "", ref: Text = ""
     referrer = cmd.MemberRef(member_code=ref.strip()) if ref.strip() else None
     command = cmd.EnrollMember(idempotency_key=f"enrol/{session.phone}", idempotency_scope="member-app",
                                channel="app", actor="member", phone=session.phone, name=name.strip() or None,
-                               birthday=birthday.strip() or None, consent=consent, referred_by=referrer)
+                               birthday=_iso_birthday(birthday), consent=consent, referred_by=referrer)
     try:
         member_id = app.service.execute(command).member_id
     except IdentifierTaken:  # enrolled at a till meanwhile: this phone is a member now
@@ -108,6 +108,15 @@ def enrol(request: Request, name: Text = "", birthday: Text = "", ref: Text = ""
     app.tables.record_consent(str(member_id), consent, CONSENT_TEXT_VERSION,
                               datetime.now(timezone.utc).isoformat(), "enrolment")
     return redirect(f"{PREFIX}/")
+
+
+def _iso_birthday(text: str) -> str | None:
+    """`dd/mm/yyyy` as typed in Vietnam to ISO `yyyy-mm-dd`; anything else is passed on for the ledger to refuse."""
+    text = text.strip()
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date().isoformat() if text else None
+    except ValueError:
+        return text
 
 
 def _vi(request: Request) -> bool:

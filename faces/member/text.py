@@ -31,7 +31,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "enrol_intro": ("Số điện thoại này chưa là thành viên. Điền vài thông tin để nhận thẻ.",
                     "This phone is not a member yet. A few details and your card is ready."),
     "name": ("Họ tên", "Name"),
-    "birthday": ("Ngày sinh (tùy chọn)", "Birthday (optional)"),
+    "birthday": ("Ngày sinh (tùy chọn, dd/mm/yyyy)", "Birthday (optional, dd/mm/yyyy)"),
     "referral_code": ("Mã giới thiệu (nếu có)", "Referral code (if any)"),
     "consent_title": ("Nhận tin ưu đãi", "Offers and news"),
     "consent_intro": ("Chúng tôi chỉ gửi tin qua kênh bạn đồng ý. Bạn có thể đổi ý bất cứ lúc nào.",

@@ -65,9 +65,9 @@ def language(request: Request) -> str:
     return request.cookies.get(LANG_COOKIE) if request.cookies.get(LANG_COOKIE) in fmt.LANGUAGES else "vi"
 
 
-def render(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     lang = language(request)
-    body = templates.get_template(name).render(
+    body = templates.get_template(template).render(
         lang=lang, t=lambda key, **kw: translate(lang, key, **kw), prefix=PREFIX, path=request.url.path,
         **values)
     response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})

@@ -56,7 +56,7 @@ def sign_up(page: Any, server: LiveServer, shot: Any, phone: str) -> None:
     page.wait_for_selector("#name")
     shot(page, "2-enrol")
     page.fill("#name", "Nguyễn Thị Lan")
-    page.fill("#birthday", "1992-03-08")
+    page.fill("#birthday", "08/03/1992")
     page.check("input[name=zalo]")
     page.click("button[type=submit]")
     page.wait_for_selector("[data-testid=available]")

@@ -168,3 +168,49 @@ def test_redeeming_twice_with_the_same_form_gives_one_voucher(api: ApiHarness, o
     assert another.status_code == 200 and api.balance(member_id)["available"] == 100  # followed to the voucher
     refused = browser.post("/app/rewards/discount-15/redeem", data={"nonce": "n-8888888"})
     assert refused.status_code == 422 and api.balance(member_id)["available"] == 100
+
+
+def test_enrolment_reads_a_vietnamese_birthday_and_refuses_a_wrong_one(api: ApiHarness, outbox: Outbox) -> None:
+    browser, member_id = signed_in_member(api, outbox, birthday="08/03/1992")
+    assert api.ctx.service.resolve(c.MemberRef(member_id=uuid.UUID(member_id))).birthday == "1992-03-08"
+    stranger, phone = TestClient(api.app), new_phone()
+    stranger.post("/app/sign-in", data={"phone": phone})
+    stranger.post("/app/sign-in/code", data={"phone": phone, "code": outbox.codes[e164(phone)]})
+    refused = stranger.post("/app/enrol", data={"name": "Lan", "birthday": "31/02/1990"})
+    assert refused.status_code == 422 and "role=\"alert\"" in refused.text
+    assert api.get("/v1/members/lookup", params={"phone": phone}).status_code == 404
+
+
+def test_the_card_shows_the_next_code_just_before_the_minute_ends(clocked_api: ApiHarness, clock: Any) -> None:
+    from api.otp import one_time_codes
+    from loyalty_core import card_code as cc
+
+    box = Outbox()
+    one_time_codes(clocked_api.ctx).send = box
+    browser, member_id = signed_in_member(clocked_api, box)
+    clock.now = clock.now.replace(second=30, microsecond=0)
+    early = browser.get("/app/card/code").json()
+    assert early["refresh_in"] == 25  # 60 - 30 - the 5 s lead
+    clock.advance(seconds=27)  # 3 s before the minute ends: already the next minute's code
+    late = browser.get("/app/card/code").json()
+    assert late["code"] != early["code"] and late["refresh_in"] == 58
+    secret = clocked_api.ctx.service.card_codes.secret_for(
+        clocked_api.ctx.service.resolve(c.MemberRef(member_id=uuid.UUID(member_id))))
+    assert cc.verify(secret, late["code"][-6:], clock()).counter == cc.counter_at(clock()) + 1
+    found = clocked_api.get("/v1/members/lookup", key="pos", params={"card_code": late["code"]})
+    assert found.status_code == 200 and found.json()["member_id"] == member_id
+    assert "<svg" in late["qr"] and "<svg" in late["barcode"]
+
+
+def test_a_friend_enrols_with_the_referral_code_and_a_bad_code_is_refused(api: ApiHarness, outbox: Outbox) -> None:
+    referrer, referrer_id = signed_in_member(api, outbox)
+    page = referrer.get("/app/referral").text
+    code = api.get(f"/v1/members/{referrer_id}").json()["member_code"]
+    assert f"/app/sign-in?ref={code}" in page
+    _, friend_id = signed_in_member(api, outbox, ref=code)
+    friend = api.ctx.service.resolve(c.MemberRef(member_id=uuid.UUID(friend_id)))
+    assert str(friend.referred_by) == referrer_id
+    stranger, phone = TestClient(api.app), new_phone()
+    stranger.post("/app/sign-in", data={"phone": phone})
+    stranger.post("/app/sign-in/code", data={"phone": phone, "code": outbox.codes[e164(phone)]})
+    assert stranger.post("/app/enrol", data={"name": "X", "ref": "NOPE"}).status_code == 422
