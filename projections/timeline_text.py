@@ -217,6 +217,13 @@ def _voucher_cancelled(w: Words, d: dict) -> str:
     return f"Voucher {d['voucher_code']} {why}" if w.vi else f"Voucher {d['voucher_code']} {why}"
 
 
+def _card_secret(w: Words, d: dict) -> str:
+    if d.get("secret_id") is None:
+        return "Thu hồi thẻ điện tử (mã thẻ cũ không còn dùng được)" if w.vi else \
+            "Digital card revoked (its codes no longer work)"
+    return "Cấp thẻ điện tử mới trên ứng dụng" if w.vi else "New digital card issued in the app"
+
+
 SENTENCES: dict[str, Callable[[Words, dict], str]] = {
     "MemberEnrolled": _enrolled, "IdentifierLinked": _linked, "IdentifierUnlinked": _unlinked,
     "ProfileUpdated": _profile, "ConsentChanged": _consent, "TierChanged": _tier, "PointsEarned": _earned,
@@ -224,7 +231,7 @@ SENTENCES: dict[str, Callable[[Words, dict], str]] = {
     "PointsReserved": _reserved, "ReservationCaptured": _captured, "ReservationReleased": _hold_released,
     "PointsRedeemed": _redeemed, "RedemptionReversed": _restored, "PointsAdjusted": _adjusted,
     "PointsExpired": _expired, "VoucherIssued": _voucher_issued, "VoucherUsed": _voucher_used,
-    "VoucherCancelled": _voucher_cancelled,
+    "VoucherCancelled": _voucher_cancelled, "CardSecretIssued": _card_secret,
 }
 
 
