@@ -2,7 +2,10 @@
 rate limit), the Idempotency-Key, and the channel and store a command is recorded under.
 
 A channel key acts only for its own channel and its own stores: a till keyed for HCM-01 cannot post a sale
-for HN-02 (403). Staff and admin keys act for any channel and store they name.
+for HN-02 (403). A staff key limited to stores acts only for those stores (any channel); other staff and
+admin keys act for any channel and store they name. A refund, capture or release must also come from a key
+that covers the *original* sale or reservation (its channel for channel keys, its store for store-limited
+keys): see `check_refund_scope`, `check_reservation_scope`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from api.metrics import Metrics
 from api.ratelimit import RateLimits
 from api.settings import ApiSettings
 from api.tables import ApiTables
-from loyalty_core.identifiers import claim_id
+from loyalty_core.identifiers import claim_id, receipt_id
 from loyalty_core.runtime import Runtime
 from loyalty_core.service import RESERVATION
 
@@ -104,11 +107,17 @@ class Caller:
 
     def acting(self, channel: str | None = None, store_id: str | None = None) -> Acting:
         key = self.key
-        if not self.is_channel:
+        if not self.is_channel and not key.stores:
             return Acting(channel or key.channel, store_id, key.key_id)
+        if not self.is_channel:  # staff limited to stores: any channel, only their stores
+            return Acting(channel or key.channel, self._own_store(store_id), key.key_id)
         if channel is not None and channel != key.channel:
             raise ApiProblem(403, "channel_not_allowed", f"this key acts for channel {key.channel!r} only",
                              field="channel")
+        return Acting(key.channel, self._own_store(store_id), key.key_id)
+
+    def _own_store(self, store_id: str | None) -> str | None:
+        key = self.key
         if store_id is None and len(key.stores) == 1:
             store_id = key.stores[0]
         if store_id is None and key.stores:
@@ -117,14 +126,15 @@ class Caller:
         if store_id is not None and store_id not in key.stores:
             raise ApiProblem(403, "store_not_allowed", f"this key may not act for store {store_id!r}",
                              field="store_id")
-        return Acting(key.channel, store_id, key.key_id)
+        return store_id
 
     def may_see_store(self, store_id: str | None, channel: str | None) -> bool:
-        if not self.is_channel:
-            return True
+        """Whether this key covers something done at `store_id` through `channel` (a sale, a reservation)."""
+        if self.is_channel and channel != self.key.channel:
+            return False
         if self.key.stores:
             return store_id in self.key.stores
-        return channel == self.key.channel
+        return True
 
 
 def allow(*roles: Role) -> Callable[..., Caller]:
@@ -182,7 +192,7 @@ def check_reservation_scope(api: ApiContext, caller: Caller, reservation_id: str
     Reads the reservation's claim and its member (aggregates, never a projection). An unknown or already
     resolved reservation passes through, so the ledger answers with its own precise refusal.
     """
-    if not caller.is_channel or len(reservation_id) > 100:
+    if (not caller.is_channel and not caller.key.stores) or len(reservation_id) > 100:
         return
     claim = api.runtime.store.load_claim(claim_id(RESERVATION, reservation_id))
     if claim is None or claim.member_id is None:
@@ -193,3 +203,20 @@ def check_reservation_scope(api: ApiContext, caller: Caller, reservation_id: str
         raise ApiProblem(
             403, "store_not_allowed", "this reservation was made at a store this key may not act for"
         )
+
+
+def check_refund_scope(api: ApiContext, caller: Caller, transaction_ref: str, purchase_channel: str) -> None:
+    """A refund claws back points from the *original* sale: the key must cover that sale's channel (channel
+    keys) and store (store-limited keys), wherever the goods come back. Reads the sale's command receipt (an
+    aggregate, never a projection); an unknown sale passes through, so the ledger answers with its own 404.
+    """
+    if not caller.is_channel and not caller.key.stores:
+        return
+    receipt = api.runtime.store.load_receipt(receipt_id(f"purchase/{purchase_channel}", transaction_ref))
+    if receipt is None:
+        return
+    sale_channel, sale_store = receipt.request.get("channel"), receipt.request.get("store_id")
+    if not caller.may_see_store(sale_store, sale_channel):
+        where = f"store {sale_store}" if sale_store else "no store"
+        raise ApiProblem(403, "refund_out_of_scope", f"sale {transaction_ref} was made through {sale_channel} at "
+                         f"{where}, which this key does not cover; refund it from a key that does, or from staff")

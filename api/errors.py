@@ -34,6 +34,9 @@ _STATUS = {
     "reservation_expired": 409,
     "redemption_already_reversed": 409,
     "voucher_not_usable": 409,
+    "approval_not_pending": 409,
+    # Four eyes: whoever asked for a large adjustment may not also approve it.
+    "approval_by_requester": 403,
     "idempotency_request_in_progress": 409,
     # The ledger re-decided many times against concurrent writers; the client retries with the same key.
     "concurrency_conflict": 409,

@@ -31,7 +31,8 @@ class Role(StrEnum):
     CHANNEL = "channel"
     """A point of sale, web shop, app or marketplace integration: acts for its channel and stores."""
     STAFF = "staff"
-    """Customer service (CSKH): reads and writes for any member, and may correct balances."""
+    """Customer service (CSKH): reads and writes for any member, and may correct balances; may be limited
+    to stores (then acts, refunds and captures only there)."""
     AUDITOR = "auditor"
     """Reads everything, including the raw events; never writes."""
     ANALYST = "analyst"
@@ -47,7 +48,8 @@ class ApiKey:
     channel: str
     """The channel this key's commands are recorded under (for non-channel roles, the role's name)."""
     stores: tuple[str, ...]
-    """The stores a channel key may act for; empty means a channel without stores (web, app)."""
+    """The stores a channel or staff key may act for. Empty: a channel without stores (web, app), or staff
+    for every store."""
     label: str | None
     created_at: str
     revoked_at: str | None = None
@@ -101,8 +103,8 @@ class KeyRing:
         stores = tuple(dict.fromkeys(stores))
         if role is Role.CHANNEL and not channel:
             raise ValueError("a channel key needs --channel (pos, web, app, zalo, ...)")
-        if role is not Role.CHANNEL and stores:
-            raise ValueError("only channel keys are limited to stores")
+        if role not in (Role.CHANNEL, Role.STAFF) and stores:
+            raise ValueError("only channel and staff keys are limited to stores")
         channel = channel or role.value
         if not _CHANNEL.match(channel):
             raise ValueError(f"channel must be lower-case letters, digits, '-' or '_': {channel!r}")

@@ -63,6 +63,9 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     # stats before members: its /v1/members/search must match before /v1/members/{member_id}.
     for module in (health, stats, members, transactions, points, audit, stream, webhooks, program):
         app.include_router(module.router)
+    from api.routes import approvals as approval_routes  # four eyes on large adjustments
+
+    app.include_router(approval_routes.router)
     from api.routes import identity as identity_routes  # receipt claims and imports
 
     app.include_router(identity_routes.router)

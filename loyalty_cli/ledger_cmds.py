@@ -90,9 +90,20 @@ def register(app: typer.Typer) -> None:
     def adjust(member: str, points: int = typer.Option(..., help="Points to add, or take away if negative"),
                reason: str = typer.Option(...), actor: str = "cli",
                key: Optional[str] = KEY) -> None:
-        """Correct a balance by +/- points, with a reason."""
-        _run(c.AdjustPoints(idempotency_key=_key(key), member=_ref(member), points=points, reason=reason,
-                            actor=actor))
+        """Correct a balance by +/- points, with a reason; above the program's threshold it waits for
+        someone else's approval (`loyalty approvals`)."""
+        from loyalty_core.approvals import ApprovalResult, RequestAdjustment
+
+        runtime = open_runtime()
+        try:
+            result = refusing(lambda: runtime.service.execute(RequestAdjustment(
+                idempotency_key=_key(key), member=_ref(member), points=points, reason=reason, actor=actor)))
+        finally:
+            runtime.close()
+        if isinstance(result, ApprovalResult):
+            typer.echo(f"approval requested: {result.approval_id}")
+        else:
+            dump(result.to_dict())
 
     @app.command()
     def balance(member: str) -> None:

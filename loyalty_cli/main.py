@@ -11,7 +11,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Loyalty ledger: members, points, programs, projections and the API.")
 ledger_cmds.register(app)
 
-for _module in ("program_cmds", "projection_cmds", "api_cmds", "quickstart", "imports"):
+for _module in ("program_cmds", "projection_cmds", "api_cmds", "quickstart", "imports", "approval_cmds"):
     # Areas built separately register themselves here; each module defines register(app).
     try:
         __import__(f"loyalty_cli.{_module}")

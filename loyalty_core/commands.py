@@ -150,6 +150,10 @@ class RecordPurchase(Command):
     currency: str = "VND"
     occurred_at: datetime | None = None
     lines: tuple[PurchaseLineInput, ...] = ()
+    points_used: int | None = None
+    """Points that paid part of the order (they earn nothing; see `loyalty_core.till_receipt`)."""
+    discount: Decimal | None = None
+    """Money taken off the whole order; `total` stays what was paid in money."""
 
 
 @dataclass(frozen=True, kw_only=True)

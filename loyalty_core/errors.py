@@ -45,6 +45,14 @@ class InvalidMoney(InvalidInput):
     message_vi = "Số tiền không hợp lệ cho loại tiền tệ này."
 
 
+class AmountNotWholeVnd(InvalidMoney):
+    """A VND amount written with a decimal separator: "125.000" is how a cashier writes 125 nghìn đồng, but
+    to a machine it reads as 125 ₫. Refused rather than guessed; the message says how to write it."""
+
+    code = "amount_not_whole_vnd"
+    message_vi = "Số tiền VND phải là số nguyên, không có dấu chấm hay dấu phẩy: viết 125000 cho 125.000 ₫."
+
+
 class InvalidPhone(InvalidInput):
     code = "invalid_phone"
     message_vi = "Số điện thoại không hợp lệ."

@@ -125,6 +125,8 @@ class PurchaseRecorded(MemberEvent):
     currency: str = "VND"
     stamps_added: dict[str, int] = field(default_factory=dict)
     program_version: int = 0
+    breakdown: list[dict[str, Any]] = field(default_factory=list)
+    """Why it earned nothing, line by line in both languages (e.g. no program was in force then)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from loyalty_core.errors import AmountMustBePositive, AmountTooLarge, InvalidMoney
+from loyalty_core.errors import AmountMustBePositive, AmountNotWholeVnd, AmountTooLarge, InvalidMoney
 
 #: The most points one command may move. A generous ceiling far above any real basket.
 MAX_POINTS_PER_COMMAND = 100_000_000
@@ -50,6 +50,18 @@ def minor_units(currency: str) -> int:
         raise InvalidMoney(f"unsupported currency {currency!r}", field="currency") from None
 
 
+def _check_separators(text: str, currency: str, field: str) -> None:
+    """Machines write money with no thousands separator and a dot for decimals. In VND (no minor unit) any
+    separator is a cashier's grouping ("125.000" = 125000) or a decimal that cannot exist: refused, never read
+    as 125 ₫. Elsewhere a comma is refused: "12,50" is ambiguous between locales."""
+    if currency == "VND" and ("." in text or "," in text):
+        raise AmountNotWholeVnd(f"{field}: VND has no decimals, so {text!r} is ambiguous; write the whole number "
+                                f"of đồng with no separator, e.g. 125000 for 125.000 ₫", field=field)
+    if "," in text:
+        raise InvalidMoney(f"{field}: write amounts with a dot for decimals and no thousands separator, "
+                           f"not {text!r}", field=field)
+
+
 def parse_money(value: object, currency: str, *, field: str = "amount", allow_zero: bool = True) -> Decimal:
     """Parse a money amount given as a decimal string, an int or a Decimal (never a float)."""
     if isinstance(value, bool) or isinstance(value, float):
@@ -59,6 +71,7 @@ def parse_money(value: object, currency: str, *, field: str = "amount", allow_ze
     elif isinstance(value, Decimal):
         amount = value
     elif isinstance(value, str):
+        _check_separators(value, currency, field)
         try:
             amount = Decimal(value.strip())
         except InvalidOperation:

@@ -10,6 +10,7 @@ are separate commands with deterministic idempotency keys, never part of the buy
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from loyalty_core.decide import Change, ShortfallPolicy
 from loyalty_core.member import HCM, Member, local_day
 from loyalty_core.money import parse_money
 from loyalty_core.results import Balance, EarnResult, RedemptionResult
+from loyalty_core import till_receipt
 from loyalty_core.service import (VOUCHER, Context, Plan, Policy, _aware, _text, new_id, new_voucher_code,
                                   purchase_reference)
 
@@ -183,7 +185,7 @@ class ProgramPolicy(Policy):
         elif source == "purchase":
             change.add(ev.PurchaseRecorded, transaction_ref=reference, occurred_at=occurred_at,
                        spend=decision.qualifying_spend, currency=currency, stamps_added=dict(decision.stamps_added),
-                       program_version=decision.program_version)
+                       program_version=decision.program_version, breakdown=breakdown)
         vouchers = [self.issue_voucher(ctx, change, reward.reward_id, reason="stamp_card")
                     for reward in decision.stamp_rewards if reward.reward_id]
         for reward in decision.stamp_rewards:
@@ -345,21 +347,15 @@ def last_review_since(ladder: prog.TierLadder, since: datetime, at: datetime) ->
 
 
 def _purchase_model(c: cmd.RecordPurchase, occurred_at: datetime) -> prog.Purchase:
-    _text(c.transaction_ref, "transaction_ref", required=True)
-    total = parse_money(c.total, c.currency, field="total")
-    lines = []
-    for i, line in enumerate(c.lines):
-        if isinstance(line.quantity, bool) or not isinstance(line.quantity, int) or not 0 < line.quantity <= 10_000:
-            raise errors.InvalidInput(f"lines[{i}].quantity must be 1 to 10000", field=f"lines[{i}].quantity")
-        _text(line.sku, f"lines[{i}].sku", required=True)
-        lines.append(prog.PurchaseLine(sku=line.sku, category=line.category, quantity=line.quantity,
-                                       unit_price=parse_money(line.unit_price, c.currency,
-                                                              field=f"lines[{i}].unit_price"),
-                                       amount=parse_money(line.amount, c.currency, field=f"lines[{i}].amount")))
-    if lines and sum(line.amount for line in lines) > total:
-        raise errors.InvalidInput("the lines add up to more than the total", field="lines")
-    return prog.Purchase(transaction_ref=c.transaction_ref, channel=c.channel, store_id=c.store_id,
-                         occurred_at=occurred_at, currency=c.currency, total=total, lines=tuple(lines))
+    return till_receipt.purchase_model(c, occurred_at)
+
+
+def program_in_force(policy: ProgramPolicy, at: datetime) -> prog.ProgramState | None:
+    """The program in force at `at`, or None when there was none (a sale from before go-live)."""
+    try:
+        return policy.book.at(at)
+    except (errors.ProgramNotFound, prog.errors.InvalidProgram):
+        return None
 
 
 def record_purchase(ctx: Context, c: cmd.RecordPurchase) -> Plan:
@@ -368,11 +364,16 @@ def record_purchase(ctx: Context, c: cmd.RecordPurchase) -> Plan:
     if occurred_at > ctx.now + FUTURE_SKEW:
         raise errors.InvalidInput("occurred_at is in the future", field="occurred_at")
     purchase = _purchase_model(c, occurred_at)
-    program = policy.book.at(occurred_at)
+    program = program_in_force(policy, occurred_at)
+    paid_share = till_receipt.paid_share_line(c, purchase, program)
     member = ctx.service.resolve(c.member)
     change = ctx.change(member)
-    decision = prog.evaluate_purchase(purchase, program, policy.facts(change.current), policy.budgets(ctx, program))
     reference = purchase_reference(c.channel, c.transaction_ref)
+    if program is None:  # a sale is a fact: recorded, counted, refundable; it earns nothing, and says why
+        return _record_without_program(ctx, c, change, purchase, reference, paid_share)
+    decision = prog.evaluate_purchase(purchase, program, policy.facts(change.current), policy.budgets(ctx, program))
+    if paid_share is not None:
+        decision = dataclasses.replace(decision, lines=(paid_share, *decision.lines))
     lot, vouchers = policy.apply_decision(ctx, change, program, decision, source="purchase", reference=reference,
                                           occurred_at=occurred_at, currency=c.currency)
     result = EarnResult(member_id=member.id, balance=Balance.of(change.current), reference=c.transaction_ref,
@@ -387,6 +388,17 @@ def record_purchase(ctx: Context, c: cmd.RecordPurchase) -> Plan:
             points=bonus.points, reference=f"referral/{member.id}", source="referral", occurred_at=occurred_at,
             expires_at=prog.lot_expires_at(program.expiry, occurred_at), description=bonus.description_vi))
     return plan
+
+
+def _record_without_program(ctx: Context, c: cmd.RecordPurchase, change: Change, purchase: prog.Purchase,
+                            reference: str, paid_share: prog.RuleLine | None) -> Plan:
+    lines = [till_receipt.no_program_line(ctx.service.policy.installed() is not None)]
+    breakdown = [line.to_dict() for line in (*lines, *([paid_share] if paid_share else []))]
+    change.add(ev.PurchaseRecorded, transaction_ref=reference, occurred_at=purchase.occurred_at,
+               spend=purchase.total, currency=purchase.currency, program_version=0, breakdown=breakdown)
+    return ctx.plan(change, EarnResult(member_id=change.current.id, balance=Balance.of(change.current),
+                                       reference=c.transaction_ref, points_earned=0, lot_id=None,
+                                       breakdown=breakdown))
 
 
 def record_activity(ctx: Context, c: cmd.RecordActivity) -> Plan:

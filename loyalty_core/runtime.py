@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 from datetime import datetime
 
+from loyalty_core import approvals
 from loyalty_core import presence
 from loyalty_core import program_policy as program
 from loyalty_core.ledger import LedgerStore, open_store
@@ -40,4 +41,5 @@ def open_runtime(settings: Settings | None = None, environ: Mapping[str, str] | 
     migration.install(service)
     identity.install(service)
     presence.install(service, settings.card_key.encode() or secrets.token_bytes(32))
+    approvals.install(service)
     return Runtime(settings, store, service)

@@ -165,6 +165,10 @@ class Policy:
     def shortfall_policy(self) -> ShortfallPolicy:
         return ShortfallPolicy()
 
+    def adjustment_approval_threshold(self) -> int:
+        """Manual adjustments of more points than this wait for a second person (loyalty_core/approvals.py)."""
+        return 500
+
     def points_to_claw_back(self, earning: Any, refund_amount: Decimal) -> int:
         # Pro rata on the cumulative refunded amount, so several partial refunds add up exactly.
         refunded = earning.refunded + refund_amount

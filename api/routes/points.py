@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Path, Response
 
 from api.deps import Api, Corrector, IdempotencyKey, Writer, check_reservation_scope
 from api.errors import problems
+from api.schemas.approvals import ApprovalOut
 from api.presence import with_presence
 from api.schemas.points import (
     ActivityRequest,
@@ -24,6 +25,7 @@ from api.schemas.points import (
     ReservationOut,
     ReserveRequest,
 )
+from loyalty_core.approvals import ApprovalResult
 
 router = APIRouter(prefix="/v1", tags=["points"], responses=problems(401, 403, 429))
 
@@ -86,10 +88,15 @@ def release_reservation(
 @router.post("/members/{member_id}/adjustments", status_code=201, responses=WRITE_PROBLEMS)
 def adjust_points(
     member_id: UUID, body: AdjustRequest, api: Api, caller: Corrector, key: IdempotencyKey, response: Response
-) -> ChangeOut:
-    """Correct a member's balance by a signed number of points, with a reason."""
-    command = body.to_command(member_id, key, caller.acting(body.channel, body.store_id))
-    return ChangeOut.of(api.run(command, response))
+) -> ChangeOut | ApprovalOut:
+    """Correct a member's balance by a signed number of points, with a reason; above the program's
+    threshold, the correction waits for someone else's approval (202, `/v1/approvals`)."""
+    command = body.to_request(member_id, key, caller.acting(body.channel, body.store_id))
+    result = api.run(command, response)
+    if isinstance(result, ApprovalResult):
+        response.status_code = 202
+        return ApprovalOut.of(result)
+    return ChangeOut.of(result)
 
 
 @router.post("/members/{member_id}/activities", status_code=201, responses=WRITE_PROBLEMS)

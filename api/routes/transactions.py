@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from api.deps import Api, IdempotencyKey, Writer
+from api.deps import Api, IdempotencyKey, Writer, check_refund_scope
 from api.errors import problems
 from api.schemas.identity import UNCLAIMED_RESPONSE, unclaimed_response
 from api.schemas.transactions import PurchaseOut, PurchaseRequest, RefundOut, RefundRequest
@@ -49,5 +49,6 @@ def refund_purchase(
     response: Response,
 ) -> RefundOut:
     """Take back the points a refunded (part of a) purchase earned."""
-    command = body.to_command(transaction_ref, key, caller.acting(body.channel, body.store_id))
-    return RefundOut.of(api.run(command, response))
+    acting = caller.acting(body.channel, body.store_id)
+    check_refund_scope(api, caller, transaction_ref, body.purchase_channel or acting.channel)
+    return RefundOut.of(api.run(body.to_command(transaction_ref, key, acting), response))

@@ -41,8 +41,11 @@ SignedPoints = Annotated[
 ]
 Money = Annotated[
     str,
-    StringConstraints(pattern=r"^[0-9]{1,14}(\.[0-9]{1,4})?$", max_length=19),
-    Field(description='A decimal string (VND has no decimals): "125000"', examples=["125000"]),
+    # Grouped or comma amounts ("125.000", "125,5") pass the shape check so that the ledger, which knows the
+    # currency, can refuse them with `amount_not_whole_vnd` and say how to write them.
+    StringConstraints(pattern=r"^([0-9]{1,14}([.,][0-9]{1,4})?|[0-9]{1,3}([.,][0-9]{3}){1,4})$", max_length=19),
+    Field(description='A decimal string with a dot for decimals and no thousands separator; VND has no '
+                      'decimals: "125000" (not "125.000")', examples=["125000"]),
 ]
 Timestamp = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_iso_text)]
 DateText = Annotated[date, Field(strict=False, description="YYYY-MM-DD"), BeforeValidator(_iso_text)]

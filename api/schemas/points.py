@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -12,6 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from api.deps import Acting
 from api.schemas.common import BalanceOut, LongText, Money, Points, Ref, SignedPoints, Timestamp, Where
 from loyalty_core import commands as c
+from loyalty_core.approvals import RequestAdjustment
 from loyalty_core.results import CaptureResult, ChangeResult, EarnResult, RedemptionResult, ReservationResult
 
 MAX_HOLD_SECONDS = 7 * 24 * 3600
@@ -44,7 +44,8 @@ class RedeemRequest(Where):
             points=self.points,
             reward_id=self.reward_id,
             order_ref=self.order_ref,
-            order_total=Decimal(self.order_total) if self.order_total is not None else None,
+            # As written: the ledger parses it in the program's currency ("125.000" is refused for VND).
+            order_total=self.order_total,  # type: ignore[arg-type]
             card_code=self.card_code,
             **acting.fields(),
         )
@@ -168,6 +169,11 @@ class AdjustRequest(Where):
             expires_at=self.expires_at,
             **acting.fields(),
         )
+
+    def to_request(self, member_id: UUID, key: str, acting: Acting) -> RequestAdjustment:
+        """As a person's request: applied at once up to the program's threshold, else it awaits approval."""
+        return RequestAdjustment(idempotency_key=key, member=c.MemberRef(member_id=member_id), points=self.points,
+                                 reason=self.reason, expires_at=self.expires_at, **acting.fields())
 
 
 class ChangeOut(BaseModel):

@@ -297,6 +297,8 @@ class SettingsIn(Strict):
     require_presence_for_redemption: Annotated[list[Annotated[str, StringConstraints(
         min_length=1, max_length=32, pattern=r"^(\*|[a-z][a-z0-9_\-]*)$")]], Field(max_length=20)] = []
     """Channels whose keys must send the member's card code to redeem or reserve (`["*"]`: every channel)."""
+    adjustment_approval_points: Annotated[int, Field(ge=0, le=1_000_000_000)] = 500
+    """Manual adjustments of more points than this wait for a second person's approval (0: every one)."""
 
     def to_settings(self) -> prog.ProgramSettings:
         return _converted(prog.ProgramSettings, self.model_dump())
@@ -339,6 +341,7 @@ class SettingsOut(BaseModel):
     pending_days: int
     max_points_share_of_order: Decimalish
     require_presence_for_redemption: list[str] = []
+    adjustment_approval_points: int = 500
 
 
 class RuleOut(BaseModel):

@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field, StringConstraints
 
 from api.deps import Acting
-from api.schemas.common import BalanceOut, Channel, Money, Ref, Strict, Timestamp, Where
+from api.schemas.common import BalanceOut, Channel, Money, Points, Ref, Strict, Timestamp, Where
 from api.schemas.members import MemberRefIn
 from api.schemas.points import RuleLine, rule_lines
 from loyalty_core import commands as c
@@ -17,22 +17,30 @@ from loyalty_core.results import EarnResult, RefundResult
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
+#: A line amount: negative for a discount line printed on the receipt ("-10000").
+SignedMoney = Annotated[
+    str,
+    StringConstraints(pattern=r"^-?([0-9]{1,14}([.,][0-9]{1,4})?|[0-9]{1,3}([.,][0-9]{3}){1,4})$", max_length=20),
+    Field(description='A decimal string; negative for a discount line: "-10000"', examples=["45000", "-10000"]),
+]
 
 
 class PurchaseLine(Strict):
     sku: Code
     category: Code | None = None
     quantity: int = Field(1, ge=1, le=100_000)
-    unit_price: Money = "0"
-    amount: Money
+    unit_price: SignedMoney = "0"
+    amount: SignedMoney
+    """What was paid for the line after its own discounts; a negative line is a discount on the receipt."""
 
     def to_input(self, currency: str, n: int) -> c.PurchaseLineInput:
         return c.PurchaseLineInput(
             sku=self.sku,
             category=self.category,
             quantity=self.quantity,
-            unit_price=parse_money(self.unit_price, currency, field=f"lines.{n}.unit_price"),
-            amount=parse_money(self.amount, currency, field=f"lines.{n}.amount"),
+            # As written: the ledger parses them in the purchase's currency, keeping a discount line's sign.
+            unit_price=self.unit_price,  # type: ignore[arg-type]
+            amount=self.amount,  # type: ignore[arg-type]
         )
 
 
@@ -43,7 +51,12 @@ class PurchaseRequest(Where):
     occurred_at: Timestamp | None = None
     currency: Currency = "VND"
     total: Money
+    """What the shopper paid in money. Below the lines' sum, every line is scaled down by the same share."""
     lines: list[PurchaseLine] = Field(default_factory=list, max_length=500)
+    points_used: Points | None = None
+    """Points that paid part of the order: they earn nothing (lines − discount − points' value = total)."""
+    discount: Money | None = None
+    """Money taken off the whole order."""
 
     def to_command(self, acting: Acting) -> c.RecordPurchase:
         # A purchase's idempotency key is its transaction ref: the ledger keys it by channel + ref.
@@ -56,6 +69,8 @@ class PurchaseRequest(Where):
             currency=self.currency,
             occurred_at=self.occurred_at,
             lines=tuple(line.to_input(self.currency, n) for n, line in enumerate(self.lines)),
+            points_used=self.points_used,
+            discount=self.discount,  # type: ignore[arg-type]
             **acting.fields(),
         )
 

@@ -58,6 +58,8 @@ class ProgramSettings(Plain):
     #: Channels whose keys must prove the member is at the till (the rotating card code, or an OTP) to
     #: redeem or reserve points: e.g. `("pos",)`, or `("*",)` for every channel. Earning never needs it.
     require_presence_for_redemption: tuple[str, ...] = ()
+    #: Manual adjustments of more points than this wait for a second person's approval (0: every one does).
+    adjustment_approval_points: int = 500
 
     def validate(self) -> None:
         if not self.code or not self.name:
@@ -74,6 +76,8 @@ class ProgramSettings(Plain):
             raise InvalidProgram("max_points_share_of_order must be in (0, 1]")
         if any(not isinstance(c, str) or not 1 <= len(c) <= 32 for c in self.require_presence_for_redemption):
             raise InvalidProgram("require_presence_for_redemption lists channel names (or '*' for all)")
+        if not isinstance(self.adjustment_approval_points, int) or self.adjustment_approval_points < 0:
+            raise InvalidProgram("adjustment_approval_points must be a whole number of points, 0 or more")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class ProgramState(Plain):
     rewards: tuple[Reward, ...]
     max_points_share_of_order: Decimal
     require_presence_for_redemption: tuple[str, ...] = ()
+    adjustment_approval_points: int = 500
 
     @property
     def settings(self) -> ProgramSettings:
@@ -106,6 +111,7 @@ class ProgramState(Plain):
             self.pending_days,
             self.max_points_share_of_order,
             self.require_presence_for_redemption,
+            self.adjustment_approval_points,
         )
 
     def rule(self, rule_id: str) -> Rule | None:
@@ -170,6 +176,7 @@ def _(event: ProgramCreated, state: ProgramState | None) -> ProgramState:
         rewards=(),
         max_points_share_of_order=settings.max_points_share_of_order,
         require_presence_for_redemption=settings.require_presence_for_redemption,
+        adjustment_approval_points=settings.adjustment_approval_points,
     )
 
 
@@ -187,6 +194,7 @@ def _(event: ProgramSettingsChanged, state: ProgramState | None) -> ProgramState
         pending_days=settings.pending_days,
         max_points_share_of_order=settings.max_points_share_of_order,
         require_presence_for_redemption=settings.require_presence_for_redemption,
+        adjustment_approval_points=settings.adjustment_approval_points,
     )
 
 

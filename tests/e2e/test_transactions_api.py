@@ -8,6 +8,7 @@ was earned, a retry changes nothing, a refund never takes back more than was ear
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tests.e2e.conftest import ApiHarness
@@ -146,11 +147,14 @@ def test_refunding_an_unknown_transaction_is_404(api: ApiHarness) -> None:
     assert response.status_code == 404 and response.json()["code"] == "transaction_not_found"
 
 
-def test_a_sale_from_before_the_program_existed_is_refused(api: ApiHarness) -> None:
+def test_a_sale_from_before_the_program_existed_is_recorded_and_earns_nothing(api: ApiHarness) -> None:
+    # A sale is a fact (issue #11): the demo program was installed when this module started, a day later.
     member = api.enroll()
-    sale = {**_sale({"member_id": member["member_id"]}), "occurred_at": "2001-01-15T10:30:00+07:00"}
+    yesterday = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()
+    sale = {**_sale({"member_id": member["member_id"]}), "occurred_at": yesterday}
     response = api.post("/v1/transactions", sale, key="pos", idempotency_key=None)
-    assert response.status_code == 422 and response.json()["code"] == "invalid_program"
+    assert response.status_code == 201 and response.json()["points_earned"] == 0
+    assert response.json()["breakdown"][0]["rule_id"] == "no-program-in-force"
 
 
 def test_the_demo_program_prices_a_coffee_sale(api: ApiHarness) -> None:

@@ -103,7 +103,7 @@ def test_a_key_with_the_right_id_and_the_wrong_secret_is_refused_even_when_cache
     "kwargs",
     [
         {"role": "channel"},
-        {"role": "staff", "stores": ["HCM-01"]},
+        {"role": "auditor", "stores": ["HCM-01"]},  # staff may be limited to stores; auditors may not
         {"role": "channel", "channel": "Bad Channel"},
         {"role": "channel", "channel": "pos", "stores": ["HCM 01"]},
     ],

@@ -45,7 +45,7 @@ def test_keys_create_refuses_what_makes_no_sense(tmp_path: Path) -> None:
     env = {"LOYALTY_DATABASE_URL": f"sqlite:///{tmp_path}/loyalty.db"}
     for args in (
         ["--role", "channel"],
-        ["--role", "staff", "--store", "HCM-01"],
+        ["--role", "admin", "--store", "HCM-01"],
         ["--role", "owner"],
         ["--role", "channel", "--channel", "POS!"],
     ):
