@@ -254,6 +254,11 @@ class MemberCache:
             while len(self._items) > self.maxsize:
                 self._items.popitem(last=False)
 
+    def snapshot_items(self) -> list[Member]:
+        """The cached states at this instant (for the auditor's comparison with the stored events)."""
+        with self._lock:
+            return list(self._items.values())
+
     def evict(self, member_id: UUID) -> None:
         with self._lock:
             self._items.pop(member_id, None)

@@ -28,8 +28,9 @@ from loyalty_core.decide import Change, ShortfallPolicy
 from loyalty_core.member import HCM, Member, local_day
 from loyalty_core.money import parse_money
 from loyalty_core.results import Balance, EarnResult, RedemptionResult
+from loyalty_core import timebounds
 from loyalty_core import till_receipt
-from loyalty_core.service import (VOUCHER, Context, Plan, Policy, _aware, _text, new_id, new_voucher_code,
+from loyalty_core.service import (VOUCHER, Context, Plan, Policy, _text, new_id, new_voucher_code,
                                   purchase_reference)
 
 #: How stale the cached program may be before a command re-reads it (program changes are rare).
@@ -360,9 +361,7 @@ def program_in_force(policy: ProgramPolicy, at: datetime) -> prog.ProgramState |
 
 def record_purchase(ctx: Context, c: cmd.RecordPurchase) -> Plan:
     policy: ProgramPolicy = ctx.service.policy
-    occurred_at = _aware(c.occurred_at, ctx.now)
-    if occurred_at > ctx.now + FUTURE_SKEW:
-        raise errors.InvalidInput("occurred_at is in the future", field="occurred_at")
+    occurred_at = timebounds.occurred_at(c.occurred_at, ctx.now)  # in UTC, within (now - 10 years, now + 5 min]
     purchase = _purchase_model(c, occurred_at)
     program = program_in_force(policy, occurred_at)
     paid_share = till_receipt.paid_share_line(c, purchase, program)
@@ -406,9 +405,7 @@ def record_activity(ctx: Context, c: cmd.RecordActivity) -> Plan:
     _text(c.reference, "reference", required=True)
     if c.kind not in prog.model.ACTIVITY_KINDS:
         raise errors.InvalidInput(f"activity must be one of {prog.model.ACTIVITY_KINDS}", field="kind")
-    occurred_at = _aware(c.occurred_at, ctx.now)
-    if occurred_at > ctx.now + FUTURE_SKEW:
-        raise errors.InvalidInput("occurred_at is in the future", field="occurred_at")
+    occurred_at = timebounds.occurred_at(c.occurred_at, ctx.now)  # in UTC, within (now - 10 years, now + 5 min]
     program = policy.book.at(occurred_at)
     member = ctx.service.resolve(c.member)
     change = ctx.change(member)

@@ -26,6 +26,8 @@ from loyalty_core.decide import Cause, Change, ShortfallPolicy, apply_due
 from loyalty_core import decide
 from loyalty_core.member import Member
 from loyalty_core.money import check_points, parse_money
+from loyalty_core.text import check_all_text
+from loyalty_core import timebounds
 from loyalty_core.results import (Balance, CaptureResult, ChangeResult, EarnResult, MemberResult,
                                   RedemptionResult, RefundResult, ReservationResult, Result, result_from_dict)
 
@@ -202,6 +204,7 @@ class LoyaltyService:
         handler = self._handlers.get(type(command))
         if handler is None:
             raise errors.InvalidInput(f"unknown command {type(command).__name__}")
+        check_all_text(command)  # before anything reads it: a control character never reaches an event
         scope, key = receipt_key(command)
         return Prepared(command, handler, scope, key, ids.receipt_id(scope, key), command.request())
 
@@ -339,21 +342,9 @@ def _text(value: str | None, name: str, required: bool = False) -> str | None:
     return value
 
 
-def _birthday(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
-    except (TypeError, ValueError):
-        raise errors.InvalidInput(f"birthday must be YYYY-MM-DD, got {value!r}", field="birthday") from None
-
-
-def _aware(value: datetime | None, default: datetime) -> datetime:
-    if value is None:
-        return default
-    if value.tzinfo is None:
-        raise errors.InvalidInput("times must carry a UTC offset (ISO 8601 with Z or +07:00)")
-    return value.astimezone(timezone.utc)
+def _aware(value: datetime | None, default: datetime, field: str = "occurred_at") -> datetime:
+    # Overflow (9999-12-31T23:59:59-12:00 is year 10000 in UTC) is refused, never raised as a 500.
+    return default if value is None else timebounds.to_utc(value, field)
 
 
 def new_id(prefix: str) -> str:
@@ -373,7 +364,7 @@ def enroll(ctx: Context, c: cmd.EnrollMember) -> Plan:
     generated = [(ids.MEMBER_CODE, ids.new_member_code()), (ids.QR_TOKEN, ids.new_qr_token())]
     change = Change(None, ctx.now, ctx.cause, member_id=member_id)
     change.add(ev.MemberEnrolled, program_code=c.program_code or ctx.service.policy.program_code,
-               tier=ctx.service.policy.base_tier, name=_text(c.name, "name"), birthday=_birthday(c.birthday),
+               tier=ctx.service.policy.base_tier, name=_text(c.name, "name"), birthday=timebounds.birthday(c.birthday, ctx.now),
                consent={str(k): bool(v) for k, v in c.consent.items()},
                referred_by=ctx.service.resolve(c.referred_by).id if c.referred_by else None)
     for kind, value in identifiers:
@@ -408,7 +399,7 @@ def unlink_identifier(ctx: Context, c: cmd.UnlinkIdentifier) -> Plan:
 
 def update_profile(ctx: Context, c: cmd.UpdateProfile) -> Plan:
     member = ctx.service.resolve(c.member)
-    changes = {k: v for k, v in {"name": _text(c.name, "name"), "birthday": _birthday(c.birthday)}.items()
+    changes = {k: v for k, v in {"name": _text(c.name, "name"), "birthday": timebounds.birthday(c.birthday, ctx.now)}.items()
                if v is not None and getattr(member, k) != v}
     change = ctx.change(member)
     if changes:
@@ -435,10 +426,10 @@ def earn_points(ctx: Context, c: cmd.EarnPoints) -> Plan:
     _text(c.reference, "reference", required=True)
     member = ctx.service.resolve(c.member)
     change = ctx.change(member)
-    occurred_at = _aware(c.occurred_at, ctx.now)
+    occurred_at = timebounds.occurred_at(c.occurred_at, ctx.now)
     event = decide.earn(change, points=c.points, source=c.source, reference=c.reference, occurred_at=occurred_at,
-                        pending_until=_aware(c.pending_until, ctx.now) if c.pending_until else None,
-                        expires_at=_aware(c.expires_at, ctx.now) if c.expires_at else None,
+                        pending_until=timebounds.deadline(c.pending_until, ctx.now, "pending_until", may_be_past=True),
+                        expires_at=timebounds.deadline(c.expires_at, ctx.now, "expires_at"),
                         breakdown=[{"rule_id": "manual", "points": c.points, "description_vi": c.description,
                                     "description_en": c.description}] if c.description else [])
     return ctx.plan(change, EarnResult(member_id=member.id, balance=Balance.of(change.current),
@@ -556,7 +547,7 @@ def adjust_points(ctx: Context, c: cmd.AdjustPoints) -> Plan:
     member = ctx.service.resolve(c.member)
     change = ctx.change(member)
     decide.adjust(change, delta=c.points, reason=c.reason,
-                  expires_at=_aware(c.expires_at, ctx.now) if c.expires_at else None)
+                  expires_at=timebounds.deadline(c.expires_at, ctx.now, "expires_at"))
     return ctx.plan(change, _change_result(change, c.points))
 
 

@@ -84,10 +84,18 @@ def _members(rows: EventRows, decoder: Decoder) -> Iterator[tuple[UUID, list[tup
 
 
 def replay(rows: EventRows, decoder: Decoder, balances: BalanceView,
-           on_member: Callable[[int], None] | None = None) -> ReplayReport:
+           on_member: Callable[[int], None] | None = None,
+           served: Callable[[UUID, list[Any]], Any] | None = None) -> ReplayReport:
+    """Compare each member's fold with the balances projection and, given `served` (a
+    `projections.served.ServedCheck`), with the state the service serves from snapshots."""
     report = ReplayReport(position=balances.position())
     chunk: list[tuple[UUID, list[tuple[int, Any]]]] = []
     for member in _members(rows, decoder):
+        if served is not None:
+            finding = served(member[0], [event for _, event in member[1]])
+            if finding is not None:
+                report.differences.append(Difference(finding.member_id, finding.what, finding.served,
+                                                     finding.folded))
         chunk.append(member)
         if len(chunk) == CHUNK:
             _compare(chunk, balances, report)

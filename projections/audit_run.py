@@ -15,6 +15,7 @@ from projections.checkpoints import sign
 from projections.codec import Decoder
 from projections.eventrows import open_event_rows
 from projections.served import ServedCheck
+from projections.served import ServedCheck
 from projections.sealed_log import open_sealed_log
 
 

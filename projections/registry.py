@@ -8,6 +8,7 @@ next and never see a half-built one.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -15,6 +16,7 @@ from projections.readstore import ReadStore
 
 #: Any fixed number: the key of the PostgreSQL advisory lock that serialises creating the read tables.
 _SETUP_LOCK = 7_524_117
+_held = threading.local()
 
 
 class Registry:
@@ -57,12 +59,21 @@ class Registry:
     def setup_lock(self) -> Iterator[None]:
         """Serialise creating tables across processes: two PostgreSQL sessions racing on
         CREATE TABLE IF NOT EXISTS can both try to create the table's type and one fails."""
-        if self.store.dialect != "postgres":
-            yield  # SQLite's file lock already serialises every write, DDL included.
-            return
-        with self.store.datastore.get_connection() as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", [_SETUP_LOCK])
+        if self.store.dialect != "postgres" or getattr(_held, "depth", 0):
+            # SQLite's file lock already serialises every write, DDL included; and a thread that holds the
+            # lock already (a view creating its tables inside the catalogue's setup) must not wait for it
+            # on a second connection, which would wait for ever on itself.
+            _held.depth = getattr(_held, "depth", 0) + 1
             try:
                 yield
             finally:
+                _held.depth -= 1
+            return
+        with self.store.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", [_SETUP_LOCK])
+            _held.depth = 1
+            try:
+                yield
+            finally:
+                _held.depth = 0
                 conn.execute("SELECT pg_advisory_unlock(%s)", [_SETUP_LOCK])
