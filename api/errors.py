@@ -145,6 +145,8 @@ _VALIDATION_CODES = {
     "less_than": "amount_too_large",
     "greater_than": "amount_must_be_positive",
     "greater_than_equal": "amount_must_be_positive",
+    "invalid_text": "invalid_text",
+    "implausible_date": "implausible_date",
 }
 
 
@@ -163,6 +165,9 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
                 field="Idempotency-Key",
             )
     first = errors[0] if errors else {}
+    if first.get("type") == "invalid_text":  # the model names the field inside it that holds the bad text
+        inner = (first.get("ctx") or {}).get("field")
+        first = {**first, "loc": (*first.get("loc", ()), *[part for part in str(inner or "").split(".") if part])}
     listed = [
         {"field": _field(e.get("loc", ())), "type": e.get("type"), "message": e.get("msg")}
         for e in errors[:20]

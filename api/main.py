@@ -24,6 +24,7 @@ from api.ratelimit import RateLimits
 from api.routes import audit, health, members, points, program, stats, stream, transactions, webhooks
 from api.settings import ApiSettings
 from api.tables import open_tables
+from api.textguard import PrintableUrlMiddleware
 from loyalty_core.runtime import Runtime, open_runtime
 from loyalty_core.service import enable_group_commit
 from loyalty_core.settings import Settings
@@ -73,6 +74,7 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
 
     app.include_router(presence_routes.router)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(PrintableUrlMiddleware)  # a NUL in a query or path is refused before any route
     from faces import install_faces  # the pages sit above the API and use the same context
 
     install_faces(app)

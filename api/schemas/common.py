@@ -8,20 +8,33 @@ does not declare (no mass assignment of `balance` or `tier`).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from loyalty_core.money import MAX_POINTS_PER_COMMAND
 from loyalty_core.results import Balance
+from loyalty_core.text import first_bad_field
+from loyalty_core.text import message as text_message
 
 
 class Strict(BaseModel):
-    """Base of every request body: strict types, unknown fields refused."""
+    """Base of every request body: strict types, unknown fields refused, no control characters in any text."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _printable_text_only(cls, data: Any) -> Any:
+        # The ledger refuses these too (loyalty_core.text); checking here covers the bodies that are not
+        # ledger commands (keys, webhooks, program changes) with the same code.
+        found = first_bad_field(data)
+        if found is not None:
+            raise PydanticCustomError("invalid_text", text_message(*found), {"field": found[0]})
+        return data
 
 
 def _iso_text(value: Any) -> Any:
@@ -47,7 +60,17 @@ Money = Annotated[
     Field(description='A decimal string with a dot for decimals and no thousands separator; VND has no '
                       'decimals: "125000" (not "125.000")', examples=["125000"]),
 ]
-Timestamp = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_iso_text)]
+def _representable_in_utc(value: datetime) -> datetime:
+    # 9999-12-31T23:59:59-12:00 parses, then overflows wherever it is converted to UTC (year 10000).
+    try:
+        value.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        raise PydanticCustomError("implausible_date", "this instant does not exist in UTC (years 1 to 9999)") from None
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_iso_text),
+                      AfterValidator(_representable_in_utc)]
 DateText = Annotated[date, Field(strict=False, description="YYYY-MM-DD"), BeforeValidator(_iso_text)]
 MemberIdField = Annotated[UUID, Field(strict=False)]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[\x21-\x7e]+$")]

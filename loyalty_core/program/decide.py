@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from loyalty_core.text import check_all_text
 from loyalty_core.program.commands import (
     AddCampaign,
     AddReward,
@@ -207,6 +208,7 @@ def decide(state: ProgramState | None, command: Any, now: datetime, actor: str) 
         decider = _DECIDERS[type(command)]
     except KeyError:
         raise InvalidProgram(f"unknown program command {type(command).__name__}") from None
+    check_all_text(command)  # names, descriptions, terms and codes: printable text only
     return decider(state, command, now, actor)
 
 
