@@ -40,10 +40,10 @@ def code_at(service: Any, member: c.MemberRef, at: Any) -> str:
     return service.card_codes.current_code(service.resolve(member), at)
 
 
-@pytest.fixture
-def service(database_url: str) -> Any:
+@pytest.fixture(params=["alone", "group_commit"])
+def service(database_url: str, request: pytest.FixtureRequest) -> Any:
     clock = FakeClock()
-    with ledger(database_url, clock=clock) as svc:
+    with ledger(database_url, clock=clock, group_commit=request.param == "group_commit") as svc:
         presence.install(svc, CARD_KEY)
         svc.test_clock = clock
         yield svc
