@@ -170,6 +170,8 @@ class ReservePoints(Command):
     points: int
     order_ref: str
     hold_seconds: int = 900
+    order_total: Decimal | None = None
+    """The order the points will pay part of: the program caps the share points may pay, as for a redemption."""
     card_code: str | None = None
     """The rotating code on the member's card: proof they are at the till (see `loyalty_core.presence`)."""
     presence_required: bool = False
@@ -209,12 +211,22 @@ class ReverseRedemption(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RefundLineInput:
+    """A returned line of a purchase: its SKU and how many units came back."""
+
+    sku: str
+    quantity: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
 class RefundPurchase(Command):
     transaction_ref: str
     refund_ref: str
     amount: Decimal
     purchase_channel: str | None = None
     """The channel the purchase came from, when it differs from the refund's."""
+    lines: tuple[RefundLineInput, ...] = ()
+    """The returned lines, when the till knows them: the refund then takes back what those lines earned."""
 
 
 @dataclass(frozen=True, kw_only=True)

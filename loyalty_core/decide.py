@@ -210,7 +210,7 @@ class ShortfallPolicy:
 
 
 def reverse_earn(change: Change, *, transaction_ref: str, refund_ref: str, refund_amount: Decimal,
-                 points: int, spend_reversed: Decimal, policy: ShortfallPolicy) -> ev.MemberEvent:
+                 points: int, spend_reversed: Decimal, policy: ShortfallPolicy, **details: Any) -> ev.MemberEvent:
     """Take back `points` for a refund: from the purchase's own lot first, then from other lots."""
     member = change.current
     earning = member.earnings[transaction_ref]
@@ -237,7 +237,7 @@ def reverse_earn(change: Change, *, transaction_ref: str, refund_ref: str, refun
     return change.add(ev.EarnReversed, transaction_ref=transaction_ref, refund_ref=refund_ref,
                       refund_amount=refund_amount, points_reversed=points - shortfall, lots=moves,
                       shortfall=shortfall, settled_by=settled_by, debt_added=debt_added,
-                      written_off=written_off, spend_reversed=spend_reversed)
+                      written_off=written_off, spend_reversed=spend_reversed, **details)
 
 
 # --- corrections ----------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ class TierChanged(MemberEvent):
     from_tier: str
     to_tier: str
     reason: str
-    """qualified | downgraded_at_review | manual"""
+    """qualified | downgraded_at_review | manual | refunded"""
     note: str = ""
     figures: dict[str, Any] = field(default_factory=dict)
 
@@ -113,6 +113,8 @@ class PointsEarned(MemberEvent):
     stamps_added: dict[str, int] = field(default_factory=dict)
     campaign_points: dict[str, int] = field(default_factory=dict)
     activity_key: str | None = None
+    stamps_used: dict[str, int] = field(default_factory=dict)
+    """Stamps consumed by the cards this purchase completed: progress is old + added - used."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,6 +127,7 @@ class PurchaseRecorded(MemberEvent):
     currency: str = "VND"
     stamps_added: dict[str, int] = field(default_factory=dict)
     program_version: int = 0
+    stamps_used: dict[str, int] = field(default_factory=dict)
     breakdown: list[dict[str, Any]] = field(default_factory=list)
     """Why it earned nothing, line by line in both languages (e.g. no program was in force then)."""
 
@@ -151,6 +154,10 @@ class EarnReversed(MemberEvent):
     debt_added: int = 0
     written_off: int = 0
     spend_reversed: Decimal = Decimal(0)
+    stamps_reversed: dict[str, int] = field(default_factory=dict)
+    """Stamps taken off each card's progress (a card completed by the purchase gives back its voucher)."""
+    lines: list[list[Any]] = field(default_factory=list)
+    """[[sku, quantity], ...] returned, for a refund that named its lines."""
 
 
 # --- Spending ---------------------------------------------------------------------------------------
@@ -233,7 +240,9 @@ class VoucherIssued(MemberEvent):
     redemption_id: str | None
     expires_at: datetime | None
     reason: str = "redeemed"
-    """redeemed | stamp_card | birthday | manual"""
+    """redeemed | stamp_card | birthday | manual | offer"""
+    reference: str | None = None
+    """What earned it: the purchase reference of a stamp card, the offer grant of an offer."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -246,7 +255,7 @@ class VoucherUsed(MemberEvent):
 class VoucherCancelled(MemberEvent):
     voucher_code: str
     reason: str
-    """cancelled | expired"""
+    """cancelled | expired | refunded"""
 
 
 # --- The digital card -------------------------------------------------------------------------------
@@ -301,6 +310,23 @@ class CampaignBudgetCharged(Event):
     points: int
     member_id: UUID
     reference: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RewardStockTaken(Event):
+    """Units of a stocked reward taken by one redemption, on the reward's own stock aggregate, written in the
+    same transaction as the redemption: like a campaign budget, two redemptions racing for the last unit
+    conflict on its version, and redemptions of different rewards never touch each other."""
+
+    reward_id: str
+    units: int
+    member_id: UUID
+    reference: str
+
+    @property
+    def points(self) -> int:
+        # The store's budget reader sums `points` over an aggregate's events: here they count units.
+        return self.units
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -240,10 +240,14 @@ def _record_purchase(member: Member, occurred_at: datetime, spend: Decimal, poin
     return {"purchases": purchases, "purchase_count": member.purchase_count + 1}
 
 
-def _add_stamps(member: Member, stamps_added: dict[str, int]) -> dict[str, int]:
+def _add_stamps(member: Member, stamps_added: dict[str, int], stamps_used: dict[str, int] | None = None
+                ) -> dict[str, int]:
+    """Card progress after stamps were added and completed cards used some (or a refund took some back)."""
     stamps = dict(member.stamps)
     for card, count in stamps_added.items():
         stamps[card] = stamps.get(card, 0) + count
+    for card, count in (stamps_used or {}).items():
+        stamps[card] = stamps.get(card, 0) - count
     return stamps
 
 
@@ -265,8 +269,8 @@ def _(event: ev.PointsEarned, member: Member) -> Member:
         changes.update(_record_purchase(member, event.occurred_at, event.qualifying_spend, event.points))
         changes["earnings"] = {**member.earnings, event.reference: Earning(
             event.reference, event.lot_id, event.points, event.qualifying_spend, event.currency)}
-    if event.stamps_added:
-        changes["stamps"] = _add_stamps(member, event.stamps_added)
+    if event.stamps_added or event.stamps_used:
+        changes["stamps"] = _add_stamps(member, event.stamps_added, event.stamps_used)
     if event.activity_key:
         changes["activity_counts"] = {**member.activity_counts,
                                       event.activity_key: member.activity_counts.get(event.activity_key, 0) + 1}
@@ -278,7 +282,7 @@ def _(event: ev.PurchaseRecorded, member: Member) -> Member:
     changes = _record_purchase(member, event.occurred_at, event.spend, 0)
     changes["earnings"] = {**member.earnings, event.transaction_ref: Earning(
         event.transaction_ref, None, 0, event.spend, event.currency)}
-    changes["stamps"] = _add_stamps(member, event.stamps_added)
+    changes["stamps"] = _add_stamps(member, event.stamps_added, event.stamps_used)
     changes["last_activity_at"] = _touch(member, event.occurred_at)
     return _bump(member, event, **changes)
 
@@ -303,8 +307,9 @@ def _(event: ev.EarnReversed, member: Member) -> Member:
     purchases = member.purchases + ((event.timestamp, -event.spend_reversed,
                                      -(event.points_reversed + event.shortfall)),)
     lots = _put_back(member.lots, [(lot_id, -pts) for lot_id, pts in event.lots])
+    stamps = _add_stamps(member, {}, event.stamps_reversed) if event.stamps_reversed else member.stamps
     return _bump(member, event, lots=_drop_empty(lots, member, member.reservations), earnings=earnings,
-                 debt=member.debt + event.debt_added, purchases=purchases,
+                 debt=member.debt + event.debt_added, purchases=purchases, stamps=stamps,
                  lifetime_reversed=member.lifetime_reversed + event.points_reversed + event.debt_added)
 
 

@@ -48,6 +48,10 @@ def budget_id_for(program_id: UUID, campaign_id: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/programs/{program_id}/budgets/{campaign_id}")
 
 
+def stock_id_for(program_id: UUID, reward_id: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/programs/{program_id}/rewards/{reward_id}/stock")
+
+
 class ProgramBook:
     """The program's events, cached and refreshed at most every PROGRAM_REFRESH_SECONDS."""
 
@@ -175,6 +179,9 @@ class ProgramPolicy(Policy):
         """Turn an earn decision into the member's events: the lot, stamp rewards, a tier upgrade."""
         lot = None
         breakdown = [line.to_dict() for line in decision.lines]
+        stamps_used: dict[str, int] = {}
+        for reward in decision.stamp_rewards:
+            stamps_used[reward.card_id] = stamps_used.get(reward.card_id, 0) + reward.stamps_used
         if decision.points > 0:
             pending = occurred_at + timedelta(days=program.pending_days) if program.pending_days else None
             lot = decide.earn(change, points=decision.points, source=source, reference=reference,
@@ -182,12 +189,14 @@ class ProgramPolicy(Policy):
                               expires_at=prog.lot_expires_at(program.expiry, occurred_at), breakdown=breakdown,
                               qualifying_spend=decision.qualifying_spend, currency=currency,
                               program_version=decision.program_version, stamps_added=dict(decision.stamps_added),
-                              campaign_points=dict(decision.budget_used), activity_key=decision.activity_key)
+                              campaign_points=dict(decision.budget_used), activity_key=decision.activity_key,
+                              stamps_used=stamps_used)
         elif source == "purchase":
             change.add(ev.PurchaseRecorded, transaction_ref=reference, occurred_at=occurred_at,
                        spend=decision.qualifying_spend, currency=currency, stamps_added=dict(decision.stamps_added),
-                       program_version=decision.program_version, breakdown=breakdown)
-        vouchers = [self.issue_voucher(ctx, change, reward.reward_id, reason="stamp_card")
+                       program_version=decision.program_version, stamps_used=stamps_used, breakdown=breakdown)
+        vouchers = [self.issue_voucher(ctx, change, program.reward(reward.reward_id), reward.reward_id,
+                                       reason="stamp_card", reference=reference)
                     for reward in decision.stamp_rewards if reward.reward_id]
         for reward in decision.stamp_rewards:
             if reward.bonus_points:
@@ -197,12 +206,14 @@ class ProgramPolicy(Policy):
         self.review_tier(change, program, upgrade_only=True)
         return lot, vouchers
 
-    def issue_voucher(self, ctx: Context, change: Change, reward_id: str, reason: str,
-                      redemption_id: str | None = None) -> str:
+    def issue_voucher(self, ctx: Context, change: Change, reward: prog.Reward | None, reward_id: str, reason: str,
+                      redemption_id: str | None = None, reference: str | None = None) -> str:
+        """A new voucher, valid for the reward's own `valid_days` (VOUCHER_DAYS when it names none)."""
         code = new_voucher_code()
+        days = reward.valid_days if reward is not None and reward.valid_days else VOUCHER_DAYS
         ctx.take_new_claim(VOUCHER, code, change.current.id)
         change.add(ev.VoucherIssued, voucher_code=code, reward_id=reward_id, redemption_id=redemption_id,
-                   expires_at=ctx.now + timedelta(days=VOUCHER_DAYS), reason=reason)
+                   expires_at=ctx.now + timedelta(days=days), reason=reason, reference=reference)
         return code
 
     def review_tier(self, change: Change, program: prog.ProgramState, upgrade_only: bool) -> None:
@@ -228,6 +239,8 @@ class ProgramPolicy(Policy):
             return None
 
     def downgrade_notice(self, member: Member, now: datetime) -> datetime | None:
+        """"Will be downgraded on …": a review already passed whose grace is still running, or else the next
+        review, judged on the figures the window will hold then if nothing changes."""
         program = self.installed()
         if program is None:
             return None
@@ -235,18 +248,32 @@ class ProgramPolicy(Policy):
         if ladder.tier(member.tier) is None:
             return None
         since = member.last_tier_change_at or member.enrolled_at
-        review = last_review_since(ladder, since, now) or since
-        figures = prog.window_figures(member.purchases, ladder, now)
-        return prog.downgrade_notice_at(ladder, member.tier, figures, review)
+        grace = timedelta(days=ladder.grace_days)
+        review = last_review_since(ladder, since, now)
+        if review is not None and now < review + grace:
+            if prog.tiers.decide_downgrade_at_review(ladder, member.tier, self.figures_at(member, ladder, review),
+                                                     review, review + grace):
+                return review + grace
+        upcoming = prog.tiers.next_review_at(ladder, review or since)
+        decision = prog.tiers.decide_downgrade_at_review(ladder, member.tier,
+                                                         self.figures_at(member, ladder, upcoming),
+                                                         upcoming, upcoming + grace)
+        return upcoming + grace if decision else None
+
+    @staticmethod
+    def figures_at(member: Member, ladder: prog.TierLadder, at: datetime) -> dict[str, Any]:
+        return prog.window_figures(member.purchases, ladder, at)
 
     @staticmethod
     def downgrade_decision(member: Member, ladder: prog.TierLadder, at: datetime) -> prog.TierDecision | None:
-        review = last_review_since(ladder, member.last_tier_change_at or member.enrolled_at, at)
+        """The downgrade of the latest review whose grace is over, on the figures as they stood at it; at most
+        one per review, because the change moves `last_tier_change_at` past it."""
+        grace = timedelta(days=ladder.grace_days)
+        review = last_review_since(ladder, member.last_tier_change_at or member.enrolled_at, at - grace)
         if review is None:
             return None
         figures = prog.window_figures(member.purchases, ladder, review)
-        decision = prog.decide_tier(ladder, member.tier, figures, at, review - timedelta(microseconds=1))
-        return decision if decision is not None and decision.reason == "downgraded_at_review" else None
+        return prog.tiers.decide_downgrade_at_review(ladder, member.tier, figures, review, at)
 
     # --- rewards ------------------------------------------------------------------------------------
     def redeem_reward(self, ctx: Context, c: cmd.RedeemPoints) -> Plan:
@@ -254,21 +281,43 @@ class ProgramPolicy(Policy):
         reward = program.reward(c.reward_id or "")
         if reward is None or reward.points_cost is None:
             raise errors.RewardNotFound(f"no reward {c.reward_id} to redeem with points", reward_id=c.reward_id)
-        extra = []
-        if reward.stock is not None:
-            extra = prog.decide(program, prog.TakeRewardStock(reward.reward_id, 1), ctx.now, ctx.command.actor)
         member = ctx.service.resolve(c.member)
         change = ctx.change(member)
         redemption_id = new_id("rdm_")
+        extra = self.take_stock(ctx, reward, member.id, redemption_id)
         code = new_voucher_code()
         decide.redeem(change, redemption_id=redemption_id, points=reward.points_cost, order_ref=c.order_ref,
                       reward_id=reward.reward_id, voucher_code=code)
         ctx.take_new_claim(VOUCHER, code, member.id)
+        days = reward.valid_days or VOUCHER_DAYS
         change.add(ev.VoucherIssued, voucher_code=code, reward_id=reward.reward_id, redemption_id=redemption_id,
-                   expires_at=ctx.now + timedelta(days=VOUCHER_DAYS), reason="redeemed")
+                   expires_at=ctx.now + timedelta(days=days), reason="redeemed")
         return ctx.plan(change, RedemptionResult(member_id=member.id, balance=Balance.of(change.current),
                                                  redemption_id=redemption_id, points=reward.points_cost,
                                                  voucher_code=code, reward_id=reward.reward_id), *extra)
+
+    def stock_left(self, ctx: Context, reward: prog.Reward) -> int | None:
+        """Units of a stocked reward left: the program's stock less what its stock aggregate has given."""
+        if reward.stock is None:
+            return None
+        stock_id = stock_id_for(self.program_id, reward.reward_id)
+        version, taken = ctx.service.store.load_budget(stock_id)
+        ctx.budget_versions[stock_id] = version
+        return reward.stock - taken
+
+    def take_stock(self, ctx: Context, reward: prog.Reward, member_id: UUID, reference: str) -> list[ev.Event]:
+        """One unit of a stocked reward, charged to the reward's own aggregate in the redemption's write (like
+        a campaign budget): the last unit goes to one redemption, the other conflicts and is decided again."""
+        left = self.stock_left(ctx, reward)
+        if left is None:
+            return []
+        if left < 1:
+            raise prog.errors.RewardOutOfStock(f"reward {reward.reward_id} is out of stock",
+                                               reward_id=reward.reward_id, stock=max(left, 0))
+        stock_id = stock_id_for(self.program_id, reward.reward_id)
+        return [ev.RewardStockTaken(originator_id=stock_id, originator_version=ctx.budget_versions[stock_id] + 1,
+                                    timestamp=ctx.now, reward_id=reward.reward_id, units=1, member_id=member_id,
+                                    reference=reference)]
 
     # --- administration ----------------------------------------------------------------------------
     def administer(self, command: Any, actor: str, now: datetime) -> prog.ProgramState:
@@ -310,7 +359,8 @@ class ProgramPolicy(Policy):
         if program is None:
             return False
         if member.birthday and int(member.birthday[5:7]) == at.astimezone(HCM).month and \
-                f"birthday-bonus:{at.astimezone(HCM).year}" not in member.activity_counts:
+                f"birthday-bonus:{at.astimezone(HCM).year}" not in member.activity_counts and \
+                not tier_gift_comes_with_a_rule(program):
             return True
         if program.tiers.tier(member.tier) is not None and program.tiers.rank(member.tier) > 0:
             return self.downgrade_decision(member, program.tiers, at) is not None
@@ -324,7 +374,8 @@ class ProgramPolicy(Policy):
         self.review_tier(change, program, upgrade_only=False)
         member = change.current
         tier = program.tiers.tier(member.tier)
-        if not member.birthday or tier is None or tier.birthday_bonus_points <= 0:
+        if not member.birthday or tier is None or tier.birthday_bonus_points <= 0 or \
+                tier_gift_comes_with_a_rule(program):
             return
         local = change.now.astimezone(HCM)
         key = f"birthday-bonus:{local.year}"
@@ -335,6 +386,12 @@ class ProgramPolicy(Policy):
                         breakdown=[{"rule_id": "tier-birthday-bonus", "points": tier.birthday_bonus_points,
                                     "description_vi": f"Quà sinh nhật hạng {tier.name_vi}",
                                     "description_en": f"{tier.name_en} birthday gift"}])
+
+
+def tier_gift_comes_with_a_rule(program: prog.ProgramState) -> bool:
+    """The tier's birthday gift is paid once: with a `birthday_month` rule that adds it (on the first purchase
+    of the month), or, when the program has no such rule, by scheduled work on the first run of the month."""
+    return any(isinstance(rule, prog.BirthdayMonth) and rule.add_tier_bonus for rule in program.rules)
 
 
 def last_review_since(ladder: prog.TierLadder, since: datetime, at: datetime) -> datetime | None:
@@ -427,6 +484,9 @@ def install(service: Any) -> ProgramPolicy:
     service.policy = policy
     service.register(cmd.RecordPurchase, record_purchase)
     service.register(cmd.RecordActivity, record_activity)
+    from loyalty_core.program_refunds import refund_purchase  # it builds on this module
+
+    service.register(cmd.RefundPurchase, refund_purchase)
     return policy
 
 

@@ -82,6 +82,8 @@ class CaptureResult(Result):
     points_captured: int = 0
     points_released: int = 0
     redemption_id: str | None = None
+    discount_amount: Decimal | None = None
+    """The money the captured points pay, when the program gives points a value."""
 
 
 @dataclass(frozen=True)

@@ -443,6 +443,8 @@ def reserve_points(ctx: Context, c: cmd.ReservePoints) -> Plan:
     if isinstance(c.hold_seconds, bool) or not isinstance(c.hold_seconds, int) or \
             not 1 <= c.hold_seconds <= MAX_HOLD_SECONDS:
         raise errors.InvalidInput(f"hold_seconds must be 1 to {MAX_HOLD_SECONDS}", field="hold_seconds")
+    if c.order_total is not None:  # the share of the order points may pay is checked when they are held
+        ctx.service.policy.discount_for(c.points, c.order_total)
     member = ctx.service.resolve(c.member)
     change = ctx.change(member)
     reservation_id = new_id("rsv_")
@@ -472,7 +474,8 @@ def capture_reservation(ctx: Context, c: cmd.CaptureReservation) -> Plan:
                                         redemption_id=redemption_id)
     return ctx.plan(change, CaptureResult(member_id=member.id, balance=Balance.of(change.current),
                                           reservation_id=c.reservation_id, points_captured=captured,
-                                          points_released=released, redemption_id=redemption_id))
+                                          points_released=released, redemption_id=redemption_id,
+                                          discount_amount=ctx.service.policy.discount_for(captured, None)))
 
 
 def release_reservation(ctx: Context, c: cmd.ReleaseReservation) -> Plan:

@@ -205,8 +205,10 @@ class Reward(Plain):
     value: Decimal | None = None
     #: Points to redeem it (None: not for sale with points, e.g. only through a stamp card).
     points_cost: int | None = None
-    #: Units left (None: unlimited).
+    #: Units put in stock (None: unlimited); redemptions are counted on the reward's own stock aggregate.
     stock: int | None = None
+    #: Days a voucher for this reward stays valid (None: the ledger's default of 90 days).
+    valid_days: int | None = None
 
     def validate(self) -> None:
         if not self.reward_id or not self.name_vi or not self.name_en:
@@ -219,6 +221,8 @@ class Reward(Plain):
             raise InvalidProgram(f"reward {self.reward_id}: an amount discount needs a positive value")
         if self.points_cost is not None and self.points_cost <= 0:
             raise InvalidProgram(f"reward {self.reward_id}: points_cost must be positive or null")
+        if self.valid_days is not None and not 1 <= self.valid_days <= 3660:
+            raise InvalidProgram(f"reward {self.reward_id}: valid_days must be 1 to 3660 or null")
         if self.stock is not None and self.stock <= 0:
             raise RewardStockMustBePositive(
                 f"reward {self.reward_id}: stock must be positive or null (unlimited), got {self.stock}",

@@ -27,12 +27,16 @@ class RefundPolicy(Plain):
     on_shortfall: str = "take_what_is_left"
     #: allow_negative: how far below zero a balance may go; beyond it the rest is written off.
     negative_limit: int = 0
+    #: A full refund within this many days of the purchase undoes the tier the purchase bought.
+    return_window_days: int = 30
 
     def validate(self) -> None:
         if self.basis not in BASES or self.on_shortfall not in SHORTFALLS:
             raise InvalidProgram(f"refund basis must be one of {BASES}, on_shortfall one of {SHORTFALLS}")
         if self.negative_limit < 0:
             raise InvalidProgram("negative_limit must not be negative")
+        if self.return_window_days < 0:
+            raise InvalidProgram("return_window_days must not be negative")
 
 
 @dataclass(frozen=True)

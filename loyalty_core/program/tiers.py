@@ -22,7 +22,7 @@ BASES = ("spend", "points_earned", "visits")
 WINDOWS = ("rolling_months", "calendar_year")
 DOWNGRADES = ("one_step", "recompute")
 REVIEWS = ("yearly", "every_n_months")
-REASONS = ("qualified", "downgraded_at_review", "manual")
+REASONS = ("qualified", "downgraded_at_review", "manual", "refunded")
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,24 @@ def decide_tier(
     return TierDecision(current_tier, to_tier, "downgraded_at_review", dict(figures))
 
 
+def decide_downgrade_at_review(
+    ladder: TierLadder, current_tier: str, figures_at_review: dict[str, Any], review_at: datetime, at: datetime
+) -> TierDecision | None:
+    """The downgrade a review decided, on the figures as they stood at `review_at`, once its grace is over.
+
+    `decide_tier` reconstructs the review from the one before it, which only works for a yearly review; this
+    takes the review itself, so `every_n_months` ladders downgrade on their own dates too.
+    """
+    if at < review_at + timedelta(days=ladder.grace_days):
+        return None
+    target = qualifying_tier(ladder, figures_at_review)
+    current_rank = ladder.rank(current_tier)
+    if ladder.rank(target) >= current_rank:
+        return None
+    to_tier = target if ladder.downgrade == "recompute" else ladder.tiers[current_rank - 1].code
+    return TierDecision(current_tier, to_tier, "downgraded_at_review", dict(figures_at_review))
+
+
 def manual_tier_decision(
     ladder: TierLadder, current_tier: str, to_tier: str, figures: dict[str, Any]
 ) -> TierDecision:
@@ -193,6 +211,7 @@ __all__ = [
     "Tier",
     "TierDecision",
     "TierLadder",
+    "decide_downgrade_at_review",
     "decide_tier",
     "downgrade_notice_at",
     "manual_tier_decision",

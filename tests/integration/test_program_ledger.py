@@ -3,6 +3,7 @@ happened, rewards and vouchers, budgets, refunds, tiers, referrals and scheduled
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -13,6 +14,7 @@ import pytest
 from loyalty_core import commands as c
 from loyalty_core import errors
 from loyalty_core import events as ev
+from loyalty_core import expiring
 from loyalty_core import program as prog
 from loyalty_core import program_policy
 from loyalty_core.scheduler import run_due
@@ -242,3 +244,238 @@ def test_a_campaign_budget_is_never_overspent_under_concurrent_purchases(postgre
                      if isinstance(e, ev.PointsEarned) for line in e.breakdown if line["points"] < 0)
         spent = service.store.load_budget(program_policy.budget_id_for(service.policy.program_id, "tet"))[1]
         assert spent == 250 and bonus + capped == 250
+
+
+# --- issue 12: the program does what marketing wrote -------------------------------------------------
+
+
+def refund(service, ref, amount, refund_ref=None, lines=()):
+    return service.execute(c.RefundPurchase(idempotency_key=key("refund"), transaction_ref=ref,
+                                            refund_ref=refund_ref or key("R"), amount=Decimal(amount),
+                                            channel="pos", lines=tuple(lines)))
+
+
+def vouchers(service, member):
+    events = service.store.member_events(member.member_id)
+    state = {}
+    for e in events:
+        if isinstance(e, ev.VoucherIssued):
+            state[e.voucher_code] = "issued"
+        elif isinstance(e, ev.VoucherCancelled):
+            state[e.voucher_code] = e.reason
+        elif isinstance(e, ev.VoucherUsed):
+            state[e.voucher_code] = "used"
+    return state
+
+
+def test_the_eleventh_coffee_adds_a_stamp_and_no_second_voucher(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        results = [buy(service, member, 45_000, lines=[coffee()]) for _ in range(11)]
+        assert [len(r.vouchers) for r in results] == [0] * 9 + [1, 0]
+        assert service.store.load_member(member.member_id).stamps == {"coffee": 1}
+
+
+def test_a_full_refund_takes_back_the_stamps_and_cancels_the_free_drink_it_earned(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        for _ in range(8):
+            buy(service, member, 45_000, lines=[coffee()])
+        earned = buy(service, member, 90_000, "T-TWO", lines=[coffee(2)])  # the 9th and 10th cups
+        assert len(earned.vouchers) == 1
+        refund(service, "T-TWO", 90_000)
+        assert vouchers(service, member)[earned.vouchers[0]] == "refunded"
+        assert service.store.load_member(member.member_id).stamps == {"coffee": 8}
+        # Two more cups complete the card again: one voucher, not two.
+        again = [buy(service, member, 45_000, lines=[coffee()]) for _ in range(2)]
+        assert [len(r.vouchers) for r in again] == [0, 1]
+
+
+def test_a_refund_after_the_free_drink_was_used_takes_the_stamps_it_can(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        for _ in range(9):
+            buy(service, member, 45_000, lines=[coffee()])
+        tenth = buy(service, member, 45_000, "T-10", lines=[coffee()])
+        service.execute(c.UseVoucher(idempotency_key=key(), voucher_code=tenth.vouchers[0], order_ref="o1"))
+        buy(service, member, 45_000, lines=[coffee()])
+        refund(service, "T-10", 45_000)  # the drink was drunk: the stamp it owes comes off the next card
+        assert service.store.load_member(member.member_id).stamps == {"coffee": 0}
+
+
+def test_a_full_refund_inside_the_return_window_undoes_the_tier_it_bought(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        buy(service, member, 16_000_000, "BIG")
+        assert service.balance(member).tier == "diamond"
+        monday_clock.advance(days=3)
+        refund(service, "BIG", 16_000_000)
+        assert service.balance(member).tier == "member"
+        change = [e for e in service.store.member_events(member.member_id) if isinstance(e, ev.TierChanged)][-1]
+        assert (change.from_tier, change.to_tier, change.reason) == ("diamond", "member", "refunded")
+        assert buy(service, member, 100_000).points_earned == 10  # earning ×1 again, not ×2
+
+
+def test_a_refund_returns_a_member_to_the_tier_held_before_the_purchase(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        buy(service, member, 6_000_000)
+        monday_clock.advance(days=1)
+        buy(service, member, 10_000_000, "BIG")
+        assert service.balance(member).tier == "diamond"
+        refund(service, "BIG", 10_000_000)
+        assert service.balance(member).tier == "gold"
+
+
+def test_a_refund_after_the_return_window_leaves_the_tier_to_the_review(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        buy(service, member, 16_000_000, "BIG")
+        monday_clock.advance(days=45)
+        refund(service, "BIG", 16_000_000)
+        assert service.balance(member).tier == "diamond"
+
+
+def test_an_every_n_months_review_downgrades_when_the_figures_have_left_the_window(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        ladder = dataclasses.replace(service.policy.book.current().tiers, review="every_n_months",
+                                     review_every_months=6, window_months=5, grace_days=0)
+        service.policy.administer(prog.SetTierLadder(ladder), "marketing", monday_clock.now)
+        member = enroll(service)
+        buy(service, member, 2_000_000)  # silver on 2 March 2026; reviews every 6 months from then
+        monday_clock.now = datetime(2026, 8, 30, tzinfo=timezone.utc)  # out of the window, but no review yet
+        run_due(service, monday_clock.now)
+        assert service.balance(member).tier == "silver"
+        monday_clock.now = datetime(2026, 9, 3, tzinfo=timezone.utc)  # the review on 2 Sept found it gone
+        run_due(service, monday_clock.now)
+        assert service.balance(member).tier == "member"
+
+
+def test_the_downgrade_notice_during_grace_names_the_pending_downgrade(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        buy(service, member, 2_000_000)
+        # Review on 1 Jan 2028 found the spend gone; grace runs to 31 Jan 2028 (HCM).
+        monday_clock.now = datetime(2028, 1, 10, tzinfo=timezone.utc)
+        summary = service.member_summary(member)
+        assert summary.tier == "silver"
+        assert summary.tier_downgrade_at == datetime(2028, 1, 30, 17, 0, tzinfo=timezone.utc)
+
+
+def test_the_birthday_gift_is_paid_once_whether_the_worker_or_a_purchase_comes_first(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service, birthday="1990-04-20")
+        buy(service, member, 2_000_000)  # silver in March
+        before = service.balance(member).available
+        monday_clock.now = datetime(2026, 4, 1, 3, tzinfo=timezone.utc)  # the birthday month (HCM)
+        run_due(service, monday_clock.now)
+        run_due(service, monday_clock.now + timedelta(hours=1))
+        first = buy(service, member, 100_000)
+        second = buy(service, member, 100_000)
+        gifts = service.balance(member).available - before - first.points_earned - second.points_earned
+        birthday = sum(line["points"] for line in first.breakdown + second.breakdown
+                       if line["rule_id"] == "birthday-month")
+        assert gifts + birthday == 50 + 50  # the rule's 50 and silver's 50, each once
+
+
+def test_per_line_refund_takes_back_what_the_returned_line_earned(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        service.policy.administer(prog.AddRule(prog.FixedBonus(rule_id="cake-bonus", priority=25, points=20,
+                                                               skus=("BANH-001",))), "marketing", monday_clock.now)
+        member = enroll(service)
+        cake = c.PurchaseLineInput(sku="BANH-001", category="cake", quantity=1, unit_price=Decimal(50_000),
+                                   amount=Decimal(50_000))
+        tea = c.PurchaseLineInput(sku="TRA-001", category="tea", quantity=1, unit_price=Decimal(50_000),
+                                  amount=Decimal(50_000))
+        earned = buy(service, member, 100_000, "T-CAKE", lines=[cake, tea])
+        assert earned.points_earned == 30
+        back = refund(service, "T-CAKE", 50_000, lines=[c.RefundLineInput(sku="BANH-001", quantity=1)])
+        assert back.points_reversed == 25  # its 5 base points and the 20-point cake bonus
+        assert service.balance(member).available == 5
+
+
+def test_a_line_refund_naming_a_line_that_was_not_bought_is_refused(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        buy(service, member, 45_000, "T-1", lines=[coffee()])
+        with pytest.raises(errors.InvalidInput):
+            refund(service, "T-1", 45_000, lines=[c.RefundLineInput(sku="NOPE", quantity=1)])
+        with pytest.raises(errors.InvalidInput):
+            refund(service, "T-1", 90_000, lines=[c.RefundLineInput(sku="CF-DEN", quantity=2)])
+        assert service.balance(member).available == 4
+
+
+def test_a_reservation_respects_the_programs_share_of_the_order(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        service.execute(c.AdjustPoints(idempotency_key=key(), member=member, points=1_000, reason="gift"))
+        with pytest.raises(errors.DiscountExceedsShare):
+            service.execute(c.ReservePoints(idempotency_key=key(), member=member, points=600, order_ref="o1",
+                                            order_total=Decimal(100_000)))
+        held = service.execute(c.ReservePoints(idempotency_key=key(), member=member, points=500, order_ref="o1",
+                                               order_total=Decimal(100_000)))
+        captured = service.execute(c.CaptureReservation(idempotency_key=key(), reservation_id=held.reservation_id,
+                                                        points=300))
+        assert captured.discount_amount == Decimal(30_000)
+
+
+def test_a_reward_voucher_is_valid_for_the_rewards_own_days(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        reward = prog.Reward("mug", "Cốc", "Mug", "free_item", points_cost=10, valid_days=14)
+        service.policy.administer(prog.AddReward(reward), "marketing", monday_clock.now)
+        member = enroll(service)
+        service.execute(c.AdjustPoints(idempotency_key=key(), member=member, points=10, reason="gift"))
+        given = service.execute(c.RedeemPoints(idempotency_key=key(), member=member, reward_id="mug", order_ref="o"))
+        issued = [e for e in service.store.member_events(member.member_id) if isinstance(e, ev.VoucherIssued)][-1]
+        assert issued.voucher_code == given.voucher_code
+        assert issued.expires_at == monday_clock.now + timedelta(days=14)
+
+
+def test_points_expiring_within_n_days_are_listed_with_their_dates(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        soon, later, none = enroll(service, phone="0901000011"), enroll(service, phone="0901000012"), \
+            enroll(service, phone="0901000013")
+        buy(service, soon, 120_000)  # expires 31 Dec 2027 (HCM)
+        monday_clock.now = datetime(2027, 3, 1, 3, tzinfo=timezone.utc)
+        buy(service, later, 70_000)  # expires 31 Dec 2028
+        monday_clock.now = datetime(2027, 12, 10, 3, tzinfo=timezone.utc)
+        mine = expiring.for_member(service, soon, days=30)
+        assert [(row.points, row.expires_at) for row in mine.lots] == [
+            (12, datetime(2027, 12, 31, 16, 59, 59, 999999, tzinfo=timezone.utc))]
+        assert mine.points == 12
+        assert expiring.for_member(service, later, days=30).points == 0
+        everyone = expiring.across_program(service, days=30)
+        assert [(row.member_id, row.points) for row in everyone] == [(soon.member_id, 12)]
+        assert none.member_id not in {row.member_id for row in everyone}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("batched", [False, True], ids=["one-by-one", "group-commit"])
+def test_a_stocked_reward_is_never_oversold_nor_refused_while_stock_remains(postgres_url, clock, batched):
+    clock.now = MONDAY
+    with demo_ledger(postgres_url, clock, pool_size=20, group_commit=batched) as service:
+        reward = prog.Reward("tet-mug", "Cốc Tết", "Tet mug", "free_item", points_cost=10, stock=30)
+        service.policy.administer(prog.AddReward(reward), "marketing", clock.now)
+        members = [enroll(service, phone=f"09060000{i:02d}") for i in range(40)]
+        for member in members:
+            service.execute(c.AdjustPoints(idempotency_key=key(), member=member, points=10, reason="gift"))
+        barrier = threading.Barrier(40)
+        outcomes = []
+
+        def redeem(member):
+            barrier.wait()
+            try:
+                outcomes.append(service.execute(c.RedeemPoints(idempotency_key=key(), member=member,
+                                                               reward_id="tet-mug", order_ref="o")).voucher_code)
+            except errors.LoyaltyError as exc:
+                outcomes.append(exc.code)
+
+        threads = [threading.Thread(target=redeem, args=(m,)) for m in members]
+        [t.start() for t in threads]
+        [t.join(120) for t in threads]
+        assert sum(1 for o in outcomes if o.startswith("V")) == 30
+        assert outcomes.count("reward_out_of_stock") == 10
+        stock_id = program_policy.stock_id_for(service.policy.program_id, "tet-mug")
+        assert service.store.load_budget(stock_id) == (30, 30)  # one stock aggregate, 30 units, 30 writes
+        version = service.policy.book.current().version  # the program aggregate was never written
+        assert service.policy.book.current().reward("tet-mug").stock == 30 and version == 9 + 1  # demo + AddReward
