@@ -9,14 +9,23 @@ are exact distinct counts rather than sums of daily counts.
 
 Active means the member did something: bought (with or without points), earned from an activity,
 redeemed, or used a voucher. Bonuses, expiries and corrections are things done *to* a member.
+
+Spend and points earned are net of refunds: a refund (`EarnReversed`) takes its amount off the spend and
+the points it cancelled (taken back, plus any shortfall already spent) off the points earned, on the day,
+channel and store of the refund. `kpi_point_values` keeps every point value the program has had, from the
+program's own events (`ProgramCreated`, `ProgramSettingsChanged` are in the same log), so liability is
+priced with the value in force at the end of each day, never with an environment variable.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Sequence
+from uuid import UUID
 
 from loyalty_core import events as ev
+from loyalty_core.program import events as program_events
 from projections.base import ReadProjection
 from projections.daybook import Counters, local_day, moved, where
 from projections.readstore import Tx
@@ -38,6 +47,8 @@ class KpiView(View):
         "kpi_member_days": "day {day} NOT NULL, channel {text} NOT NULL, store_id {text} NOT NULL, "
                            "member_id {uuid} NOT NULL, purchases {int} NOT NULL, redemptions {int} NOT NULL, "
                            "PRIMARY KEY (day, channel, store_id, member_id)",
+        "kpi_point_values": "program_id {uuid} NOT NULL, effective_at {ts} NOT NULL, point_value {money} NOT NULL, "
+                            "PRIMARY KEY (program_id, effective_at)",
     }
 
     def add(self, tx: Tx, daily: Counters, members: Counters) -> None:
@@ -51,6 +62,17 @@ class KpiView(View):
                   "ON CONFLICT (day, channel, store_id, member_id) DO UPDATE SET "
                   "purchases = t.purchases + excluded.purchases, "
                   "redemptions = t.redemptions + excluded.redemptions")
+
+    def add_point_values(self, tx: Tx, values: list[tuple[UUID, datetime, Decimal]]) -> None:
+        tx.upsert(self.tables["kpi_point_values"], ("program_id", "effective_at", "point_value"),
+                  [(tx.uid(p), tx.ts(at), tx.money(v)) for p, at, v in values],
+                  "ON CONFLICT (program_id, effective_at) DO UPDATE SET point_value = excluded.point_value")
+
+    def point_values(self, tx: Tx, program_id: UUID) -> list[tuple[datetime, Decimal]]:
+        """Every point value the program has had, oldest first, with the instant it took effect."""
+        rows = tx.run(self.sql("SELECT effective_at, point_value FROM {kpi_point_values} WHERE program_id = ? "
+                               "ORDER BY effective_at"), [tx.uid(program_id)])
+        return [(tx.to_ts(at), tx.to_money(v)) for at, v in rows]  # type: ignore[misc]
 
     @staticmethod
     def _filter(tx: Tx, date_from: date, date_to: date, channel: str | None, store_id: str | None,
@@ -131,13 +153,17 @@ class KpiProjection(ReadProjection):
     name = "kpis"
     handles = (ev.MemberEnrolled, ev.PointsEarned, ev.PurchaseRecorded, ev.EarnReversed, ev.PointsReserved,
                ev.ReservationCaptured, ev.ReservationReleased, ev.PointsRedeemed, ev.RedemptionReversed,
-               ev.PointsAdjusted, ev.PointsExpired, ev.VoucherUsed)
+               ev.PointsAdjusted, ev.PointsExpired, ev.VoucherUsed,
+               program_events.ProgramCreated, program_events.ProgramSettingsChanged)
     views = {"sqlite": SQLiteKpiView, "postgres": PostgresKpiView}
     view: KpiView
 
     def apply(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
-        daily, members = Counters(_DAILY), Counters(_MEMBER)
+        daily, members, values = Counters(_DAILY), Counters(_MEMBER), []
         for _, event in events:
+            if isinstance(event, (program_events.ProgramCreated, program_events.ProgramSettingsChanged)):
+                values.append((event.originator_id, event.timestamp, Decimal(str(event.settings["point_value"]))))
+                continue
             key = (local_day(event), *where(event))
             day = daily[key]
             day["outstanding_delta"] += outstanding_delta(event)
@@ -151,11 +177,16 @@ class KpiProjection(ReadProjection):
                 members[(*key, event.originator_id)]["redemptions"] += 1
             elif isinstance(event, ev.RedemptionReversed):
                 day["points_redeemed"] -= event.points
+            elif isinstance(event, ev.EarnReversed):  # net of refunds
+                day["spend"] -= event.refund_amount
+                day["points_earned"] -= event.points_reversed + event.shortfall
             elif isinstance(event, ev.PointsExpired):
                 day["points_expired"] += event.points
             elif isinstance(event, ev.VoucherUsed):
                 members[(*key, event.originator_id)]  # noqa: B018 - touching the key records the activity
         self.view.add(tx, daily, members)
+        if values:
+            self.view.add_point_values(tx, values)
 
     @staticmethod
     def _earned(event: Any, day: dict[str, Any], members: Counters, member_key: tuple) -> None:

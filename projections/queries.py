@@ -15,16 +15,19 @@ import threading
 from bisect import bisect_right
 import time
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from typing import Any, Callable, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import PersistenceError
 
+from loyalty_core.program_policy import program_id_for
 from loyalty_core.results import Balance
 from loyalty_core.settings import Settings
 from projections import timeline
 from projections.catalog import ReadSide
 from projections.config import ReadConfig
+from projections.pricing import PointValues
 from projections.daybook import NO_STORE
 from projections.models import (CampaignDay, CampaignStats, KpiDay, KpiReport, MemberHit, SegmentMember,
                                 SegmentPage, rate)
@@ -47,6 +50,7 @@ class ReadModels:
         self._generations: dict[str, int] = {}
         self._checked = 0.0
         self._views: dict[tuple[str, int], Any] = {}
+        self.program_id = program_id_for(getattr(config, "program_code", "CPSG"))
 
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime] | None = None) -> ReadModels:
@@ -91,20 +95,26 @@ class ReadModels:
         lines = timeline.lines(member_id, rows[:limit], lang)
         return TimelinePage(lines, str(lines[-1].version) if len(rows) > limit else None)
 
+    def point_values(self) -> PointValues:
+        """The program's own point values over time (its events), for pricing liability and cost."""
+        values = self._read("kpis", lambda v, tx: v.point_values(tx, self.program_id))
+        return PointValues(values, self.config.point_value_vnd)
+
     def get_campaign_stats(self, campaign_id: str, date_from: date, date_to: date) -> CampaignStats:
-        value = self.config.point_value_vnd
+        prices = self.point_values()
+
         def query(v: Any, tx: Tx) -> tuple:
             return (v.daily(tx, campaign_id, date_from, date_to),
                     v.reached(tx, campaign_id, date_from, date_to))
 
         rows, reached = self._read("campaign_stats", query)
         days = [CampaignDay(day, channel, store or None, int(issued), int(members), int(redemptions),
-                            int(redeemed), int(issued) * value)
+                            int(redeemed), int(issued) * prices.on(day))
                 for day, channel, store, issued, redemptions, redeemed, members in rows]
         issued = sum(d.points_issued for d in days)
         return CampaignStats(campaign_id, date_from, date_to, issued, reached,
                              sum(d.redemptions for d in days), sum(d.points_redeemed for d in days),
-                             issued * value, days)
+                             sum((d.cost_vnd for d in days), Decimal(0)), days)
 
     def get_rule_stats(self, date_from: date, date_to: date) -> list[tuple[str, int, int]]:
         """(rule id, points awarded, times fired) per earning rule over the range."""
@@ -120,15 +130,15 @@ class ReadModels:
 
         days, deltas, (active, buyers, repeat, redeemers) = self._read("kpis", query)
         outstanding = _running(deltas)
-        value, found = self.config.point_value_vnd, {d["day"]: d for d in days}
+        prices, found = self.point_values(), {d["day"]: d for d in days}
         kpi_days = []
         for day in sorted(found):
             d = found[day]
             points = _at(outstanding, day)
             kpi_days.append(KpiDay(day, d["enrolled"], d["active_members"], d["purchases"], d["spend"],
                                    d["points_earned"], d["points_redeemed"], d["points_expired"],
-                                   d["redemptions"], points, points * value))
-        closing = _at(outstanding, date_to)
+                                   d["redemptions"], points, points * prices.on(day)))
+        closing, value = _at(outstanding, date_to), prices.on(date_to)
         return KpiReport(date_from, date_to, channel, store_id, sum(d.enrolled for d in kpi_days), active,
                          buyers, repeat, rate(repeat, buyers), redeemers, rate(redeemers, active), closing,
                          closing * value, value, kpi_days)
