@@ -137,3 +137,18 @@ def test_a_till_can_prove_presence_with_a_one_time_code_instead(clocked_api: Api
     again = redeem(api, member_id, otp=code)
     assert again.json()["code"] == "presence_otp_invalid"  # a code proves presence once
     assert api.balance(member_id)["available"] == 900
+
+
+def test_no_read_hands_out_the_static_qr_token(clocked_api: ApiHarness) -> None:
+    api = clocked_api
+    enrolled = api.enroll()
+    token, member_id = enrolled["qr_token"], enrolled["member_id"]
+    assert token  # enrolment answers it once, for printing the plastic card
+    for key in ("pos", "staff", "auditor", "admin"):
+        for path, params in ((f"/v1/members/{member_id}", {}), ("/v1/members/lookup", {"qr_token": token}),
+                             (f"/v1/members/{member_id}/history", {})):
+            response = api.get(path, key=key, params=params)
+            assert response.status_code in (200, 403), response.text
+            assert token not in response.text, (key, path)
+    events = api.get(f"/v1/members/{member_id}/events", key="auditor")
+    assert events.status_code == 200 and token not in events.text
