@@ -6,18 +6,20 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    TZ=Asia/Ho_Chi_Minh
+    TZ=Asia/Ho_Chi_Minh \
+    LOYALTY_DATABASE_URL=sqlite:////data/loyalty.db
 
 WORKDIR /app
-# Only the packages and their metadata: tests, docs and benchmarks stay out of the image.
-COPY pyproject.toml README.md ./
-COPY loyalty_core ./loyalty_core
-COPY loyalty_cli ./loyalty_cli
-COPY projections ./projections
-COPY api ./api
-RUN pip install .
+# The build context is filtered by .dockerignore (no .venv, data/, tests or caches), so this copies the
+# packages, pyproject.toml, README.md and LICENSE, with the pinned versions of requirements.lock.
+COPY . .
+RUN pip install -r requirements.lock && pip install --no-deps .
 
-RUN useradd --system --uid 10001 --home-dir /app loyalty
+# Runs as an unprivileged user; the only place it writes is the data volume (the SQLite store when no
+# PostgreSQL is configured, and the audit signing key if one is generated there).
+RUN useradd --system --uid 10001 --home-dir /app loyalty \
+    && mkdir -p /data && chown loyalty:loyalty /data
+VOLUME ["/data"]
 USER loyalty
 
 EXPOSE 8000

@@ -9,6 +9,20 @@ from loyalty_cli import ledger_cmds
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Loyalty ledger: members, points, programs, projections and the API.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"loyalty {version('loyalty-ledger')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                               help="Print the installed version and exit.")) -> None:
+    """Loyalty ledger: members, points, programs, projections and the API."""
 ledger_cmds.register(app)
 
 for _module in ("program_cmds", "projection_cmds", "api_cmds", "quickstart", "imports", "approval_cmds"):

@@ -91,13 +91,50 @@ def test_the_services_share_a_store_url_the_settings_accept() -> None:
     )
 
 
-def test_the_dockerfile_installs_the_package_and_runs_unprivileged_with_a_health_check() -> None:
+def test_the_dockerfile_installs_the_locked_packages_and_runs_unprivileged_with_a_data_volume() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11", dockerfile, re.M)
-    assert "RUN pip install ." in dockerfile
-    for package in ("loyalty_core", "loyalty_cli", "projections", "api"):
-        assert re.search(rf"^COPY {package} ", dockerfile, re.M), package
-        assert (ROOT / package).is_dir()
+    assert "pip install -r requirements.lock" in dockerfile and "pip install --no-deps ." in dockerfile
+    assert re.search(r"^COPY \. \.$", dockerfile, re.M)
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.M)
+    # The default store is on the volume the unprivileged user owns.
+    assert "LOYALTY_DATABASE_URL=sqlite:////data/loyalty.db" in dockerfile
+    assert 'VOLUME ["/data"]' in dockerfile and "chown loyalty:loyalty /data" in dockerfile
     assert "HEALTHCHECK" in dockerfile and "/readyz" in dockerfile
     assert re.search(r"^EXPOSE 8000$", dockerfile, re.M)
+
+
+def test_the_build_context_leaves_out_the_virtualenv_local_stores_and_tests_but_keeps_every_package() -> None:
+    ignored = {line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {".venv", "data", ".git", "tests"} <= ignored
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    packages = re.findall(r'"(\w+)\*"', re.search(r"include = \[(.*)\]", pyproject).group(1))
+    for package in packages:
+        if (ROOT / package).is_dir():
+            assert package not in ignored, package
+    assert {"loyalty_core", "loyalty_cli", "projections", "api", "faces"} <= set(packages)
+
+
+def test_every_runtime_dependency_is_pinned_in_the_lock_file_and_the_licence_matches() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pinned = {line.split("==")[0].lower().replace("_", "-")
+              for line in (ROOT / "requirements.lock").read_text().splitlines() if "==" in line}
+    for requirement in project["dependencies"]:
+        name = re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower().replace("_", "-")
+        assert name in pinned, f"{name} is not in requirements.lock: run `make lock`"
+    assert project["license"] == "Apache-2.0" and "Apache License" in (ROOT / "LICENSE").read_text()
+    assert "Version 2.0" in (ROOT / "LICENSE").read_text()
+
+
+def test_the_cli_says_its_version() -> None:
+    from importlib.metadata import version
+
+    from typer.testing import CliRunner
+
+    from loyalty_cli.main import app
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"loyalty {version('loyalty-ledger')}"
