@@ -85,7 +85,7 @@ class CardCodes:
 
     def __init__(self, card_key: bytes):
         if len(card_key) < 16:
-            raise ValueError("the card key must be at least 16 bytes")
+            raise ValueError("LOYALTY_CARD_KEY must be at least 16 characters (it signs the members' card codes)")
         self._key = card_key
 
     def secret_for(self, member: Member) -> bytes | None:

@@ -66,13 +66,21 @@ def test_a_new_member_signs_in_shows_the_card_and_redeems(phone_page: Any, serve
     page, phone = phone_page, new_phone()
     sign_up(page, server, shot, phone)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+    scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")  # installable, works offline
+    assert scope == f"{server.base_url}/app/"
+    page.context.set_offline(True)
+    try:
+        page.goto(f"{server.base_url}/app/stamps")
+        assert "ngoại tuyến" in page.inner_text("main")  # the cached offline page, not the browser's error
+    finally:
+        page.context.set_offline(False)
 
     with server.client("pos") as pos:  # the member buys at the till with the printed member code
         member = pos.get("/v1/members/lookup", params={"phone": phone}).json()
         bought = pos.post("/v1/transactions", headers={"Idempotency-Key": idem()}, json={
             "transaction_ref": idem(), "member": {"member_code": member["member_code"]}, "total": "5000000"})
         assert bought.status_code == 201, bought.text
-    page.reload()
+    page.goto(f"{server.base_url}/app/")
     assert page.inner_text("[data-testid=available]").startswith(f"{bought.json()['balance']['available']:,}"
                                                                  .replace(",", "."))
     shot(page, "3-home")
