@@ -125,7 +125,9 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
                                        ) -> Sequence[int] | None:
         # Still inside the insert's transaction, under its EXCLUSIVE lock on the events table: every
-        # writer of events passes here one at a time, so the last seal cannot change under us.
+        # writer of events passes here one at a time, so the last seal cannot change under us. (One
+        # statement chaining the seals in SQL, a recursive CTE over sha256, saves this read's round trip
+        # but measured slower here: 178 against 315 purchases/s at 8 callers.)
         ids = list(super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or [])
         curs.execute(self._last_seal, prepare=True)
         last = curs.fetchone()
