@@ -46,6 +46,7 @@ class MemberAppTables:
 
     # --- sessions ----------------------------------------------------------------------------------
     def put_session(self, token: str, member_id: str | None, phone: str, now: float, expires_at: float) -> None:
+        self._run("DELETE FROM member_app_sessions WHERE expires_at < ?", [now])  # the table never grows stale
         self._run("INSERT INTO member_app_sessions (token_hash, member_id, phone, created_at, expires_at) "
                   "VALUES (?, ?, ?, ?, ?)", [digest(token), member_id, phone, now, expires_at])
 

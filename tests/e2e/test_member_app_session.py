@@ -214,3 +214,21 @@ def test_a_friend_enrols_with_the_referral_code_and_a_bad_code_is_refused(api: A
     stranger.post("/app/sign-in", data={"phone": phone})
     stranger.post("/app/sign-in/code", data={"phone": phone, "code": outbox.codes[e164(phone)]})
     assert stranger.post("/app/enrol", data={"name": "X", "ref": "NOPE"}).status_code == 422
+
+
+def test_the_stamp_card_home_and_history_follow_purchases(api: ApiHarness, outbox: Outbox) -> None:
+    browser, member_id = signed_in_member(api, outbox)
+    code = api.get(f"/v1/members/{member_id}").json()["member_code"]
+    bought = api.post("/v1/transactions", {"transaction_ref": idem(), "member": {"member_code": code},
+                                           "total": "135000", "lines": [{"sku": "CF-SUA-DA", "category": "coffee",
+                                                                          "quantity": 3, "unit_price": "45000",
+                                                                          "amount": "135000"}]}, key="pos")
+    assert bought.status_code == 201, bought.text
+    stamps = browser.get("/app/stamps").text
+    assert "Ly thứ 10 miễn phí" in stamps and "3/10 dấu" in stamps
+    assert "3 of 10 stamps" in browser.get("/app/stamps?lang=en").text
+    points = bought.json()["points_earned"]
+    home = browser.get("/app/?lang=vi").text
+    assert f'data-testid="available">{points} <small>điểm' in home and "Hạng thành viên" in home
+    history = browser.get("/app/history").text
+    assert f"Vì sao được {points} điểm?" in history and "CardSecretIssued" not in history
