@@ -58,7 +58,8 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
         owns_runtime=owns_runtime,
     )
 
-    app = FastAPI(title="Loyalty API", version="1", description=DESCRIPTION, docs_url="/docs", redoc_url=None)
+    app = FastAPI(title="Loyalty API", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None)
+    # /docs is served by faces/console/landing.py from vendored Swagger UI files (no CDN: stores run offline).
     app.state.api = context
     install_error_handlers(app)
     # stats before members: its /v1/members/search must match before /v1/members/{member_id}.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 # Each face adds itself here: (module path, human name). Installed in this order.
-FACES: list[str] = ["faces.member"]
+FACES: list[str] = ["faces.member", "faces.console"]
 
 
 def install_faces(app: Any) -> None:
