@@ -24,6 +24,7 @@ from eventsourcing.persistence import (ConnectionPoolClosedError, IntegrityError
 from loyalty_core import events as ev
 from loyalty_core.errors import LedgerIntegrityError, StoreUnavailable, WriteConflict
 from loyalty_core import snapshot as packing
+from loyalty_core import sealing
 from loyalty_core.member import Member, evolve
 from loyalty_core.settings import Settings, store_env
 
@@ -85,14 +86,12 @@ class LedgerStore(Application[UUID]):
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        super().__init__(env=store_env(settings))
+        # The recorder seals each event in the transaction that writes it (loyalty_core/sealing.py).
+        super().__init__(env=sealing.sealed_env(store_env(settings)))
         self.members = MemberCache(settings.aggregate_cache_size)
         self._budgets: dict[UUID, tuple[int, int]] = {}
         self._budget_lock = threading.Lock()
-        expected = "postgres" if settings.is_postgres else "sqlite"
-        recorder_module = type(self.recorder).__module__
-        if not recorder_module.startswith(f"eventsourcing.{expected}"):
-            raise RuntimeError(f"store misconfigured: expected a {expected} recorder, got {recorder_module}")
+        sealing.check_recorder(self.recorder, "postgres" if settings.is_postgres else "sqlite")
 
     # --- reads ----------------------------------------------------------------------------------
     def load_member(self, member_id: UUID) -> Member | None:
