@@ -74,6 +74,10 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     from api.routes import presence as presence_routes  # a one-time code proves the member is at the till
 
     app.include_router(presence_routes.router)
+    from api.routes import dead_letters  # events projections set aside: list, retry, counted in /metrics
+
+    app.include_router(dead_letters.router)
+    dead_letters.watch(context)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(PrintableUrlMiddleware)  # a NUL in a query or path is refused before any route
     from faces import install_faces  # the pages sit above the API and use the same context

@@ -90,7 +90,8 @@ def rebuild(name: Optional[str] = typer.Argument(None, help="Projection to rebui
 
         report = run_rebuild(_settings(), names, batch_size=batch_size, on_start=on_start, on_batch=on_batch)
     dump({"rebuilt": report.generations, "notifications": report.notifications,
-          "seconds": round(report.seconds, 2), "events_per_second": report.per_second})
+          "seconds": round(report.seconds, 2), "events_per_second": report.per_second,
+          "dead_letters": report.dead_letters})  # events set aside: `loyalty projections dead-letters`
 
 
 def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when there is nothing to do"),
@@ -218,5 +219,8 @@ def balance_as_of(member: str, at: datetime = AT) -> None:
 def register(app: typer.Typer) -> None:
     app.command("worker")(worker)
     app.command("balance-as-of")(balance_as_of)
+    from loyalty_cli.dead_letter_cmds import dead_letters_app
+
+    projections_app.add_typer(dead_letters_app, name="dead-letters")
     app.add_typer(projections_app, name="projections")
     app.add_typer(audit_app, name="audit")

@@ -15,6 +15,7 @@ from typing import Callable
 
 from loyalty_core.settings import Settings
 from projections.catalog import PROJECTIONS, ReadSide
+from projections.deadletter import DeadLetters
 from projections.runner import LogReader, OnBatch, catch_up
 
 REBUILD_BATCH = 5000
@@ -26,6 +27,8 @@ class RebuildReport:
     """Projection name -> the generation now live."""
     notifications: int = 0
     seconds: float = 0.0
+    dead_letters: int = 0
+    """Events the new generations could not apply and set aside (listed by `projections dead-letters`)."""
 
     @property
     def per_second(self) -> int:
@@ -53,15 +56,20 @@ def rebuild(settings: Settings, names: list[str], *, batch_size: int = REBUILD_B
         if on_start is not None:
             on_start(head)
         started = time.perf_counter()
+        dead = DeadLetters(side.store)
+        dead.ensure()
+        # An event a projection cannot apply is set aside as a dead letter; the rebuild goes on and swaps.
         report.notifications = catch_up(reader, projections, upto=head, batch_size=batch_size,
-                                        on_batch=on_batch)
+                                        on_batch=on_batch, dead_letters=dead)
         report.seconds = time.perf_counter() - started
         # Whatever arrived during the replay, so the swap hands the worker as little as possible.
-        catch_up(reader, projections, batch_size=batch_size)
+        catch_up(reader, projections, batch_size=batch_size, dead_letters=dead)
         for name, generation in report.generations.items():
             old = side.registry.swap(name, generation)
             if old != generation:
                 side.projection(name, old, create=False).view.drop()
+                dead.drop_generation(name, old)
+        report.dead_letters = len(dead.list(live=report.generations))
         return report
     finally:
         store.close()

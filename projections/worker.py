@@ -21,6 +21,7 @@ from loyalty_core.ledger import LedgerStore
 from loyalty_core.settings import Settings
 from projections.catalog import ReadSide, Status
 from projections.config import ReadConfig
+from projections.deadletter import DeadLetters
 from projections.eventrows import open_event_rows
 from projections.readstore import is_missing_table
 from projections.runner import LogReader, catch_up
@@ -44,6 +45,8 @@ class Worker:
         self.rows = open_event_rows(self.side.store)
         self.batch_size, self.scheduled_work, self.clock = batch_size, scheduled_work, clock
         self._reader: LogReader | None = None
+        self.dead_letters = DeadLetters(self.side.store)
+        """Events a projection could not apply are set aside here; the cycle goes on with the others."""
 
     def cycle(self, stop: threading.Event | None = None) -> tuple[int, list[Status]]:
         """(notifications applied, each projection's status afterwards)."""
@@ -52,7 +55,8 @@ class Worker:
         if self._reader is None:
             self._reader = LogReader.for_projections(self.store, projections)
         try:
-            applied = catch_up(self._reader, projections, batch_size=self.batch_size, stop=stop)
+            applied = catch_up(self._reader, projections, batch_size=self.batch_size, stop=stop,
+                               dead_letters=self.dead_letters)
         except (GenerationDropped, PositionMoved, PersistenceError) as exc:
             if isinstance(exc, PersistenceError) and not is_missing_table(exc):
                 raise
