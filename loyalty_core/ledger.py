@@ -18,8 +18,8 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import (ConnectionPoolClosedError, IntegrityError, InterfaceError, Notification,
-                                      OperationalError)
+from eventsourcing.persistence import (ConnectionPoolClosedError, IntegrityError, InterfaceError, Mapper,
+                                      Notification, OperationalError, StoredEvent)
 
 from loyalty_core import events as ev
 from loyalty_core.errors import LedgerIntegrityError, StoreUnavailable, WriteConflict
@@ -27,6 +27,7 @@ from loyalty_core import snapshot as packing
 from loyalty_core import sealing
 from loyalty_core.member import Member, evolve
 from loyalty_core.settings import Settings, store_env
+from loyalty_core.upcasting import complete
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ class LedgerStore(Application[UUID]):
         self._budgets: dict[UUID, tuple[int, int]] = {}
         self._budget_lock = threading.Lock()
         sealing.check_recorder(self.recorder, "postgres" if settings.is_postgres else "sqlite")
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return CompletingMapper(transcoder=self.construct_transcoder())
 
     # --- reads ----------------------------------------------------------------------------------
     def load_member(self, member_id: UUID) -> Member | None:
@@ -220,6 +224,16 @@ class LedgerStore(Application[UUID]):
         packed = orjson.dumps(packing.pack(member)).decode()
         self.snapshots.put([ev.MemberSnapshot(originator_id=member.id, originator_version=member.version,
                                               timestamp=member.enrolled_at, state={"packed": packed})])
+
+
+class CompletingMapper(Mapper[UUID]):
+    """The library's mapper, plus the upcasting rule for added fields (loyalty_core/upcasting.py): an event
+    written before a field existed reads that field as its default instead of lacking it."""
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        event = super().to_domain_event(stored_event)
+        complete(type(event), event.__dict__)
+        return event
 
 
 class MemberCache:

@@ -21,6 +21,7 @@ from eventsourcing.persistence import JSONTranscoder, Notification
 from eventsourcing.utils import get_topic, resolve_topic
 
 from loyalty_core import events as ev
+from loyalty_core.upcasting import complete
 
 _REVIVE: dict[str, Callable[[Any], Any]] = {
     "datetime_iso": datetime.fromisoformat, "decimal_str": Decimal, "uuid_hex": UUID,
@@ -129,6 +130,7 @@ class Decoder:
                 state[key] = revive(state[key])
         state["originator_id"] = notification.originator_id
         state["originator_version"] = notification.originator_version
+        complete(cls, state)  # fields added since the event was written read as their defaults
         event = object.__new__(cls)
         object.__setattr__(event, "__dict__", state)
         return event
