@@ -53,6 +53,12 @@ def register(app: typer.Typer) -> None:
                                   args=(settings.core, stop, 1.0, Periodic(runtime.service, 30)))
         webhooks = threading.Thread(target=run_dispatcher, name="webhooks", daemon=True,
                                     args=(runtime.store, tables, settings), kwargs={"stop": stop})
+        from faces.console.demo import ensure_demo_accounts
+
+        typer.echo(f"Staff console: http://{host}:{port}/console/  (demo accounts, one per role)")
+        for username, password, role, stores in ensure_demo_accounts(tables):
+            where = f" {', '.join(stores)}" if stores else ""
+            typer.echo(f"  {role + where:28} {username} / {password}")
         worker.start()
         webhooks.start()
         typer.echo(f"API:  http://{host}:{port}   docs: http://{host}:{port}/docs")

@@ -74,6 +74,8 @@ VI: dict[str, str] = {
     "rule_kind": "Loại quy tắc", "rule_id": "Mã quy tắc", "label_vi": "Tên (tiếng Việt)",
     "label_en": "Tên (tiếng Anh)", "vnd_per_point": "Số VND cho 1 điểm", "multiplier": "Hệ số nhân",
     "valid_from": "Từ", "valid_to": "Đến", "draft_saved": "Đã lưu bản nháp.", "published": "Đã phát hành.",
+    "source_purchase": "Mua hàng", "source_activity": "Hoạt động", "source_bonus": "Thưởng",
+    "source_referral": "Giới thiệu", "source_adjustment": "Điều chỉnh", "source_refund": "Hoàn trả",
     "discard": "Bỏ bản nháp", "no_draft": "Chưa có bản nháp.", "rules": "Quy tắc tích điểm",
 }
 
@@ -139,7 +141,9 @@ EN: dict[str, str] = {
     "search_more": "Type at least 2 characters.", "rule_kind": "Rule kind", "rule_id": "Rule id",
     "label_vi": "Name (Vietnamese)", "label_en": "Name (English)", "vnd_per_point": "VND per point",
     "multiplier": "Multiplier", "valid_from": "From", "valid_to": "To", "draft_saved": "Draft saved.",
-    "published": "Published.", "discard": "Discard draft", "no_draft": "No draft yet.", "rules": "Earning rules",
+    "published": "Published.", "source_purchase": "Purchase", "source_activity": "Activity",
+    "source_bonus": "Bonus", "source_referral": "Referral", "source_adjustment": "Adjustment",
+    "source_refund": "Refund", "discard": "Discard draft", "no_draft": "No draft yet.", "rules": "Earning rules",
 }
 
 

@@ -10,6 +10,7 @@ cookie. A request without the right token is refused with 403 before anything ru
 from __future__ import annotations
 
 import hmac
+from decimal import Decimal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,7 +34,8 @@ HERE = Path(__file__).parent
 templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                         trim_blocks=True, lstrip_blocks=True)
 fmt.register_filters(templates)
-templates.filters.update(mask_text=mask_text, mask_phone=mask_phone)
+templates.filters.update(mask_text=mask_text, mask_phone=mask_phone,
+                         percent=lambda rate: f"{Decimal(rate) * 100:.1f} %".replace(".", ","))
 
 
 @dataclass

@@ -1,0 +1,186 @@
+"""The staff console in headless Chromium against a real uvicorn server with the worker beside it (as
+`make run` does), on SQLite: sign-in, a phone typed another way, the member page and why-N-points, an
+adjustment that needs a second person's approval, a voucher used, the dashboard with its charts and the
+projections' lag. Screenshots land in test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import httpx
+import pytest
+import uvicorn
+
+from api.main import create_app
+from faces.console.accounts import StaffAccounts
+from faces.console.demo import ensure_demo_accounts
+from projections.worker import run_worker
+from tests.e2e.conftest import KEY_SPECS, api_settings, free_port, idem
+
+PASSWORDS = {"cskh": "cskh-demo-2026", "admin": "admin-demo-2026", "marketing": "marketing-demo-2026"}
+
+
+class Server:
+    def __init__(self, base_url: str, tokens: dict[str, str]):
+        self.base_url, self.tokens = base_url, tokens
+
+    def client(self, key: str) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {self.tokens[key]}"},
+                            timeout=30)
+
+    def wait_for_read_side(self) -> None:
+        """Until the worker has applied everything written so far (the dashboard's lag is 0)."""
+        deadline = time.monotonic() + 20
+        with self.client("admin") as admin:
+            while time.monotonic() < deadline:
+                lag = admin.get("/v1/stats/lag").json()
+                if all(p["lag"] == 0 for p in lag["projections"]):
+                    return
+                time.sleep(0.1)
+        raise AssertionError(f"the worker did not catch up: {lag}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('console')}/loyalty.db"
+    settings = api_settings(url)
+    app = create_app(settings)
+    api = app.state.api
+    api.service.policy.install_demo(api.service.clock())
+    ensure_demo_accounts(api.tables)
+    StaffAccounts(api.tables).create("quanly.hn02", "quanly-demo-2026", "store_manager", ("HN-02",))
+    tokens = {}
+    for name, spec in KEY_SPECS.items():
+        spec = dict(spec)
+        _, tokens[name] = api.keys.create(spec.pop("role"), **spec)
+    port = free_port()
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    stop = threading.Event()
+    threads = [threading.Thread(target=uv.run, daemon=True),
+               threading.Thread(target=run_worker, args=(settings.core, stop, 0.1), daemon=True)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield Server(f"http://127.0.0.1:{port}", tokens)
+    finally:
+        uv.should_exit, _ = True, stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+        api.close()
+
+
+def sign_in(page: Any, server: Server, username: str, password: str | None = None) -> None:
+    page.goto(f"{server.base_url}/console/")
+    assert page.url.endswith("/console/sign-in")
+    page.fill("#username", username)
+    page.fill("#password", password or PASSWORDS[username])
+    page.click("form[action$='/sign-in'] button")
+    page.wait_for_selector("[data-testid=who]")
+
+
+def buy(server: Server, phone: str, name: str, total: str) -> dict[str, Any]:
+    with server.client("pos") as pos:
+        enrolled = pos.post("/v1/members", headers={"Idempotency-Key": idem()}, json={"phone": phone, "name": name})
+        assert enrolled.status_code == 201, enrolled.text
+        bought = pos.post("/v1/transactions", headers={"Idempotency-Key": idem()}, json={
+            "transaction_ref": idem(), "member": {"member_id": enrolled.json()["member_id"]}, "total": total})
+        assert bought.status_code == 201, bought.text
+    return enrolled.json()
+
+
+def test_cskh_finds_a_member_by_another_spelling_and_asks_for_a_large_adjustment(
+        page: Any, server: Server, shot: Any) -> None:
+    member = buy(server, "0912345678", "Nguyễn Thị Lan", "1500000")
+    page.goto(f"{server.base_url}/")
+    assert "/console/" in page.inner_html("main")
+    shot(page, "0-landing")
+    sign_in(page, server, "cskh")
+    shot(page, "1-home")
+    page.fill("#q", "+84 91 234 5678")  # stored as +84912345678 after enrolling as 0912345678
+    page.click("form[role=search] button")
+    page.wait_for_selector("[data-testid=available]")
+    assert member["member_id"] in page.url
+    assert page.inner_text("[data-testid=available]") == "150"  # 1.500.000 ₫ at 1 point per 10.000 ₫
+    assert "Nguyễn Thị Lan" in page.inner_text("[data-testid=member-name]")
+    assert "+84912345678" in page.inner_text("[data-testid=identifiers]")
+    shot(page, "2-member")
+
+    page.click("[data-testid^=why-]")
+    page.wait_for_selector("[data-testid=why-lines]")
+    assert "base-1-per-10k" in page.inner_text("[data-testid=why-lines]")
+    shot(page, "3-why")
+    page.go_back()
+
+    page.fill("#reason-adj", "Khách khiếu nại đơn hàng lỗi")
+    page.fill("#points", "2000")
+    page.click("[data-testid=adjust-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=flash]")
+    assert "chờ người khác duyệt" in page.inner_text("[data-testid=flash]")
+    assert page.inner_text("[data-testid=available]") == "150"  # nothing applied before approval
+    shot(page, "4-adjust-needs-approval")
+
+    page.goto(f"{server.base_url}/console/approvals")  # the requester cannot approve it
+    page.fill("#note-1", "tự duyệt")
+    page.click("button[value=approve]")
+    page.wait_for_selector("[data-testid=flash]")
+    assert "không thể tự duyệt" in page.inner_text("[data-testid=flash]")
+    page.click("form[action$='/sign-out'] button")
+
+    sign_in(page, server, "admin")
+    page.goto(f"{server.base_url}/console/approvals")
+    assert "Khách khiếu nại" in page.inner_text("[data-testid=approvals]")
+    shot(page, "5-approvals")
+    page.fill("#note-1", "Đã kiểm tra hóa đơn")
+    page.click("button[value=approve]")
+    page.wait_for_selector("[data-testid=flash]")
+    page.goto(f"{server.base_url}/console/members/{member['member_id']}")
+    assert page.inner_text("[data-testid=available]") == "2.150"
+    assert "staff:admin" in page.inner_text("[data-testid=timeline]")
+
+
+def test_cskh_uses_a_members_voucher_and_finds_by_name_without_accents(
+        page: Any, server: Server, shot: Any) -> None:
+    member = buy(server, "0987654321", "Trần Văn Bảo", "3000000")
+    with server.client("pos") as pos:
+        redeemed = pos.post(f"/v1/members/{member['member_id']}/redemptions", headers={"Idempotency-Key": idem()},
+                            json={"reward_id": "discount-15", "order_ref": idem()})
+        assert redeemed.status_code == 201, redeemed.text
+    code = redeemed.json()["voucher"]["code"]
+    server.wait_for_read_side()
+    sign_in(page, server, "cskh")
+    page.fill("#q", "tran van bao")
+    page.click("form[role=search] button")
+    page.wait_for_selector("[data-testid=available]")
+    assert member["member_id"] in page.url
+    assert page.inner_text(f"[data-testid=voucher-{code}]") == "Chưa dùng"
+    page.click(f"[data-testid=vouchers] details summary")
+    page.fill("#reason-v1", "Khách dùng tại quầy qua CSKH")
+    page.fill("#order-1", "HD-7781")
+    page.click(f"[data-testid=use-{code}]")
+    page.wait_for_selector("[data-testid=flash]")
+    assert code in page.inner_text("[data-testid=flash]")
+    assert page.inner_text(f"[data-testid=voucher-{code}]") == "Đã dùng"
+    shot(page, "voucher-used")
+
+
+def test_marketing_reads_the_dashboard_with_charts_and_lag(page: Any, server: Server, shot: Any) -> None:
+    buy(server, "0933333333", "Lê Thị Hoa", "800000")
+    server.wait_for_read_side()
+    sign_in(page, server, "marketing")
+    assert page.url.endswith("/console/dashboard")  # marketing has no member search: straight to the dashboard
+    page.wait_for_selector("canvas[data-drawn]")
+    page.wait_for_selector("#lag [data-testid=lag-value]")
+    assert int(page.inner_text("[data-testid=kpi-enrolled]").replace(".", "")) >= 1
+    assert page.inner_text("[data-testid=kpi-liability]").endswith("₫")
+    assert page.locator("canvas[data-drawn]").count() == 2
+    shot(page, "dashboard")
+    with page.expect_download() as download:
+        page.click("a[href$='/segments/never_purchased.xlsx']")
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"  # an .xlsx is a zip
