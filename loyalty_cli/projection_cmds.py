@@ -136,6 +136,7 @@ def audit_verify(
     """Check every stored event against its seal; name every edited, deleted, inserted or reordered row."""
     from projections.audit_run import verify_store
     from projections.checkpoints import CheckpointError, read_digest
+    from projections.sealed_log import NoEventStore
 
     mark, signer = None, None
     if against is not None:
@@ -144,7 +145,11 @@ def audit_verify(
         except CheckpointError as exc:
             console.print(f"[red]{exc}[/red]", soft_wrap=True)
             raise typer.Exit(2)
-    result = verify_store(_settings(), mark)
+    try:
+        result = verify_store(_settings(), mark)
+    except NoEventStore as exc:
+        console.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
     for p in result.problems[:100]:
         console.print(f"[red]position {p.position}: {p.kind}[/red] ({p.detail})", soft_wrap=True)
     report = {"ok": result.ok, "checked": result.checked, "events": result.events, "seals": result.seals,
@@ -167,10 +172,14 @@ def audit_checkpoint(key: Optional[Path] = KEY_FILE,
     """Verify the whole log, then sign its digest with the auditor's key and write it to a file."""
     from projections.audit_run import checkpoint_store
     from projections.checkpoints import CheckpointError, fingerprint, load_private_key
+    from projections.sealed_log import NoEventStore
 
     try:
         verification, document = checkpoint_store(_settings(), load_private_key(key))
         out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    except NoEventStore as exc:
+        console.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
     except CheckpointError as exc:
         console.print(f"[red]{exc}[/red]", soft_wrap=True)
         raise typer.Exit(1 if "does not verify" in str(exc) else 2)

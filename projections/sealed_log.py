@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterator
 
 from loyalty_core.sealing import SEALS_SUFFIX, SQLITE_SEALS_TABLE
@@ -20,6 +21,10 @@ from projections.eventrows import FIRST, Row, as_bytes
 from projections.readstore import ReadStore, Tx, is_missing_table
 
 PAGE = 10_000
+
+
+class NoEventStore(Exception):
+    """The configured store has no events database: nothing to verify (and never reported as verified)."""
 Seal = tuple[int, bytes, bytes]
 """(notification id, stored digest, stored seal)"""
 
@@ -96,6 +101,8 @@ def open_sealed_log(store: ReadStore) -> Iterator[SealedLog]:
             yield _PostgresLog(tx, store, found[0][0] is not None)
         return
     assert store.events_path is not None
+    if not Path(store.events_path).is_file():
+        raise NoEventStore(f"no events database at {store.events_path}: check LOYALTY_DATABASE_URL")
     conn = sqlite3.connect(f"file:{store.events_path}?mode=ro", uri=True)
     try:
         conn.execute("BEGIN")  # one snapshot for both tables (WAL readers see a fixed point in time)

@@ -211,3 +211,26 @@ def test_a_checkpoint_is_refused_on_a_log_that_does_not_verify(database_url, tmp
     refused = _cli(database_url, "audit", "checkpoint", "--key", str(keyfile), "--out", str(tmp_path / "d.json"))
     assert refused.exit_code == 1 and "does not verify" in refused.output
     assert not (tmp_path / "d.json").exists()
+
+
+def test_an_event_whose_seal_cannot_be_written_is_not_written_either(database_url):
+    """Events and seals share one transaction: a failing seal insert takes the events with it."""
+    _story(database_url, members=1)
+    tamper = Tamper(database_url)
+    if tamper.sqlite:
+        tamper.run("CREATE TRIGGER refuse BEFORE INSERT ON {seals} BEGIN SELECT RAISE(ABORT, 'no seal'); END")
+    else:
+        tamper.run("CREATE FUNCTION refuse_seal() RETURNS trigger LANGUAGE plpgsql AS "
+                   "$$ BEGIN RAISE EXCEPTION 'no seal'; END $$")
+        tamper.run("CREATE TRIGGER refuse BEFORE INSERT ON {seals} FOR EACH ROW EXECUTE FUNCTION refuse_seal()")
+    before = tamper.run("SELECT count(*) FROM {events}")[0][0]
+    with ledger(database_url) as service, pytest.raises(Exception):  # the store's refusal, whatever its type
+        service.execute(c.EnrollMember(idempotency_key=key(), phone="0909770055"))
+    assert tamper.run("SELECT count(*) FROM {events}")[0][0] == before
+    tamper.run("DROP TRIGGER refuse" if tamper.sqlite else "DROP TRIGGER refuse ON {seals}")
+    assert verify_store(Settings(database_url=database_url)).ok
+
+
+def test_verify_on_a_store_that_does_not_exist_says_so_instead_of_passing(tmp_path):
+    result = _cli(f"sqlite:///{tmp_path}/missing.db", "audit", "verify")
+    assert result.exit_code == 2 and "no events database" in result.output
