@@ -19,6 +19,7 @@ from projections.balances import BalanceProjection
 from projections.base import ReadProjection
 from projections.campaigns import CampaignProjection
 from projections.kpis import KpiProjection
+from messaging.projection import OutboxProjection
 from projections.readstore import ReadStore, is_missing_table, open_read_store
 from projections.registry import Registry
 from projections.search import SearchProjection
@@ -28,7 +29,7 @@ from projections.timeline import TimelineProjection
 
 PROJECTIONS: dict[str, type[ReadProjection]] = {
     cls.name: cls for cls in (BalanceProjection, TimelineProjection, CampaignProjection, KpiProjection,
-                              SegmentProjection, SearchProjection)
+                              SegmentProjection, SearchProjection, OutboxProjection)
 }
 
 
