@@ -34,6 +34,10 @@ _STATUS = {
     "reservation_expired": 409,
     "redemption_already_reversed": 409,
     "voucher_not_usable": 409,
+    "voucher_already_used": 409,
+    "voucher_expired": 409,
+    "voucher_cancelled": 409,
+    "program_already_exists": 409,
     "approval_not_pending": 409,
     # Four eyes: whoever asked for a large adjustment may not also approve it.
     "approval_by_requester": 403,

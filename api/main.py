@@ -74,6 +74,11 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     from api.routes import presence as presence_routes  # a one-time code proves the member is at the till
 
     app.include_router(presence_routes.router)
+    from api.routes import member_changes, program_init, vouchers  # issue #11: every command reachable
+
+    app.include_router(member_changes.router)
+    app.include_router(vouchers.router)
+    app.include_router(program_init.router)
     from api.routes import dead_letters  # events projections set aside: list, retry, counted in /metrics
 
     app.include_router(dead_letters.router)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from typing import Optional
 
 import typer
 
-from loyalty_cli.output import dump, refusing
+from loyalty_cli.amounts import parse_vnd
+from loyalty_cli.output import dump, fail, refusing
 from loyalty_core import commands as c
 from loyalty_core.runtime import open_runtime
 
@@ -30,23 +30,45 @@ def _key(key: Optional[str]) -> str:
     return key or f"cli-{uuid.uuid4().hex}"
 
 
-def _run(command: c.Command) -> None:
+def _run(command: c.Command, show: Optional[str] = None, rename: Optional[dict[str, str]] = None) -> None:
     runtime = open_runtime()
     try:
-        dump(refusing(lambda: runtime.service.execute(command)).to_dict())
+        answer = refusing(lambda: runtime.service.execute(command)).to_dict()
     finally:
         runtime.close()
+    for old, new in (rename or {}).items():
+        answer = {new if k == old else k: v for k, v in answer.items()}
+    show_answer(answer, show)
+
+
+def show_answer(answer: dict, show: Optional[str]) -> None:
+    """The whole answer as JSON, or with `--print FIELD` that one field alone (for `X=$(loyalty ...)`)."""
+    if show is None:
+        dump(answer)
+        return
+    if show not in answer:
+        fail(f"--print {show}: the answer has {', '.join(sorted(answer))}")
+    value = answer[show]
+    typer.echo(value if isinstance(value, str) else str(value))
 
 
 KEY = typer.Option(None, "--key", help="Idempotency key (a retry with the same key changes nothing).")
+SHOW = typer.Option(None, "--print", metavar="FIELD",
+                    help="Print only this field of the answer (e.g. reservation_id), for shell scripts.")
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def enroll(phone: str, name: Optional[str] = None, email: Optional[str] = None,
-               birthday: Optional[str] = typer.Option(None, help="YYYY-MM-DD"), key: Optional[str] = KEY) -> None:
-        """Enrol a member by phone number."""
-        _run(c.EnrollMember(idempotency_key=_key(key), phone=phone, name=name, email=email, birthday=birthday))
+               birthday: Optional[str] = typer.Option(None, help="YYYY-MM-DD"),
+               referrer: Optional[str] = typer.Option(None, help="The member code of the friend who referred them"),
+               channel_id: Optional[str] = typer.Option(None, help="A channel's customer id, e.g. zalo:123456"),
+               key: Optional[str] = KEY, show: Optional[str] = SHOW) -> None:
+        """Enrol a member by phone number (a `sign_up` rule pays at once; a referrer is paid by the referral
+        rule on the friend's first purchase)."""
+        _run(c.EnrollMember(idempotency_key=_key(key), phone=phone, name=name, email=email, birthday=birthday,
+                            referred_by=c.MemberRef(member_code=referrer) if referrer else None,
+                            channel_customer_id=channel_id), show)
 
     @app.command()
     def earn(member: str, points: int, reference: str = typer.Option(..., help="Why: a ticket, a bonus code"),
@@ -56,17 +78,18 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def redeem(member: str, points: Optional[int] = None, reward: Optional[str] = None,
-               order: str = typer.Option(..., help="Order reference"), key: Optional[str] = KEY) -> None:
+               order: str = typer.Option(..., help="Order reference"), key: Optional[str] = KEY,
+               show: Optional[str] = SHOW) -> None:
         """Spend points, or redeem a reward from the catalogue."""
         _run(c.RedeemPoints(idempotency_key=_key(key), member=_ref(member), points=points, reward_id=reward,
-                            order_ref=order))
+                            order_ref=order), show)
 
     @app.command()
     def reserve(member: str, points: int, order: str = typer.Option(...), hold_seconds: int = 900,
-                key: Optional[str] = KEY) -> None:
+                key: Optional[str] = KEY, show: Optional[str] = SHOW) -> None:
         """Hold points for a payment in progress (capture or release it later)."""
         _run(c.ReservePoints(idempotency_key=_key(key), member=_ref(member), points=points, order_ref=order,
-                             hold_seconds=hold_seconds))
+                             hold_seconds=hold_seconds), show)
 
     @app.command()
     def capture(reservation_id: str, points: Optional[int] = None, key: Optional[str] = KEY) -> None:
@@ -79,12 +102,15 @@ def register(app: typer.Typer) -> None:
         _run(c.ReleaseReservation(idempotency_key=_key(key), reservation_id=reservation_id))
 
     @app.command()
-    def refund(transaction_ref: str, amount: str, refund_ref: str = typer.Option(...),
-               channel: str = typer.Option("cli", help="The channel the purchase came from"),
+    def refund(transaction_ref: str, amount: str = typer.Argument(..., help="Money refunded: 125000 or 125.000"),
+               refund_ref: str = typer.Option(...),
+               channel: str = typer.Option("pos", help="The channel the refund goes through (as `purchase`)"),
+               purchase_channel: Optional[str] = typer.Option(
+                   None, help="The channel the purchase came from, when it differs (bought online, returned)"),
                key: Optional[str] = KEY) -> None:
         """Take back the points a refunded purchase earned (pro rata)."""
         _run(c.RefundPurchase(idempotency_key=_key(key), transaction_ref=transaction_ref, refund_ref=refund_ref,
-                              amount=Decimal(amount), channel=channel))
+                              amount=parse_vnd(amount), channel=channel, purchase_channel=purchase_channel))
 
     @app.command()
     def adjust(member: str, points: int = typer.Option(..., help="Points to add, or take away if negative"),

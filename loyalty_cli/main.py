@@ -25,7 +25,8 @@ def _options(show_version: bool = typer.Option(False, "--version", callback=_ver
     """Loyalty ledger: members, points, programs, projections and the API."""
 ledger_cmds.register(app)
 
-for _module in ("program_cmds", "projection_cmds", "api_cmds", "quickstart", "imports", "approval_cmds", "backup"):
+for _module in ("program_cmds", "projection_cmds", "api_cmds", "quickstart", "imports", "approval_cmds", "backup",
+                "member_cmds"):
     # Areas built separately register themselves here; each module defines register(app).
     try:
         __import__(f"loyalty_cli.{_module}")
@@ -36,5 +37,12 @@ for _module in ("program_cmds", "projection_cmds", "api_cmds", "quickstart", "im
     __import__("sys").modules[f"loyalty_cli.{_module}"].register(app)
 
 
+def main() -> None:
+    """The `loyalty` entry point: no input, setting or file ever ends in a traceback, only a one-line error."""
+    from loyalty_cli.output import run_guarded
+
+    run_guarded(app)
+
+
 if __name__ == "__main__":
-    app()
+    main()

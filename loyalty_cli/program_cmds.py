@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from loyalty_cli.ledger_cmds import _key, _ref, _run
-from loyalty_cli.output import dump, refusing
+from loyalty_cli.amounts import parse_line, parse_vnd
+from loyalty_cli.ledger_cmds import SHOW, _key, _ref, _run
+from loyalty_cli.output import dump, fail, refusing
 from loyalty_core import commands as c
 from loyalty_core import program as prog
 from loyalty_core.runtime import open_runtime
+from loyalty_core.program.definition import parse_json
+from loyalty_core.program_setup import create_program
 from loyalty_core.scheduler import run_due
 
 program_app = typer.Typer(no_args_is_help=True, help="Show and change the loyalty program (marketing).")
@@ -25,22 +27,27 @@ def _lines(specs: List[str]) -> tuple[c.PurchaseLineInput, ...]:
     """Lines given as SKU:CATEGORY:QUANTITY:UNIT_PRICE (the amount is quantity × unit price)."""
     lines = []
     for spec in specs:
-        sku, category, quantity, price = spec.split(":")
-        lines.append(c.PurchaseLineInput(sku=sku, category=category or None, quantity=int(quantity),
-                                         unit_price=Decimal(price), amount=Decimal(price) * int(quantity)))
+        sku, category, quantity, price = parse_line(spec)
+        lines.append(c.PurchaseLineInput(sku=sku, category=category, quantity=quantity, unit_price=price,
+                                         amount=price * quantity))
     return tuple(lines)
 
 
 def _purchase(member: str, total: str, ref: Optional[str], channel: str, store: Optional[str],
-              line: List[str], at: Optional[datetime]) -> c.RecordPurchase:
+              line: List[str], at: Optional[datetime], points_used: Optional[int] = None,
+              discount: Optional[str] = None) -> c.RecordPurchase:
     transaction_ref = ref or f"T{uuid.uuid4().hex[:10].upper()}"
     occurred = at.replace(tzinfo=at.tzinfo or timezone.utc) if at else None
     return c.RecordPurchase(idempotency_key=transaction_ref, member=_ref(member), transaction_ref=transaction_ref,
-                            total=Decimal(total), channel=channel, store_id=store, occurred_at=occurred,
-                            lines=_lines(line))
+                            total=parse_vnd(total, "--total"), channel=channel, store_id=store, occurred_at=occurred,
+                            lines=_lines(line), points_used=points_used,
+                            discount=parse_vnd(discount, "--discount") if discount is not None else None)
 
 
-LINE = typer.Option([], "--line", help="SKU:CATEGORY:QUANTITY:UNIT_PRICE, repeatable")
+LINE = typer.Option([], "--line", help="SKU:CATEGORY:QUANTITY:UNIT_PRICE, repeatable; a negative price is a discount")
+TOTAL = typer.Option(..., help="What the shopper paid in money: 125000, 125.000 or 125.000 ₫")
+POINTS_USED = typer.Option(None, help="Points that paid part of the order (they earn nothing)")
+DISCOUNT = typer.Option(None, help="Money taken off the whole order")
 
 
 def register(app: typer.Typer) -> None:
@@ -57,20 +64,26 @@ def register(app: typer.Typer) -> None:
             runtime.close()
 
     @app.command()
-    def purchase(member: str, total: str = typer.Option(..., help="What the shopper paid, e.g. 125000"),
-                 ref: Optional[str] = typer.Option(None, help="Transaction ref (the idempotency key)"),
+    def purchase(member: str, total: str = TOTAL,
+                 ref: Optional[str] = typer.Option(None, "--transaction-ref", "--ref",
+                                                   help="The till's transaction ref (the idempotency key; "
+                                                        "`refund` takes it)"),
                  channel: str = "pos", store: Optional[str] = None, line: List[str] = LINE,
-                 at: Optional[datetime] = typer.Option(None, help="When the sale happened (ISO 8601)")) -> None:
+                 at: Optional[datetime] = typer.Option(None, help="When the sale happened (ISO 8601)"),
+                 points_used: Optional[int] = POINTS_USED, discount: Optional[str] = DISCOUNT,
+                 show: Optional[str] = SHOW) -> None:
         """Record a purchase: the program's rules decide the points."""
-        _run(_purchase(member, total, ref, channel, store, line, at))
+        _run(_purchase(member, total, ref, channel, store, line, at, points_used, discount), show,
+             rename={"reference": "transaction_ref"})
 
     @app.command()
-    def simulate(member: str, total: str = typer.Option(...), channel: str = "pos", store: Optional[str] = None,
-                 line: List[str] = LINE) -> None:
+    def simulate(member: str, total: str = TOTAL, channel: str = "pos", store: Optional[str] = None,
+                 line: List[str] = LINE, points_used: Optional[int] = POINTS_USED,
+                 discount: Optional[str] = DISCOUNT) -> None:
         """Show what a basket would earn, writing nothing."""
+        command = _purchase(member, total, None, channel, store, line, None, points_used, discount)
         runtime = open_runtime()
         try:
-            command = _purchase(member, total, None, channel, store, line, None)
             dump(refusing(lambda: runtime.service.simulate(command)).to_dict())
         finally:
             runtime.close()
@@ -88,7 +101,7 @@ def register(app: typer.Typer) -> None:
         now = datetime.now(timezone.utc)
         when = (at.replace(tzinfo=at.tzinfo or timezone.utc) if at else now)
         if when > now:
-            raise typer.BadParameter("--at may not be in the future: events are never recorded ahead of time")
+            fail("--at may not be in the future: events are never recorded ahead of time")
         runtime = open_runtime(clock=lambda: when)
         try:
             dump(vars(run_due(runtime.service, when)))
@@ -104,6 +117,22 @@ def register(app: typer.Typer) -> None:
         finally:
             runtime.close()
 
+    @program_app.command("init")
+    def init(file: Path = typer.Argument(..., help="A program definition, JSON or YAML (docs/program.md)"),
+             actor: str = typer.Option("cli", help="Who creates it"),
+             dry_run: bool = typer.Option(False, "--dry-run", help="Check the definition; write nothing")) -> None:
+        """Create this store's program from a definition file (the demo is one: loyalty_core/program/demo.json)."""
+        document = read_definition(file)
+        runtime = open_runtime()
+        try:
+            state, _ = refusing(lambda: create_program(runtime.service.policy, document, runtime.service.clock(),
+                                                       actor, check_only=dry_run))
+        finally:
+            runtime.close()
+        verb = "would be created" if dry_run else "created"
+        typer.echo(f"program {state.code} ({state.settings.name}) {verb}: {len(state.rules)} rules, "
+                   f"{len(state.tiers.tiers)} tiers, {len(state.rewards)} rewards, version {state.version}")
+
     @program_app.command("add-rule")
     def add_rule(file: Path = typer.Argument(..., help="A JSON rule (see docs/program.md)"),
                  actor: str = typer.Option(..., help="Who makes the change")) -> None:
@@ -114,6 +143,28 @@ def register(app: typer.Typer) -> None:
     def remove_rule(rule_id: str, actor: str = typer.Option(...)) -> None:
         """Remove an earning rule."""
         _administer(prog.RemoveRule(rule_id), actor)
+
+
+def read_definition(file: Path) -> object:
+    """A definition from a JSON or YAML file; YAML floats and times stay the text written (no float ever)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {file}: {exc}")
+    if file.suffix.lower() not in (".yaml", ".yml"):
+        return refusing(lambda: parse_json(text, file.name))
+    import yaml
+
+    class TextScalars(yaml.SafeLoader):
+        """Floats and timestamps as written: the program's types read "1.25" exactly."""
+
+    for tag in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"):
+        TextScalars.add_constructor(tag, lambda loader, node: loader.construct_scalar(node))
+    try:
+        return yaml.load(text, Loader=TextScalars)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        typer.echo(f"refused: invalid_program: {file.name} is not valid YAML: {' '.join(str(exc).split())}", err=True)
+        raise typer.Exit(1) from None
 
 
 def _administer(command: object, actor: str) -> None:

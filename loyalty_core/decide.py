@@ -189,7 +189,8 @@ def reverse_redemption(change: Change, *, redemption_id: str, reason: str) -> in
         raise errors.RedemptionAlreadyReversed(f"redemption {redemption_id} was already reversed")
     vouchers = [v for v in change.current.vouchers.values() if v.redemption_id == redemption_id]
     if any(v.status == "used" for v in vouchers):
-        raise errors.VoucherNotUsable(f"the voucher of redemption {redemption_id} was already used", status="used")
+        raise errors.VoucherNotUsable(f"the voucher of redemption {redemption_id} was already used",
+                                      voucher_status="used")
     for voucher in vouchers:
         if voucher.status == "issued":  # a reward given back: its voucher can no longer be used
             change.add(ev.VoucherCancelled, voucher_code=voucher.code, reason="cancelled")
@@ -269,5 +270,5 @@ def use_voucher(change: Change, *, voucher_code: str, order_ref: str) -> None:
     if voucher is None:
         raise errors.VoucherNotFound(f"no voucher {voucher_code}")
     if voucher.status != "issued":
-        raise errors.VoucherNotUsable(f"voucher {voucher_code} is {voucher.status}", status=voucher.status)
+        raise errors.VoucherNotUsable(f"voucher {voucher_code} is {voucher.status}", voucher_status=voucher.status)
     change.add(ev.VoucherUsed, voucher_code=voucher_code, order_ref=order_ref)

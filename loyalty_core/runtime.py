@@ -18,6 +18,7 @@ from loyalty_core import program_policy as program
 from loyalty_core.ledger import LedgerStore, open_store
 from loyalty_core.migration import handlers as migration
 from loyalty_core import identity
+from loyalty_core import till_commands
 from loyalty_core.service import LoyaltyService, utc_now
 from loyalty_core.settings import Settings
 
@@ -42,4 +43,5 @@ def open_runtime(settings: Settings | None = None, environ: Mapping[str, str] | 
     identity.install(service)
     presence.install(service, settings.card_key.encode() or secrets.token_bytes(32))
     approvals.install(service)
+    till_commands.install(service)
     return Runtime(settings, store, service)

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from api.deps import Api, IdempotencyKey, Reader, Writer
-from api.errors import problems
+from api.errors import ApiProblem, problems
 from api.history import list_history
 from api.presence import lookup_by_card_code, without_static_token
 from api.schemas.common import BalanceOut
@@ -23,7 +23,12 @@ router = APIRouter(prefix="/v1", tags=["members"], responses=problems(401, 403, 
 @router.post("/members", status_code=201, responses=problems(400, 409, 422))
 def enroll_member(body: EnrollRequest, api: Api, caller: Writer, key: IdempotencyKey,
                   response: Response) -> MemberOut:
-    """Enrol a member by phone number."""
+    """Enrol a member by phone number (with a friend's `referrer_code`, the program's referral rule pays both
+    on the first purchase; a `sign_up` rule pays at once)."""
+    if body.channel_customer_id and caller.is_channel and \
+            not body.channel_customer_id.startswith(f"{caller.key.channel}:"):
+        raise ApiProblem(403, "identifier_not_allowed", f"a {caller.key.channel} key links only "
+                         f"{caller.key.channel}:… customer ids", field="channel_customer_id")
     return MemberOut.of(api.run(body.to_command(key, caller.acting(body.channel, body.store_id)), response))
 
 
@@ -33,13 +38,19 @@ def lookup_member(api: Api, caller: Reader,
                   email: Annotated[str | None, Query(max_length=254)] = None,
                   member_code: Annotated[str | None, Query(max_length=20)] = None,
                   qr_token: Annotated[str | None, Query(max_length=64)] = None,
-                  card_code: Annotated[str | None, Query(max_length=40)] = None) -> MemberOut:
-    """Find a member by exactly one of phone, email, member code, QR token or the card's rotating code."""
+                  card_code: Annotated[str | None, Query(max_length=40)] = None,
+                  channel_id: Annotated[str | None, Query(max_length=170, description="`zalo:…`, `shopee:…`")] = None
+                  ) -> MemberOut:
+    """Find a member by exactly one of phone, email, member code, QR token, the card's rotating code or a
+    channel's customer id (a channel key looks up its own channel's ids only)."""
     if card_code is not None:
-        if any(v is not None for v in (phone, email, member_code, qr_token)):
+        if any(v is not None for v in (phone, email, member_code, qr_token, channel_id)):
             raise InvalidInput("name the member by exactly one identifier", field="card_code")
         return MemberOut.of(without_static_token(lookup_by_card_code(api, card_code)))
-    ref = MemberRef(phone=phone, email=email, member_code=member_code, qr_token=qr_token)
+    if channel_id is not None and caller.is_channel and not channel_id.startswith(f"{caller.key.channel}:"):
+        raise ApiProblem(403, "identifier_not_allowed", f"a {caller.key.channel} key looks up only "
+                         f"{caller.key.channel}:… customer ids", field="channel_id")
+    ref = MemberRef(phone=phone, email=email, member_code=member_code, qr_token=qr_token, channel_id=channel_id)
     return MemberOut.of(without_static_token(api.service.member_summary(ref)))
 
 

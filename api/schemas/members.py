@@ -33,6 +33,10 @@ class EnrollRequest(Where):
         dict[Annotated[str, StringConstraints(min_length=1, max_length=20)], bool], Field(max_length=10)
     ] = {}
     """Consent per message channel: {"zalo": true, "sms": false}."""
+    referrer_code: MemberCode | None = None
+    """The member code of the friend who referred them (the program's referral rule pays both sides)."""
+    channel_customer_id: Annotated[str, StringConstraints(min_length=3, max_length=170)] | None = None
+    """The member's id on the enrolling channel, `zalo:…` or `shopee:…`, linked at once."""
 
     def to_command(self, key: str, acting: Acting) -> c.EnrollMember:
         return c.EnrollMember(
@@ -42,6 +46,8 @@ class EnrollRequest(Where):
             name=self.name,
             birthday=self.birthday.isoformat() if self.birthday else None,
             consent=dict(self.consent),
+            referred_by=c.MemberRef(member_code=self.referrer_code) if self.referrer_code else None,
+            channel_customer_id=self.channel_customer_id,
             **acting.fields(),
         )
 
