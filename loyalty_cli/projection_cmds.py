@@ -190,6 +190,21 @@ def audit_checkpoint(key: Optional[Path] = KEY_FILE,
           "signer": fingerprint(document["public_key"]), "written": str(out)})
 
 
+@audit_app.command("adopt")
+def audit_adopt() -> None:
+    """Seal the events written before sealing existed (once, after upgrading; then sign a checkpoint)."""
+    from projections.adopt import AdoptionRefused
+    from projections.audit_run import adopt_store
+    from projections.sealed_log import NoEventStore
+
+    try:
+        adoption = adopt_store(_settings())
+    except (AdoptionRefused, NoEventStore) as exc:
+        console.print(f"[red]refused: {exc}[/red]", soft_wrap=True)
+        raise typer.Exit(1 if isinstance(exc, AdoptionRefused) else 2)
+    dump({"adopted": adoption.adopted, "resealed": adoption.resealed})
+
+
 @audit_app.command("keygen")
 def audit_keygen(out: Path = typer.Option(..., "--out", help="Private key file to create (mode 0600); "
                                           "the public key goes next to it as OUT.pub")) -> None:

@@ -7,6 +7,7 @@ from typing import Any, Callable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from loyalty_core.settings import Settings
+from projections.adopt import Adoption, adopt
 from projections.audit import ReplayReport, replay
 from projections.balances import BalanceView
 from projections.catalog import ReadSide
@@ -14,7 +15,6 @@ from projections.chain import Mark, Verification, verify
 from projections.checkpoints import sign
 from projections.codec import Decoder
 from projections.eventrows import open_event_rows
-from projections.served import ServedCheck
 from projections.served import ServedCheck
 from projections.sealed_log import open_sealed_log
 
@@ -47,3 +47,12 @@ def checkpoint_store(settings: Settings, key: Ed25519PrivateKey) -> tuple[Verifi
     """Verify the whole log, then sign its digest (refused if the log does not verify)."""
     verification = verify_store(settings)
     return verification, sign(verification, key)
+
+
+def adopt_store(settings: Settings) -> Adoption:
+    """Seal the rows written before sealing existed (refused unless they are only an unsealed prefix)."""
+    side = ReadSide.open(settings)
+    try:
+        return adopt(side.store)
+    finally:
+        side.close()

@@ -92,13 +92,32 @@ class _SQLiteLog(SealedLog):
         return [(int(i), as_bytes(d), as_bytes(s)) for i, d, s in rows.fetchall()]
 
 
+def _postgres_log(tx: Tx, store: ReadStore) -> _PostgresLog:
+    found = tx.run("SELECT to_regclass(?)", [store.table(store.events_table + SEALS_SUFFIX)])
+    return _PostgresLog(tx, store, found[0][0] is not None)
+
+
+def _sqlite_log(conn: sqlite3.Connection) -> _SQLiteLog:
+    try:
+        conn.execute(f"SELECT 1 FROM {SQLITE_SEALS_TABLE} LIMIT 1")
+        return _SQLiteLog(conn, True)
+    except sqlite3.OperationalError as exc:
+        if not is_missing_table(exc):
+            raise
+        return _SQLiteLog(conn, False)
+
+
 @contextmanager
-def open_sealed_log(store: ReadStore) -> Iterator[SealedLog]:
+def open_sealed_log(store: ReadStore, within: Any = None) -> Iterator[SealedLog]:
+    """The log in one snapshot: a transaction of its own, or `within` (a `Tx` on PostgreSQL, a
+    `sqlite3.Connection` already in a transaction on SQLite) when the caller holds one."""
+    if within is not None:
+        yield _postgres_log(within, store) if store.dialect == "postgres" else _sqlite_log(within)
+        return
     if store.dialect == "postgres":
         with store.transaction(write=False) as tx:
             tx.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            found = tx.run("SELECT to_regclass(?)", [store.table(store.events_table + SEALS_SUFFIX)])
-            yield _PostgresLog(tx, store, found[0][0] is not None)
+            yield _postgres_log(tx, store)
         return
     assert store.events_path is not None
     if not Path(store.events_path).is_file():
@@ -106,13 +125,6 @@ def open_sealed_log(store: ReadStore) -> Iterator[SealedLog]:
     conn = sqlite3.connect(f"file:{store.events_path}?mode=ro", uri=True)
     try:
         conn.execute("BEGIN")  # one snapshot for both tables (WAL readers see a fixed point in time)
-        try:
-            conn.execute(f"SELECT 1 FROM {SQLITE_SEALS_TABLE} LIMIT 1")
-            has_seals = True
-        except sqlite3.OperationalError as exc:
-            if not is_missing_table(exc):
-                raise
-            has_seals = False
-        yield _SQLiteLog(conn, has_seals)
+        yield _sqlite_log(conn)
     finally:
         conn.close()

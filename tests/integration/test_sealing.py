@@ -234,3 +234,40 @@ def test_an_event_whose_seal_cannot_be_written_is_not_written_either(database_ur
 def test_verify_on_a_store_that_does_not_exist_says_so_instead_of_passing(tmp_path):
     result = _cli(f"sqlite:///{tmp_path}/missing.db", "audit", "verify")
     assert result.exit_code == 2 and "no events database" in result.output
+
+
+def _legacy_store(url: str) -> int:
+    """A store upgraded from a version without seals: old rows unsealed, new rows sealed from the start."""
+    old = _story(url, members=2)
+    Tamper(url).run("DELETE FROM {seals}")
+    with ledger(url) as service:
+        service.execute(c.EnrollMember(idempotency_key=key(), phone="0909770088"))
+    return old
+
+
+def test_adopt_seals_the_rows_written_before_sealing_existed_and_only_those(database_url):
+    old = _legacy_store(database_url)
+    assert _problems(database_url) == [("inserted", i) for i in range(1, old + 1)]
+    adopted = _cli(database_url, "audit", "adopt")
+    assert adopted.exit_code == 0, adopted.output
+    assert json.loads(adopted.stdout)["adopted"] == old
+    result = verify_store(Settings(database_url=database_url))
+    assert result.ok and result.checked == result.events
+    with ledger(database_url) as service:  # writes go on sealing after the adopted history
+        service.execute(c.EnrollMember(idempotency_key=key(), phone="0909770089"))
+    assert verify_store(Settings(database_url=database_url)).ok
+
+
+@pytest.mark.parametrize("tampering", ["inserted_among_sealed", "sealed_row_altered"])
+def test_adopt_refuses_to_launder_a_tampered_log(database_url, tampering):
+    old = _legacy_store(database_url)
+    tamper = Tamper(database_url)
+    if tampering == "inserted_among_sealed":
+        tamper.run("DELETE FROM {seals} WHERE notification_id = (SELECT max(notification_id) FROM {seals})")
+        with ledger(database_url) as service:
+            service.execute(c.EnrollMember(idempotency_key=key(), phone="0909770090"))
+    else:
+        tamper.run("UPDATE {events} SET state = %s WHERE {id} = %s", (b"{}", old + 1))
+    refused = _cli(database_url, "audit", "adopt")
+    assert refused.exit_code == 1 and "refused" in refused.output
+    assert not verify_store(Settings(database_url=database_url)).ok
