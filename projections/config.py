@@ -2,8 +2,7 @@
 
 `point_value_vnd` is what one point is worth when the store has no program yet (liability and campaign cost
 are otherwise priced with the program's own point value, `projections/pricing.py`);
-`churn_after_days` is how long a repeat buyer may stay away before counting as a churn risk;
-`checkpoint_every` is how many events the hash chain links between two checkpoints.
+`churn_after_days` is how long a repeat buyer may stay away before counting as a churn risk.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ DEFAULT_POINT_VALUE_VND = Decimal(1000)
 class ReadConfig:
     point_value_vnd: Decimal = DEFAULT_POINT_VALUE_VND
     churn_after_days: int = 90
-    checkpoint_every: int = 10_000
     program_code: str = "CPSG"
     """Whose point values price liability and campaign cost (`projections/pricing.py`)."""
 
@@ -30,5 +28,4 @@ class ReadConfig:
         value = getattr(settings, "point_value_vnd", None)
         return cls(point_value_vnd=Decimal(str(value)) if value is not None else DEFAULT_POINT_VALUE_VND,
                    churn_after_days=int(getattr(settings, "churn_after_days", 90)),
-                   checkpoint_every=int(getattr(settings, "checkpoint_every", 10_000)),
                    program_code=str(getattr(settings, "program_code", "CPSG")))
