@@ -22,7 +22,8 @@ import math
 import secrets
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import limits
 from limits.storage import MemoryStorage

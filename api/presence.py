@@ -23,8 +23,8 @@ from api.errors import ApiProblem
 from api.otp import RateLimited, one_time_codes
 from loyalty_core.commands import MemberRef
 from loyalty_core.identifiers import PHONE, receipt_id
-from loyalty_core.service import receipt_key
 from loyalty_core.results import MemberResult
+from loyalty_core.service import receipt_key
 
 
 def card_codes(api: ApiContext) -> Any:

@@ -23,7 +23,7 @@ import hmac
 import re
 import struct
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import UUID
 
 STEP_SECONDS = 60
@@ -58,7 +58,7 @@ def member_secret(card_key: bytes, member_id: UUID, secret_id: str) -> bytes:
 def counter_at(moment: datetime) -> int:
     """The TOTP time step of an instant (RFC 6238: T = floor((unix time - T0) / X), T0 = 0)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp()) // STEP_SECONDS
 
 

@@ -17,9 +17,10 @@ static member code and QR token still work for earning everywhere.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from loyalty_core import card_code
 from loyalty_core import commands as cmd
@@ -127,8 +128,12 @@ class CardCodes:
         presence = self.resolve(ctx.service, code, ctx.now)
         if presence.member.id != member.id:
             raise CardCodeOtherMember("this card code belongs to another member", field="card_code")
-        for counter in (presence.counter - 1, presence.counter):
-            ctx.take_claim(CARD_STEP, f"{member.id}/{counter}", member.id)
+        # The step before may already be burnt (by its own redemption): claimed only if it is not. The step
+        # itself is claimed blind, as version 1: if another till burnt it since `resolve` looked, the store's
+        # primary key refuses this write and the command is decided again, and then `resolve` refuses it.
+        # (Reading first would see that other till's claim as "already ours" and let both through.)
+        ctx.take_claim(CARD_STEP, f"{member.id}/{presence.counter - 1}", member.id)
+        ctx.take_new_claim(CARD_STEP, f"{member.id}/{presence.counter}", member.id)
 
 
 def issue_card_secret(ctx: Any, c: IssueCardSecret) -> Any:

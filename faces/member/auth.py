@@ -7,7 +7,7 @@ birthday, consent per channel, with the consent text's version recorded), and be
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -15,8 +15,17 @@ from fastapi.responses import Response
 
 from api.otp import RateLimited
 from faces.member.text import CONSENT_CHANNELS, CONSENT_TEXT_VERSION
-from faces.member.web import (PREFIX, client_address, end_session, member_app, redirect, render, same_origin,
-                              session_of, start_session)
+from faces.member.web import (
+    PREFIX,
+    client_address,
+    end_session,
+    member_app,
+    redirect,
+    render,
+    same_origin,
+    session_of,
+    start_session,
+)
 from loyalty_core import commands as cmd
 from loyalty_core import identifiers as ids
 from loyalty_core.errors import IdentifierTaken, InvalidInput, LoyaltyError
@@ -106,7 +115,7 @@ def enrol(request: Request, name: Text = "", birthday: Text = "", ref: Text = ""
                       phone=session.phone, ref=ref[:20], channels=CONSENT_CHANNELS, name=name, birthday=birthday)
     app.tables.bind_session(session.token, str(member_id))
     app.tables.record_consent(str(member_id), consent, CONSENT_TEXT_VERSION,
-                              datetime.now(timezone.utc).isoformat(), "enrolment")
+                              datetime.now(UTC).isoformat(), "enrolment")
     return redirect(f"{PREFIX}/")
 
 

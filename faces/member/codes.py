@@ -11,7 +11,7 @@ import segno
 from barcode.writer import SVGWriter
 from markupsafe import Markup
 
-_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
+_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 _SIZE = re.compile(r'width="([\d.]+)mm" height="([\d.]+)mm"')
 _MM = re.compile(r'([\d.])mm"')
 
@@ -30,7 +30,7 @@ def code128_svg(text: str, label: str) -> Markup:
     barcode.get("code128", text, writer=SVGWriter()).write(
         out, options={"module_height": 14.0, "module_width": 0.3, "quiet_zone": 4.0, "write_text": False})
     svg = _PROLOGUE.sub("", out.getvalue().decode(), count=1)
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
     svg = _SIZE.sub(lambda m: f'viewBox="0 0 {m.group(1)} {m.group(2)}" class="barcode" role="img" '
                               f'aria-label="{_attr(label)}" preserveAspectRatio="none"', svg, count=1)
     return Markup(_MM.sub(r'\1"', svg))

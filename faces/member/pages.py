@@ -8,9 +8,8 @@ import csv
 import io
 import json
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
-
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
@@ -21,7 +20,16 @@ from faces.format import moment
 from faces.member import views
 from faces.member.codes import code128_svg, qr_svg
 from faces.member.text import CONSENT_CHANNELS, CONSENT_TEXT_VERSION, translate
-from faces.member.web import PREFIX, MemberSession, Session, language, member_app, redirect, render, same_origin, session_of
+from faces.member.web import (
+    PREFIX,
+    MemberSession,
+    Session,
+    language,
+    member_app,
+    redirect,
+    render,
+    same_origin,
+)
 from loyalty_core import card_code as cc
 from loyalty_core import commands as cmd
 from loyalty_core import identifiers as ids
@@ -172,7 +180,7 @@ def change_consent(request: Request, session: MemberSession, zalo: Annotated[str
             idempotency_key=f"consent/{nonce or secrets.token_urlsafe(12)}",
             member=cmd.MemberRef(member_id=session.member_id), consent=changes, **_command_fields(session)))
         member_app(request).tables.record_consent(str(session.member_id), changes, CONSENT_TEXT_VERSION,
-                                                  datetime.now(timezone.utc).isoformat(), "app")
+                                                  datetime.now(UTC).isoformat(), "app")
     return redirect(f"{PREFIX}/consent?saved=1")
 
 
@@ -182,7 +190,7 @@ def _export(request: Request, session: MemberSession) -> dict[str, Any]:
     events = [event_json(e) for e in member_events(app.api.runtime, session.member_id)
               if type(e).__name__ not in HIDDEN_EVENTS]
     return {
-        "exported_at": datetime.now(timezone.utc).isoformat(),
+        "exported_at": datetime.now(UTC).isoformat(),
         "member": {"member_id": str(member.id), "name": member.name, "birthday": member.birthday,
                    "tier": member.tier, "enrolled_at": member.enrolled_at.isoformat(),
                    "identifiers": [{"kind": k, "value": v} for k, v in member.identifiers],
@@ -230,7 +238,7 @@ def export_csv(request: Request, session: MemberSession) -> Response:
 def ask_erasure(request: Request, session: MemberSession) -> Response:
     """Record the member's request; the privacy work (crypto-shredding) acts on these requests."""
     if same_origin(request):
-        member_app(request).tables.request_erasure(str(session.member_id), datetime.now(timezone.utc).isoformat())
+        member_app(request).tables.request_erasure(str(session.member_id), datetime.now(UTC).isoformat())
     return redirect(f"{PREFIX}/data")
 
 

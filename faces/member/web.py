@@ -20,8 +20,8 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from faces import format as fmt
 from api.otp import OneTimeCodes
+from faces import format as fmt
 from faces.member.store import MemberAppTables
 from faces.member.text import translate
 

@@ -10,8 +10,9 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import zxingcpp
@@ -98,7 +99,7 @@ def test_a_new_member_signs_in_shows_the_card_and_redeems(phone_page: Any, serve
     # The level-1 till example resolves the scanned code and redeems a reward from it.
     run = subprocess.run([sys.executable, str(REPO / "examples" / "pos_level1.py"), "--url", server.base_url,
                           "--key", server.tokens["pos"], "--card", scanned[0], "--reward", "discount-15",
-                          "--order", f"HD-{idem()}"], capture_output=True, text=True, timeout=60)
+                          "--order", f"HD-{idem()}"], capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     outcome = json.loads(run.stdout.strip().splitlines()[-1])
     assert outcome["voucher"]["code"].startswith("V") and outcome["member_id"] == member["member_id"]

@@ -171,7 +171,7 @@ def test_redeeming_twice_with_the_same_form_gives_one_voucher(api: ApiHarness, o
 
 
 def test_enrolment_reads_a_vietnamese_birthday_and_refuses_a_wrong_one(api: ApiHarness, outbox: Outbox) -> None:
-    browser, member_id = signed_in_member(api, outbox, birthday="08/03/1992")
+    _, member_id = signed_in_member(api, outbox, birthday="08/03/1992")
     assert api.ctx.service.resolve(c.MemberRef(member_id=uuid.UUID(member_id))).birthday == "1992-03-08"
     stranger, phone = TestClient(api.app), new_phone()
     stranger.post("/app/sign-in", data={"phone": phone})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from loyalty_core import card_code as cc
 
 instants = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2060, 1, 1),
-                        timezones=st.just(timezone.utc))
+                        timezones=st.just(UTC))
 secrets = st.builds(lambda key, member, sid: cc.member_secret(key, member, sid),
                     st.binary(min_size=16, max_size=64), st.uuids(), st.text(min_size=1, max_size=20))
 

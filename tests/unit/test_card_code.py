@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pyotp
@@ -12,7 +12,7 @@ import pytest
 from loyalty_core import card_code as cc
 
 RFC_SECRET = b"12345678901234567890"
-T0 = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)  # on a step boundary (a whole minute)
+T0 = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)  # on a step boundary (a whole minute)
 
 
 @pytest.mark.parametrize("unix, expected", [(59, "94287082"), (1111111109, "07081804"),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from faces.member import views
 from faces.member.codes import code128_svg, qr_svg
 from loyalty_core.member import Lot, Member
 
-NOW = datetime(2026, 12, 30, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 30, 10, 0, tzinfo=UTC)
 
 
 def lot(lot_id: str, remaining: int, expires_at: datetime | None, pending: bool = False) -> Lot:
@@ -18,10 +18,10 @@ def lot(lot_id: str, remaining: int, expires_at: datetime | None, pending: bool 
 
 
 def test_expiring_points_are_summed_per_vietnamese_day_soonest_first_within_90_days() -> None:
-    late_evening_utc = datetime(2026, 12, 31, 17, 30, tzinfo=timezone.utc)  # 1 January, 00:30 in Vietnam
+    late_evening_utc = datetime(2026, 12, 31, 17, 30, tzinfo=UTC)  # 1 January, 00:30 in Vietnam
     member = Member(id=uuid4(), version=1, program_code="CPSG", enrolled_at=NOW, tier="member", lots={
         "L1": lot("L1", 40, late_evening_utc), "L2": lot("L2", 10, late_evening_utc + timedelta(hours=1)),
-        "L3": lot("L3", 5, datetime(2026, 12, 31, 9, 0, tzinfo=timezone.utc)),
+        "L3": lot("L3", 5, datetime(2026, 12, 31, 9, 0, tzinfo=UTC)),
         "L4": lot("L4", 70, NOW + timedelta(days=91)), "L5": lot("L5", 30, None),
         "L6": lot("L6", 8, NOW + timedelta(days=2), pending=True), "L7": lot("L7", 0, NOW + timedelta(days=1))})
     assert views.expiring(member, NOW) == [("31/12/2026", 5), ("01/01/2027", 50)]
