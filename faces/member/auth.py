@@ -7,6 +7,7 @@ birthday, consent per channel, with the consent text's version recorded), and be
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -17,6 +18,8 @@ from api.otp import RateLimited
 from faces.member.text import CONSENT_CHANNELS, CONSENT_TEXT_VERSION
 from faces.member.web import (
     PREFIX,
+    SESSION_COOKIE,
+    SESSION_SECONDS,
     client_address,
     end_session,
     member_app,
@@ -113,10 +116,14 @@ def enrol(request: Request, name: Text = "", birthday: Text = "", ref: Text = ""
     except LoyaltyError as refused:
         return render(request, "enrol.html", 422, error_text=refused.message_vi if _vi(request) else refused.message,
                       phone=session.phone, ref=ref[:20], channels=CONSENT_CHANNELS, name=name, birthday=birthday)
-    app.tables.bind_session(session.token, str(member_id))
+    app.tables.bind_session(session.token, str(member_id), time.time() + SESSION_SECONDS)
+    response = redirect(f"{PREFIX}/")
+    # The cookie was set for the hour the enrolment form may take; now it lives as long as a member's.
+    response.set_cookie(SESSION_COOKIE, session.token, max_age=SESSION_SECONDS, path=PREFIX, httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https")
     app.tables.record_consent(str(member_id), consent, CONSENT_TEXT_VERSION,
                               datetime.now(UTC).isoformat(), "enrolment")
-    return redirect(f"{PREFIX}/")
+    return response
 
 
 def _iso_birthday(text: str) -> str | None:

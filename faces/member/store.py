@@ -55,8 +55,9 @@ class MemberAppTables:
                          [digest(token), now])
         return rows[0] if rows else None
 
-    def bind_session(self, token: str, member_id: str) -> None:
-        self._run("UPDATE member_app_sessions SET member_id = ? WHERE token_hash = ?", [member_id, digest(token)])
+    def bind_session(self, token: str, member_id: str, expires_at: float) -> None:
+        self._run("UPDATE member_app_sessions SET member_id = ?, expires_at = ? WHERE token_hash = ?",
+                  [member_id, expires_at, digest(token)])
 
     def drop_session(self, token: str) -> None:
         self._run("DELETE FROM member_app_sessions WHERE token_hash = ?", [digest(token)])

@@ -28,6 +28,7 @@ from faces.member.text import translate
 SESSION_COOKIE = "loyalty_member"
 LANG_COOKIE = "loyalty_member_lang"
 SESSION_SECONDS = 30 * 24 * 3600
+ENROL_SECONDS = 3600
 PREFIX = "/app"
 HERE = Path(__file__).parent
 
@@ -113,9 +114,11 @@ MemberSession = Annotated[Session, Depends(_require_member)]
 def start_session(request: Request, response: Any, member_id: UUID | None, phone: str) -> None:
     token = secrets.token_urlsafe(32)
     now = time.time()
+    # A proven phone that is not a member yet gets an hour to fill in the enrolment form, not a month.
+    lifetime = SESSION_SECONDS if member_id else ENROL_SECONDS
     member_app(request).tables.put_session(token, str(member_id) if member_id else None, phone, now,
-                                           now + SESSION_SECONDS)
-    response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_SECONDS, path=PREFIX, httponly=True,
+                                           now + lifetime)
+    response.set_cookie(SESSION_COOKIE, token, max_age=lifetime, path=PREFIX, httponly=True,
                         samesite="lax", secure=request.url.scheme == "https")
 
 

@@ -232,3 +232,16 @@ def test_the_stamp_card_home_and_history_follow_purchases(api: ApiHarness, outbo
     assert f'data-testid="available">{points} <small>điểm' in home and "Hạng thành viên" in home
     history = browser.get("/app/history").text
     assert f"Vì sao được {points} điểm?" in history and "CardSecretIssued" not in history
+
+
+def test_a_proven_phone_has_an_hour_to_enrol_then_a_member_session_lasts(api: ApiHarness, outbox: Outbox) -> None:
+    from faces.member.web import ENROL_SECONDS, SESSION_SECONDS
+
+    browser, phone = TestClient(api.app), new_phone()
+    browser.post("/app/sign-in", data={"phone": phone})
+    proven = browser.post("/app/sign-in/code", data={"phone": phone, "code": outbox.codes[e164(phone)]},
+                          follow_redirects=False)
+    assert f"Max-Age={ENROL_SECONDS}" in proven.headers["set-cookie"]
+    joined = browser.post("/app/enrol", data={"name": "Lan"}, follow_redirects=False)
+    assert f"Max-Age={SESSION_SECONDS}" in joined.headers["set-cookie"] and "HttpOnly" in joined.headers["set-cookie"]
+    assert browser.get("/app/", follow_redirects=False).status_code == 200
