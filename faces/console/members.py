@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.errors import ApiProblem
+from api.errors import ApiProblem, status_for
 from api.routes.stats import as_of, read_models
 from faces.console import finding
 from faces.console.actions import CONSENT_CHANNELS, Actions, ActionRefused
@@ -149,8 +149,7 @@ async def decide(request: Request, approval_id: UUID, decision: str, session: Se
 def _status(exc: Exception) -> int:
     if isinstance(exc, ApiProblem):
         return exc.status
-    code = getattr(exc, "code", "")
-    return 404 if code.endswith("not_found") else 409 if "conflict" in code or "reused" in code else 422
+    return status_for(getattr(exc, "code", "invalid_input"))  # the API's own status for each refusal
 
 
 def _words(exc: Exception, lang: str) -> str:
