@@ -11,7 +11,7 @@ import csv
 import io
 import zipfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from loyalty_core.errors import InvalidInput
 
@@ -82,3 +82,26 @@ def _limited(rows: Iterator[Any]) -> Iterator[Any]:
         if count > MAX_ROWS + 1:
             raise ImportFileUnreadable(f"the file has more than {MAX_ROWS} rows; split it")
         yield row
+
+
+def write_table(path: str | Path, header: list[str], rows: Iterable[list[Any]]) -> int:
+    """Write a CSV (UTF-8 with a byte-order mark, so Excel shows Vietnamese) or, for `.xlsx`, a workbook."""
+    count = 0
+    if str(path).lower().endswith(".xlsx"):
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+            count += 1
+        book.save(str(path))
+        return count
+    with open(path, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count

@@ -81,7 +81,9 @@ class ResumeDetector:
 
 def run_commands(service: Any, rows: Iterable[tuple[int, Any]], *, workers: int = 16,
                  on_done: Callable[[RowOutcome], None] | None = None) -> ImportReport:
-    """Execute (row number, command) pairs concurrently; never more than a few per worker in flight."""
+    """Execute (row number, command) pairs concurrently; never more than a few per worker in flight.
+
+    A command may be given as a function that builds it, to do the building's reads in the pool too."""
     report = ImportReport()
     lock = threading.Lock()
     started = time.monotonic()
@@ -90,6 +92,8 @@ def run_commands(service: Any, rows: Iterable[tuple[int, Any]], *, workers: int 
 
     def one(number: int, command: Any) -> RowOutcome:
         try:
+            if callable(command):  # built in the worker thread (it may read, e.g. to resolve a member)
+                command = command()
             if resuming.worth_checking():
                 prepared = service.prepare(command)
                 receipt = service.store.load_receipt(prepared.receipt_id)
