@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from loyalty_core.errors import LoyaltyError
+from loyalty_core.errors import LoyaltyError, StoreUnavailable
 
 log = logging.getLogger("loyalty.api")
 
@@ -198,6 +198,33 @@ def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
 
 
+def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # The database failed or went away under a read (a write is already StoreUnavailable in the ledger):
+    # the request may be retried as it is, so say so instead of a 500.
+    log.warning("store unavailable on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+    return problem_response(503, "store_unavailable", "the store is unavailable; retry shortly",
+                            headers={"Retry-After": str(StoreUnavailable.retry_after_seconds)},
+                            detail_vi=StoreUnavailable.message_vi)
+
+
+def _store_failures() -> tuple[type[Exception], ...]:
+    """The driver and library errors that mean "the database is not answering", never "bad input"."""
+    import sqlite3
+
+    from eventsourcing import persistence
+
+    found: list[type[Exception]] = [persistence.OperationalError, persistence.InterfaceError,
+                                    persistence.ConnectionPoolClosedError, sqlite3.OperationalError]
+    try:
+        import psycopg
+        import psycopg_pool
+
+        found += [psycopg.OperationalError, psycopg.InterfaceError, psycopg_pool.PoolTimeout]
+    except ImportError:  # pragma: no cover - SQLite-only installs
+        pass
+    return tuple(found)
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(
@@ -210,6 +237,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiProblem, _api_problem)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
+    for failure in _store_failures():
+        app.add_exception_handler(failure, _store_unavailable)
     app.add_exception_handler(Exception, _unexpected)
     try:  # The program's refusals mirror LoyaltyError (code, message, details): the same handler serves.
         from loyalty_core.program.errors import ProgramError

@@ -23,6 +23,7 @@ from api.metrics import Metrics, MetricsMiddleware
 from api.ratelimit import RateLimits
 from api.routes import audit, health, members, points, program, stats, stream, transactions, webhooks
 from api.settings import ApiSettings
+from projections.pools import harden
 from api.tables import open_tables
 from api.textguard import PrintableUrlMiddleware
 from loyalty_core.runtime import Runtime, open_runtime
@@ -44,6 +45,7 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     if owns_runtime and settings.group_commit:
         enable_group_commit(runtime.service)
     tables = open_tables(runtime.settings)
+    harden(getattr(runtime.store.recorder, "datastore", None))  # dead pooled connections never reach a route
     metrics = Metrics()
     inflight = InFlight()
     context = ApiContext(

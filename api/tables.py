@@ -328,6 +328,8 @@ class PostgresTables(ApiTables):
     def __init__(self, settings: Settings, max_size: int = 4):
         from psycopg_pool import ConnectionPool
 
+        from projections.pools import check_and_purge
+
         env = store_env(settings)
         kwargs: dict[str, Any] = {
             "host": env["POSTGRES_HOST"],
@@ -341,7 +343,9 @@ class PostgresTables(ApiTables):
         if env.get("POSTGRES_SCHEMA"):
             kwargs["options"] = f"-c search_path={env['POSTGRES_SCHEMA']}"
         self.pool = ConnectionPool(
-            kwargs=kwargs, min_size=1, max_size=max_size, open=True, name="loyalty-api"
+            kwargs=kwargs, min_size=1, max_size=max_size, open=True, name="loyalty-api",
+            # A connection the server closed while we were idle (a restart) is replaced, not lent out.
+            check=check_and_purge,
         )
         with self._transaction() as cursor:
             # Two processes starting at once would race on CREATE TABLE IF NOT EXISTS; the lock orders them.

@@ -79,6 +79,9 @@ def store_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_POOL_SIZE": str(settings.pool_size),
             "POSTGRES_MAX_OVERFLOW": str(settings.pool_size),
             "POSTGRES_CONNECT_TIMEOUT": "10",
+            # Check a pooled connection before lending it: after a database restart an idle process
+            # would otherwise fail its next requests on connections the server already closed.
+            "POSTGRES_PRE_PING": "y",
         })
         if "schema" in query:
             env["POSTGRES_SCHEMA"] = query["schema"][0]

@@ -22,6 +22,7 @@ from loyalty_core.settings import Settings
 from projections.catalog import ReadSide, Status
 from projections.config import ReadConfig
 from projections.deadletter import DeadLetters
+from projections.pools import harden
 from projections.eventrows import open_event_rows
 from projections.readstore import is_missing_table
 from projections.runner import LogReader, catch_up
@@ -42,6 +43,8 @@ class Worker:
         self.config = ReadConfig.of(settings)
         self.side = ReadSide.open(settings)
         self.store: LedgerStore = self.side.open_ledger(settings)
+        harden(self.side.store.datastore)  # after a database restart, the next cycle gets live connections
+        harden(getattr(self.store.recorder, "datastore", None))
         self.rows = open_event_rows(self.side.store)
         self.batch_size, self.scheduled_work, self.clock = batch_size, scheduled_work, clock
         self._reader: LogReader | None = None

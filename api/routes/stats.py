@@ -19,6 +19,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from api.deps import Analyst, Api, ApiContext, Caller, allow
+from projections.pools import harden
 from api.errors import ApiProblem, problems
 from api.keys import Role
 from api.schemas.common import Channel, StoreId
@@ -71,6 +72,7 @@ def read_models(request: Request) -> ReadModels:
             models = getattr(api, "read_models", None)
             if models is None:
                 models = ReadModels.open(api.runtime.settings, clock=api.service.clock)
+                harden(models.side.store.datastore)  # a database restart costs no failed request
                 api.read_models = models  # type: ignore[attr-defined]
     return models  # type: ignore[no-any-return]
 

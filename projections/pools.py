@@ -1,0 +1,40 @@
+"""Pooled PostgreSQL connections are checked before they are lent, and a dead one purges its pool.
+
+After a database restart every idle pooled connection is dead, and the process only finds out when it
+uses one. Checking each connection before lending it (psycopg_pool's `check`, the library's
+`POSTGRES_PRE_PING`) finds them, but psycopg_pool backs off after each failed check (1 s, 2 s, 4 s ...), so
+a pool of ten dead connections still fails its next request with a timeout. `check_and_purge` checks the
+connection the same way and, when it is dead, checks every other idle connection of the pool at once
+(`pool.check()`, which discards the broken ones and opens replacements): the request waits one back-off
+step and gets a live connection. Used for every pool the API and the worker hold: the API tables, the event store's and
+the read side's.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from psycopg_pool import ConnectionPool
+
+log = logging.getLogger("loyalty.pools")
+
+
+def check_and_purge(conn: Any) -> None:
+    """A pool `check` callback: raise if `conn` is dead, after purging the pool of its other dead ones."""
+    try:
+        ConnectionPool.check_connection(conn)
+    except Exception:
+        pool = getattr(conn, "_pool", None)  # set by the pool before it calls the check
+        if pool is not None:
+            log.warning("a pooled connection of %r was dead (database restarted?): checking the others", pool.name)
+            pool.check()
+        raise
+
+
+def harden(datastore: Any) -> None:
+    """Make a library datastore's pool check and purge (SQLite datastores have no pool: nothing to do)."""
+    pool = getattr(datastore, "pool", None)
+    if isinstance(pool, ConnectionPool):
+        # The eventsourcing library builds the pool itself and only offers a plain pre-ping (its `check`).
+        pool._check = check_and_purge  # noqa: SLF001 - psycopg_pool reads it on every getconn
