@@ -24,7 +24,7 @@ def _check_scope(api: ApiContext, caller: Caller, approval_id: UUID) -> None:
         raise ApiProblem(403, "store_not_allowed", "this adjustment was requested at a store this key may not act for")
 
 
-@router.get("/approvals")
+@router.get("/approvals", responses=problems(422))
 def list_approvals(api: Api, caller: Corrector,
                    status: Annotated[Literal["pending", "approved", "refused"] | None, Query()] = "pending"
                    ) -> ApprovalsOut:
