@@ -84,6 +84,9 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     from api.routes import dead_letters  # events projections set aside: list, retry, counted in /metrics
 
     app.include_router(dead_letters.router)
+    from api.routes import messages as message_routes  # outbound messages: status, dead letters, previews
+
+    app.include_router(message_routes.router)
     dead_letters.watch(context)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(PrintableUrlMiddleware)  # a NUL in a query or path is refused before any route

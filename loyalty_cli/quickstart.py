@@ -61,6 +61,10 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  {role + where:28} {username} / {password}")
         worker.start()
         webhooks.start()
+        from messaging.development import start_in_development  # local ZNS, SMS and SMTP stand-ins
+
+        messages = start_in_development(settings.core, runtime.service, stop, os.environ)
+        typer.echo(messages.describe())
         typer.echo(f"API:  http://{host}:{port}   docs: http://{host}:{port}/docs")
         typer.echo(f"Member app (open on a phone-sized window): http://{host}:{port}/app/ "
                    "(sign-in codes are printed here, in this log)")
@@ -73,6 +77,7 @@ def register(app: typer.Typer) -> None:
             stop.set()
             worker.join(timeout=10)
             webhooks.join(timeout=10)
+            messages.close()
             app.state.api.close()
             tables.close()
             runtime.close()

@@ -115,6 +115,9 @@ class UpdateProfile(Command):
 class ChangeConsent(Command):
     member: MemberRef
     consent: dict[str, bool]
+    source: str | None = None
+    consent_text_version: str | None = None
+    given_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -77,6 +77,13 @@ class ProfileUpdated(MemberEvent):
 @dataclass(frozen=True, kw_only=True)
 class ConsentChanged(MemberEvent):
     changes: dict[str, bool]
+    """Opt-in (true) or opt-out (false) per channel ("sms") or per channel and purpose ("sms:marketing")."""
+    source: str = ""
+    """Where the member said so: the app's settings page, a paper form at a store, a call to CSKH, ..."""
+    consent_text_version: str = ""
+    """Which wording of the consent text the member agreed to, so consent is provable (Decree 13/2023)."""
+    given_at: datetime | None = None
+    """When the member said so, if before it was recorded (a paper form typed in later)."""
 
 
 @dataclass(frozen=True, kw_only=True)

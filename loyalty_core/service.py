@@ -412,7 +412,10 @@ def change_consent(ctx: Context, c: cmd.ChangeConsent) -> Plan:
     change = ctx.change(member)
     changes = {str(k): bool(v) for k, v in c.consent.items() if member.consent.get(k) != bool(v)}
     if changes:
-        change.add(ev.ConsentChanged, changes=changes)
+        given_at = _aware(c.given_at, ctx.now) if c.given_at is not None else None
+        change.add(ev.ConsentChanged, changes=changes, source=_text(c.source, "source") or c.channel,
+                   consent_text_version=_text(c.consent_text_version, "consent_text_version") or "",
+                   given_at=given_at)
     return ctx.plan(change, _change_result(change))
 
 

@@ -53,7 +53,7 @@ class StandIn:
     on_accept: Callable[[Delivery], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def accept(self, channel: str, key: str, to: str, body: Any) -> tuple[bool, Delivery]:
+    def accept(self, channel: str, key: str, to: str, body: Any, summary: str = "") -> tuple[bool, Delivery]:
         """(first time, the delivery) for a valid request."""
         with self.lock:
             known = self.deliveries.get(key)
@@ -61,7 +61,7 @@ class StandIn:
                 known.requests += 1
                 return False, known
             delivery = self.deliveries[key] = Delivery(channel, key, to, body)
-        log.info("%s stand-in delivered %s to %s", self.name, key, to)
+        log.info("%s stand-in delivered to %s: %s [%s]", self.name, to, summary, key)
         if self.on_accept is not None:
             self.on_accept(delivery)
         return True, delivery
@@ -111,7 +111,8 @@ class ZnsHandler(_JsonHandler):
             return self.answer(500, {"error": -100, "message": "Unknown error"})
         if scripted is not None:
             return self.answer(200, {"error": int(scripted), "message": "scripted error"})
-        _, delivery = self.stand_in.accept("zns", body["tracking_id"], body["phone"], body)
+        _, delivery = self.stand_in.accept("zns", body["tracking_id"], body["phone"], body,
+                                           f"template {body['template_id']} {body['template_data']}")
         self.answer(200, {"error": 0, "message": "Success", "data": {
             "msg_id": delivery.provider_id, "sent_time": "0",
             "quota": {"dailyQuota": "500", "remainingQuota": "499"}}})
@@ -153,7 +154,7 @@ class EsmsHandler(_JsonHandler):
         if scripted is not None:
             return self.answer(200, {"CodeResult": str(scripted), "ErrorMessage": "scripted error"})
         key = body.get("RequestId") or uuid.uuid4().hex
-        first, delivery = self.stand_in.accept("sms", key, body["Phone"], body)
+        first, delivery = self.stand_in.accept("sms", key, body["Phone"], body, body["Content"])
         if not first:
             return self.answer(200, {"CodeResult": "124", "ErrorMessage": "Duplicate RequestId"})
         self.answer(200, {"CodeResult": "100", "CountRegenerate": 0, "SMSID": delivery.provider_id})
@@ -215,7 +216,7 @@ class SmtpInbox:
         scripted = self.stand_in.scripted()
         if scripted is not None:
             return str(scripted)
-        self.stand_in.accept("email", key, ", ".join(envelope.rcpt_tos), mail)
+        self.stand_in.accept("email", key, ", ".join(envelope.rcpt_tos), mail, str(mail["Subject"]))
         return "250 Message accepted for delivery"
 
 

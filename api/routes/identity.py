@@ -5,16 +5,25 @@ from __future__ import annotations
 from typing import Any, Callable
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+import tempfile
+from datetime import timezone
+from pathlib import Path
+from typing import Literal, Optional
 
-from api.deps import Admin, Api, IdempotencyKey, Writer
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+
+from api.deps import Admin, Analyst, Api, IdempotencyKey, Writer
+from api.routes.stats import Models
 from api.errors import ApiProblem, problems
 from api.schemas.identity import ImportReportOut, ReceiptClaimRequest
 from api.schemas.transactions import PurchaseOut
 from loyalty_core.commands import MemberRef
 from loyalty_core.identity.receipts import ClaimReceipt
-from loyalty_core.migration import importer
-from loyalty_core.migration.files import read_table
+from loyalty_core.errors import InvalidInput
+from loyalty_core.migration import exports, importer
+from loyalty_core.migration.files import read_table, write_table
+from loyalty_core.migration.grants import Grant, check_grant_file, run_grant, segment_targets
+from loyalty_core.migration.rows import end_of_local_day, parse_date
 
 router = APIRouter(prefix="/v1", tags=["identity"], responses=problems(401, 403, 429))
 
@@ -46,10 +55,7 @@ def import_purchases(api: Api, caller: Admin, file: UploadFile = File(...),
 
 def _import(api: Any, caller: Any, file: UploadFile, dry_run: bool, check: Callable[..., Any],
             write: Callable[..., Any]) -> ImportReportOut:
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ApiProblem(413, "import_file_too_large", f"import files are limited to {MAX_UPLOAD_BYTES} bytes")
-    header, lines = read_table(data, file.filename or "")
+    header, lines = read_table(_upload(file), file.filename or "")
     checked = check(api.service, header, lines)
     problems_out = [p.to_dict() for p in checked.problems]
     if dry_run:
@@ -61,3 +67,82 @@ def _import(api: Any, caller: Any, file: UploadFile, dry_run: bool, check: Calla
     done = report.summary()
     return ImportReportOut(dry_run=False, rows=checked.total, valid=len(checked.rows), imported=done["imported"],
                            already_imported=done["already_imported"], refused=done["refusals"])
+
+
+@router.post("/grants", responses=problems(400, 413, 422))
+def grant_points(api: Api, caller: Admin, models: Models, grant_id: str = Form(..., max_length=80),
+                 points: int = Form(..., ge=1), reason: str = Form(..., min_length=1, max_length=500),
+                 expires_on: Optional[str] = Form(None, description="dd/mm/yyyy: points expire after this day"),
+                 segment: Optional[str] = Form(None, max_length=40),
+                 file: Optional[UploadFile] = File(None)) -> ImportReportOut:
+    """Credit the same bonus to every member of a list (a file) or a segment, each once per grant id."""
+    if (file is None) == (segment is None):
+        raise InvalidInput("give exactly one of file and segment", field="file")
+    try:
+        expires_at = end_of_local_day(parse_date(expires_on)).astimezone(timezone.utc) if expires_on else None
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="expires_on") from None
+    grant = Grant(grant_id, points, reason, actor=caller.key.key_id, expires_at=expires_at)
+    grant.check()
+    if file is not None:
+        checked = check_grant_file(*read_table(_upload(file), file.filename or ""))
+        if checked.problems:
+            raise ApiProblem(422, "import_file_invalid", f"{len(checked.problems)} problem(s) in the file; nobody "
+                             "was credited", problems=[p.to_dict() for p in checked.problems[:1000]])
+        targets: Any = checked.rows
+        rows, valid = checked.total, len(checked.rows)
+    else:
+        targets = list(segment_targets(_segment_pages(models, segment or "")))
+        rows = valid = len(targets)
+    done = run_grant(api.service, grant, targets, workers=16).summary()
+    return ImportReportOut(dry_run=False, rows=rows, valid=valid, imported=done["imported"],
+                           already_imported=done["already_imported"], refused=done["refusals"])
+
+
+def _segment_pages(models: Any, name: str) -> Any:
+    cursor = None
+    while True:
+        page = models.list_segment(name, limit=500, cursor=cursor)
+        yield page
+        if not page.next_cursor:
+            return
+        cursor = page.next_cursor
+
+
+MEDIA = {"csv": "text/csv; charset=utf-8",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@router.get("/exports/members", responses=problems(422))
+def export_members(api: Api, caller: Admin, format: Literal["csv", "xlsx"] = "csv") -> Response:
+    """Export every member with personal data and balances (administrators only)."""
+    rows = exports.members(api.service, api.runtime.store.member_ids())
+    return _file("members", format, exports.MEMBER_HEADER, rows)
+
+
+@router.get("/exports/balances", responses=problems(422))
+def export_balances(api: Api, caller: Analyst, models: Models, format: Literal["csv", "xlsx"] = "csv",
+                    segment: Optional[str] = Query(None, max_length=40)) -> Response:
+    """Export balances (no personal data) of every member, or of one segment's members."""
+    if segment is None:
+        ids: Any = api.runtime.store.member_ids()
+    else:
+        ids = (m.member_id for page in _segment_pages(models, segment) for m in page.members)
+    return _file(f"balances-{segment}" if segment else "balances", format, exports.BALANCE_HEADER,
+                 exports.balances(api.service, ids))
+
+
+def _file(name: str, format: str, header: list[str], rows: Any) -> Response:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.{format}"
+        write_table(path, header, rows)
+        data = path.read_bytes()
+    return Response(data, media_type=MEDIA[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'})
+
+
+def _upload(file: UploadFile) -> bytes:
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ApiProblem(413, "import_file_too_large", f"files are limited to {MAX_UPLOAD_BYTES} bytes")
+    return data

@@ -153,3 +153,21 @@ def purchase_of(held: PurchaseHeld) -> prog.Purchase:
 
 def is_expired(held: PurchaseHeld, days: int, now: datetime) -> bool:
     return held.occurred_at + timedelta(days=days) <= now
+
+
+def credited_member(store: Any, receipt: ev.CommandAccepted) -> UUID | None:
+    """The member a held sale was later credited to, from the sale's own receipt (which still says
+    `unclaimed`): for the refund of such a sale. None while it is still held, or if it expired."""
+    if receipt.result.get("type") != UnclaimedPurchaseResult.__name__:
+        return None
+    request = receipt.request
+    reference = purchase_reference(request.get("channel", ""), request.get("transaction_ref", ""))
+    given = [(k, v) for k, v in (request.get("member") or {}).items() if v is not None]
+    try:
+        kind, value = (given[0][0], ids.normalise(*given[0])) if given else (RECEIPT, reference)
+    except errors.LoyaltyError:
+        return None
+    for event in store.events.get(ids.claim_id(kind, value)):
+        if isinstance(event, HeldPurchasesClaimed) and reference in event.credited:
+            return event.member_id
+    return None

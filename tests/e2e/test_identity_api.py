@@ -91,3 +91,28 @@ def test_imports_are_for_admins_and_hostile_files_are_refused_cleanly(api: ApiHa
     for data, name in ((b"PK\x03\x04broken", "m.xlsx"), (b"\xff\xfe\x00garbage", "m.csv"), (b"", "m.csv")):
         response = _upload(api, data, name, dry_run=True)
         assert response.status_code == 422 and response.json()["code"] == "import_file_unreadable", response.text
+
+
+def test_a_grant_from_a_file_credits_each_member_once_and_exports_read_back(api: ApiHarness) -> None:
+    member = api.enroll()
+    phone = member["phone"]
+    files = {"file": ("g.csv", f"phone\n{phone}\n{phone}\n".encode())}
+    form = {"grant_id": f"G-{phone}", "points": "40", "reason": "Quà Tết", "expires_on": "31/12/2099"}
+    first = api.client.post("/v1/grants", headers=api.headers("admin"), files=files, data=form)
+    assert first.status_code == 200, first.text
+    assert first.json()["imported"] == 1 and first.json()["already_imported"] == 1
+    again = api.client.post("/v1/grants", headers=api.headers("admin"), files=files, data=form)
+    assert again.json()["imported"] == 0
+    assert api.balance(member["member_id"])["available"] == 40
+    assert api.client.post("/v1/grants", headers=api.headers("staff"), files=files, data=form).status_code == 403
+    neither = api.client.post("/v1/grants", headers=api.headers("admin"), data=form)
+    assert neither.status_code == 422 and neither.json()["code"] == "invalid_input"
+    exported = api.get("/v1/exports/balances", key="analyst", params={"format": "csv"})
+    assert exported.status_code == 200 and "text/csv" in exported.headers["content-type"]
+    lines = exported.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("member_id,member_code,tier,points_available")
+    assert any(line.startswith(member["member_id"]) and ",40," in line for line in lines)
+    assert phone not in exported.content.decode("utf-8-sig")  # balances carry no personal data
+    assert api.get("/v1/exports/members", key="analyst").status_code == 403
+    workbook = api.get("/v1/exports/members", key="admin", params={"format": "xlsx"})
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"

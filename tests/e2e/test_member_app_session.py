@@ -245,3 +245,20 @@ def test_a_proven_phone_has_an_hour_to_enrol_then_a_member_session_lasts(api: Ap
     joined = browser.post("/app/enrol", data={"name": "Lan"}, follow_redirects=False)
     assert f"Max-Age={SESSION_SECONDS}" in joined.headers["set-cookie"] and "HttpOnly" in joined.headers["set-cookie"]
     assert browser.get("/app/", follow_redirects=False).status_code == 200
+
+
+def test_pages_are_small_self_contained_and_installable(api: ApiHarness, outbox: Outbox) -> None:
+    browser, _ = signed_in_member(api, outbox)
+    for path in ("/app/", "/app/card", "/app/history", "/app/rewards", "/app/consent"):
+        page = browser.get(path)
+        assert page.status_code == 200 and len(page.content) < 16_000, (path, len(page.content))
+        assert "default-src 'self'" in page.headers["content-security-policy"]
+        assert not re.search(r'(src|href|action)="(https?:)?//', page.text), path  # nothing from elsewhere
+    manifest = browser.get("/app/manifest.webmanifest").json()
+    assert manifest["start_url"] == "/app/" and manifest["scope"] == "/app/"
+    for icon in manifest["icons"]:
+        assert browser.get(icon["src"]).status_code == 200
+    worker = browser.get("/app/sw.js")
+    assert worker.headers["service-worker-allowed"] == "/app/" and "offline.html" in worker.text
+    for asset in ("app.css", "app.js", "offline.html"):
+        assert browser.get(f"/app/static/{asset}").status_code == 200

@@ -181,3 +181,19 @@ def test_two_members_racing_for_one_receipt_only_one_gets_it(runtime):
     assert len(won) == 1 and len(lost) == len(members) - 1
     total = sum(service.balance(c.MemberRef(member_id=m)).lifetime_earned for m in members)
     assert total == 20
+
+
+def test_the_member_a_held_sale_went_to_is_found_from_its_receipt_for_refunds(runtime):
+    from loyalty_core.identity.holding import credited_member
+
+    service, store = runtime.service, runtime.store
+    service.execute(purchase("HD-R", phone="0901234567"))
+    service.execute(purchase("BILL-R"))
+    receipt = store.load_receipt(ids.receipt_id("purchase/pos", "HD-R"))
+    bill = store.load_receipt(ids.receipt_id("purchase/pos", "BILL-R"))
+    assert credited_member(store, receipt) is None  # still held
+    member = service.execute(enrol("0901234567"))
+    service.execute(ClaimReceipt(idempotency_key="cr", member=c.MemberRef(member_id=member.member_id),
+                                 transaction_ref="BILL-R"))
+    assert credited_member(store, receipt) == member.member_id
+    assert credited_member(store, bill) == member.member_id

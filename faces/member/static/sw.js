@@ -1,7 +1,8 @@
 // The member app's service worker: keeps the stylesheet, script and an offline page, so the app opens
 // on a flaky 3G link. Pages themselves are always fetched (balances and card codes must be live).
-const CACHE = "member-app-v1";
-const ASSETS = ["/app/static/app.css", "/app/static/app.js", "/app/static/icon.svg", "/app/static/offline.html"];
+const CACHE = "member-app-v2";
+const ASSETS = ["/app/static/app.css", "/app/static/app.js", "/app/static/icon.svg", "/app/static/icon-192.png",
+                "/app/static/offline.html"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)).then(() => self.skipWaiting()));
