@@ -6,6 +6,7 @@ a small receiver for signed webhooks and checks each signature (HMAC-SHA256 over
 
     python examples/pos_level2.py --key "$LOYALTY_API_KEY" --phone 0901234567
     python examples/pos_level2.py --phone 0901234567 --webhook-port 9099 --webhook-secret whsec_...
+    python examples/pos_level2.py --card <code scanned from the member's app card>
 """
 
 from __future__ import annotations
@@ -108,7 +109,9 @@ def follow(http: httpx.Client, member_id: str, max_events: int | None, seconds: 
 
 def main() -> int:
     parser = arguments(__doc__.splitlines()[0])
-    parser.add_argument("--phone", required=True)
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--phone")
+    who.add_argument("--card", help="The rotating code scanned from the member's app card")
     parser.add_argument("--max-events", type=int, help="Stop after this many events")
     parser.add_argument("--seconds", type=float, help="Stop after this long")
     parser.add_argument("--webhook-port", type=int, help="Also receive signed webhooks on this port")
@@ -119,7 +122,8 @@ def main() -> int:
         if not args.webhook_secret:
             sys.exit("--webhook-port needs --webhook-secret")
         webhook_receiver(args.webhook_port, args.webhook_secret)
-    found = call(http, "GET", "/v1/members/lookup", params={"phone": args.phone})
+    found = call(http, "GET", "/v1/members/lookup",
+                 params={"phone": args.phone} if args.phone else {"card_code": args.card})
     if found.status_code != 200:
         print("lookup:", problem(found))
         return 1
