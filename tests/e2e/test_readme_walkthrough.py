@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def test_the_readme_walkthrough_runs_as_written(tmp_path: Path) -> None:
     steps = walkthrough((REPO / "README.md").read_text(encoding="utf-8"))
     assert len(steps) >= 12 and any("loyalty purchase" in s.line for s in steps)
     env = {**os.environ, "LOYALTY_DATABASE_URL": f"sqlite:///{tmp_path}/walkthrough.db",
-           "PATH": f"{REPO}/.venv/bin:{os.environ['PATH']}"}
+           "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}  # where `loyalty` is installed
     env.pop("LOYALTY_DEBUG", None)
     for step in steps:
         exported = EXPORT.match(step.line)
