@@ -224,3 +224,22 @@ def test_campaign_statistics_count_messages_and_cost_per_provider(box):
     stats = {s.channel: s for s in box.outbox.stats(box.clock() - timedelta(days=1), box.clock() + timedelta(days=1))}
     assert stats["sms"].sent == 1 and stats["sms"].cost_vnd == Decimal(800)
     assert stats["zns"].sent == 1 and stats["zns"].cost_vnd == Decimal(300)
+
+
+def test_the_hourly_scan_reminds_of_expiring_points_once_per_horizon(box):
+    from messaging.reminders import scan
+
+    member = box.enroll()
+    box.service.execute(c.EarnPoints(idempotency_key=key(), member=member, points=40, reference=key(),
+                                     expires_at=box.clock() + timedelta(days=20)))
+    assert scan(box.service, box.outbox, box.clock()).drafts == 1
+    assert scan(box.service, box.outbox, box.clock() + timedelta(hours=1)).drafts == 1  # found again, not added
+    box.clock.advance(days=14)  # six days left: the 7-day reminder
+    scan(box.service, box.outbox, box.clock())
+    reminders = [m for m in box.messages(member) if m.kind == "points_expiring"]
+    assert sorted(m.data["days"] for m in reminders) == [7, 30] and all(m.data["points"] == 40 for m in reminders)
+    box.dispatcher("zns").step()
+    sent = [m for m in box.messages(member) if m.kind == "points_expiring" and m.status == "sent"]
+    assert [m.data["days"] for m in sent] == [7]  # the 30-day one went stale while nobody sent it
+    zns = box.servers.zns.stand_in.deliveries[sent[0].message_id].body["template_data"]
+    assert zns["points"] == "40" and zns["expiry_date"]
