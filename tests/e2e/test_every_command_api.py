@@ -245,3 +245,24 @@ def test_a_redemption_whose_voucher_was_used_cannot_be_reversed(api):
                        key="staff")
     assert refused.status_code == 409 and refused.json()["code"] == "voucher_not_usable"
     assert refused.json()["voucher_status"] == "used"
+
+
+def test_two_tills_using_one_voucher_at_once_use_it_once(api):
+    import threading
+
+    member, _, code = voucher_for(api)
+    answers: list[tuple[int, str | None]] = []
+
+    def use(order: str) -> None:
+        response = api.post(f"/v1/vouchers/{code}/use", {"order_ref": order}, key="pos")
+        answers.append((response.status_code, response.json().get("code")))
+
+    threads = [threading.Thread(target=use, args=(f"POS-race-{n}",)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(status for status, _ in answers) == [200, 409, 409, 409, 409, 409]
+    assert {code for status, code in answers if status == 409} == {"voucher_already_used"}
+    events = api.get(f"/v1/members/{member}/events", key="auditor").json()["items"]
+    assert sum(1 for e in events if e["type"] == "VoucherUsed") == 1
