@@ -16,6 +16,7 @@ from typing import Annotated, Any, Callable
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.authguard import auth_failures, client_address
 from api.errors import ApiProblem
 from api.idempotency import CommandRunner, InFlight
 from api.keys import ApiKey, KeyRing, Role
@@ -71,14 +72,17 @@ Api = Annotated[ApiContext, Depends(_context)]
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer lk_...`")
 
 
-async def _authenticated(api: Api, credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                                    Depends(_bearer)]) -> ApiKey:
+async def _authenticated(request: Request, api: Api, credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                                                      Depends(_bearer)]) -> ApiKey:
     unauthorised = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise ApiProblem(401, "unauthenticated", "send an API key: Authorization: Bearer <key>",
                          headers=unauthorised)
+    guard, address = auth_failures(api), client_address(request)
+    guard.check(address)  # an address that guessed wrong too often waits, whatever key it sends now
     key = api.keys.authenticate(credentials.credentials)
     if key is None:
+        guard.failed(address)
         raise ApiProblem(401, "invalid_api_key", "this API key is unknown or revoked", headers=unauthorised)
     api.limits.check(key.role.value, key.key_id)
     return key

@@ -38,6 +38,12 @@ class ApiSettings:
     webhook_backoff_seconds: float = 10.0
     webhook_backoff_cap_seconds: float = 3600.0
     webhook_poll_seconds: float = 1.0
+    auth_failure_limit: str = "20/minute"
+    """Failed authentications allowed per client address (`limits` notation; "off" disables): beyond it,
+    429 with Retry-After (api/authguard.py)."""
+    webhook_allow_private: bool = False
+    """Let webhooks point at loopback, private and link-local addresses (api/webhook_urls.py): a test or an
+    on-premises receiver; never on a shared or internet-facing deployment."""
     group_commit: bool = True
     """Write concurrent commands together (loyalty_core.batching): many HTTP threads, one flush per batch."""
 
@@ -63,6 +69,8 @@ class ApiSettings:
                                                cls.webhook_backoff_cap_seconds),
             webhook_poll_seconds=number("LOYALTY_WEBHOOK_POLL_SECONDS", cls.webhook_poll_seconds),
             group_commit=environ.get("LOYALTY_GROUP_COMMIT", "1").lower() not in ("0", "false", "no", "off"),
+            auth_failure_limit=environ.get("LOYALTY_API_AUTH_FAILURE_LIMIT", cls.auth_failure_limit),
+            webhook_allow_private=environ.get("LOYALTY_WEBHOOK_ALLOW_PRIVATE", "0").lower() in ("1", "true", "yes", "on"),
         )
 
     @classmethod

@@ -30,6 +30,7 @@ from typing import Any, Callable
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from api import webhook_urls
 from api.errors import ApiProblem
 from api.eventdata import event_json, is_member_event
 from api.settings import ApiSettings
@@ -89,7 +90,9 @@ class Backoff:
 class Dispatcher:
     def __init__(self, store: LedgerStore, tables: ApiTables, *, client: httpx.Client | None = None,
                  backoff: Backoff = Backoff(), timeout_seconds: float = 10.0,
-                 clock: Callable[[], float] = time.time, batch: int = 500):
+                 clock: Callable[[], float] = time.time, batch: int = 500, allow_private: bool = False):
+        self.allow_private = allow_private
+        """Deliver to loopback, private and link-local addresses too (the admin setting)."""
         self.store = store
         self.tables = tables
         self.client = client or httpx.Client(timeout=timeout_seconds, follow_redirects=False)
@@ -145,6 +148,10 @@ class Dispatcher:
         attempts = delivery["attempts"] + 1
         status_code, error = None, None
         try:
+            # Checked again at each delivery: the name may resolve somewhere else than at registration.
+            refused = webhook_urls.refusal(endpoint["url"], allow_private=self.allow_private)
+            if refused is not None:
+                raise httpx.RequestError(f"not delivered: {refused}")
             response = self._post(endpoint, delivery, body)
             status_code = response.status_code
             if 200 <= status_code < 300:
@@ -252,6 +259,7 @@ def run_dispatcher(
             settings.webhook_max_attempts,
         ),
         timeout_seconds=settings.webhook_timeout_seconds,
+        allow_private=settings.webhook_allow_private,
     )
     steps = 0
     try:
@@ -275,13 +283,16 @@ def run_dispatcher(
 
 
 def register_endpoint(
-    tables: ApiTables, store: LedgerStore, *, request: dict[str, Any], created_by: str, idempotency_key: str
+    tables: ApiTables, store: LedgerStore, *, request: dict[str, Any], created_by: str, idempotency_key: str,
+    allow_private: bool = False,
 ) -> tuple[Row, bool]:
     """Register an endpoint once per idempotency key; returns (endpoint, replayed).
 
     A retry with the same key and body gets the first answer (with the same secret); another body with
-    the same key is refused, naming the first field that differs.
+    the same key is refused, naming the first field that differs. A URL that points at a non-public
+    address is refused unless `allow_private` (api/webhook_urls.py).
     """
+    webhook_urls.check(request["url"], allow_private=allow_private)
     canonical = json.dumps(request, sort_keys=True, separators=(",", ":"))
     webhook_id = "wh_" + secrets.token_hex(8)
     row = tables.insert_webhook(

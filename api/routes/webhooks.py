@@ -24,7 +24,8 @@ def register_webhook(body: WebhookRequest, api: Api, caller: Admin, key: Idempot
     """Register an endpoint for signed event deliveries; the answer holds its signing secret."""
     with api.inflight.hold(f"webhooks/{caller.key.key_id}", key):
         row, replayed = register_endpoint(api.tables, api.runtime.store, request=body.as_request(),
-                                          created_by=caller.key.key_id, idempotency_key=key)
+                                          created_by=caller.key.key_id, idempotency_key=key,
+                                          allow_private=api.settings.webhook_allow_private)
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return WebhookOut.of(row, with_secret=True)

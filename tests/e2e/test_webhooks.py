@@ -10,7 +10,7 @@ import json
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
 
@@ -62,6 +62,8 @@ class Clock:
 
 
 def _register(api: ApiHarness, url: str, **filters: Any) -> dict[str, Any]:
+    # The receivers here listen on 127.0.0.1: only the admin setting lets a webhook point there.
+    api.ctx.settings = replace(api.ctx.settings, webhook_allow_private=True)
     response = api.post("/v1/webhooks", {"url": url, **filters})
     assert response.status_code == 201, response.text
     assert response.json()["secret"].startswith("whsec_")
@@ -91,7 +93,7 @@ def test_a_matching_event_is_delivered_once_signed_and_logged(
         f"/v1/members/{member_id}/adjustments", {"points": 1, "reason": "x"}, key="staff"
     )  # another type
     clock = Clock()
-    dispatcher = Dispatcher(api.ctx.runtime.store, api.ctx.tables, clock=clock)
+    dispatcher = Dispatcher(api.ctx.runtime.store, api.ctx.tables, allow_private=True, clock=clock)
     try:
         assert dispatcher.step() == (1, 1)
         assert dispatcher.step() == (0, 0)
@@ -126,6 +128,7 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(
         api.ctx.runtime.store,
         api.ctx.tables,
         clock=clock,
+        allow_private=True,  # the receiver is on 127.0.0.1
         backoff=Backoff(base_seconds=60, cap_seconds=600, max_attempts=5),
     )
     try:
@@ -159,6 +162,7 @@ def test_a_receiver_that_never_answers_is_given_up_on(fresh_api: ApiHarness, rec
         api.ctx.runtime.store,
         api.ctx.tables,
         clock=clock,
+        allow_private=True,  # the receiver is on 127.0.0.1
         backoff=Backoff(base_seconds=1, cap_seconds=1, max_attempts=3),
     )
     try:
@@ -177,7 +181,7 @@ def test_an_unreachable_receiver_is_logged_and_retried(fresh_api: ApiHarness) ->
     member_id = api.member_with(100)
     hook = _register(api, "http://127.0.0.1:9/nothing-listens-here")
     _redeem(api, member_id, 5)
-    dispatcher = Dispatcher(api.ctx.runtime.store, api.ctx.tables, clock=Clock(), timeout_seconds=2)
+    dispatcher = Dispatcher(api.ctx.runtime.store, api.ctx.tables, allow_private=True, clock=Clock(), timeout_seconds=2)
     try:
         dispatcher.step()
     finally:
@@ -196,8 +200,8 @@ def test_each_event_is_enqueued_once_however_many_dispatchers_run(
     hook = _register(api, receiver.url)
     for points in (1, 2, 3):
         _redeem(api, member_id, points)
-    first = Dispatcher(api.ctx.runtime.store, api.ctx.tables, clock=Clock())
-    second = Dispatcher(api.ctx.runtime.store, api.ctx.tables, clock=Clock())
+    first = Dispatcher(api.ctx.runtime.store, api.ctx.tables, allow_private=True, clock=Clock())
+    second = Dispatcher(api.ctx.runtime.store, api.ctx.tables, allow_private=True, clock=Clock())
     try:
         threads = [threading.Thread(target=d.step) for d in (first, second, first, second)]
         for t in threads:
@@ -219,7 +223,7 @@ def test_only_events_after_registration_are_sent_and_a_disabled_endpoint_gets_no
     _redeem(api, member_id, 1)  # before the endpoint existed
     hook = _register(api, receiver.url)
     _redeem(api, member_id, 2)
-    dispatcher = Dispatcher(api.ctx.runtime.store, api.ctx.tables, clock=Clock())
+    dispatcher = Dispatcher(api.ctx.runtime.store, api.ctx.tables, allow_private=True, clock=Clock())
     try:
         dispatcher.step()
         assert (
@@ -242,7 +246,7 @@ def test_run_dispatcher_is_a_loop_the_worker_runs_until_stopped(
     member_id = api.member_with(100)
     _register(api, receiver.url)
     stop = threading.Event()
-    settings = ApiSettings(webhook_poll_seconds=0.05)
+    settings = ApiSettings(webhook_poll_seconds=0.05, webhook_allow_private=True)
     worker = threading.Thread(
         target=run_dispatcher,
         args=(api.ctx.runtime.store, api.ctx.tables, settings),
