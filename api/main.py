@@ -87,6 +87,7 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     from api.routes import messages as message_routes  # outbound messages: status, dead letters, previews
 
     app.include_router(message_routes.router)
+    app.include_router(message_routes.callbacks)
     dead_letters.watch(context)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(PrintableUrlMiddleware)  # a NUL in a query or path is refused before any route

@@ -52,9 +52,11 @@ def _show(name: str) -> None:
 
 
 def start_in_development(core: Settings, service: Any, stop: threading.Event,
-                         environ: Mapping[str, str]) -> DevelopmentMessages:
+                         environ: Mapping[str, str], api_url: str = "") -> DevelopmentMessages:
+    """Stand-ins (unless real providers are configured) and the dispatcher; `api_url` takes the stand-ins'
+    delivery reports."""
     real = any(environ.get(name) for name in REAL_PROVIDER_SETTINGS)
-    servers = None if real else start_dev_servers()
+    servers = None if real else start_dev_servers(api_url)
     settings = MessagingSettings.from_env({**environ, **(servers.environ() if servers else {})})
     for name in ("loyalty.devservers", "loyalty.messages"):
         _show(name)

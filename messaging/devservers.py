@@ -95,6 +95,7 @@ class _JsonHandler(BaseHTTPRequestHandler):
 
 class ZnsHandler(_JsonHandler):
     access_token = ""
+    webhook_url = ""
 
     def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
         if self.path.rstrip("/") != "/message/template":
@@ -111,8 +112,11 @@ class ZnsHandler(_JsonHandler):
             return self.answer(500, {"error": -100, "message": "Unknown error"})
         if scripted is not None:
             return self.answer(200, {"error": int(scripted), "message": "scripted error"})
-        _, delivery = self.stand_in.accept("zns", body["tracking_id"], body["phone"], body,
-                                           f"template {body['template_id']} {body['template_data']}")
+        first, delivery = self.stand_in.accept("zns", body["tracking_id"], body["phone"], body,
+                                               f"template {body['template_id']} {body['template_data']}")
+        if first and self.webhook_url:  # Zalo's webhook: the phone received it
+            report(self.webhook_url, "POST", json={"event_name": "user_received_message", "message": {
+                "msg_id": delivery.provider_id, "tracking_id": body["tracking_id"]}})
         self.answer(200, {"error": 0, "message": "Success", "data": {
             "msg_id": delivery.provider_id, "sent_time": "0",
             "quota": {"dailyQuota": "500", "remainingQuota": "499"}}})
@@ -158,6 +162,9 @@ class EsmsHandler(_JsonHandler):
         if not first:
             return self.answer(200, {"CodeResult": "124", "ErrorMessage": "Duplicate RequestId"})
         self.answer(200, {"CodeResult": "100", "CountRegenerate": 0, "SMSID": delivery.provider_id})
+        if body.get("CallbackUrl"):  # eSMS reports the final status later, by GET on the CallbackUrl
+            report(body["CallbackUrl"], "GET", params={"SMSID": delivery.provider_id, "RequestId": key,
+                                                       "SendStatus": "5", "phonenumber": body["Phone"]})
 
 
 def esms_problem(body: dict[str, Any]) -> tuple[str, str] | None:
@@ -172,6 +179,26 @@ def esms_problem(body: dict[str, Any]) -> tuple[str, str] | None:
     if str(body.get("IsUnicode", "0")) == "0" and not body["Content"].isascii():
         return "110", "Content has Unicode characters but IsUnicode is 0"
     return None
+
+
+REPORT_DELAY_SECONDS = 1.0
+"""Providers report delivery seconds after accepting; a report before the sender recorded the send is lost."""
+
+
+def report(url: str, method: str, **kwargs: Any) -> None:
+    """Send a delivery report from a thread, a moment after the answer (as the providers do)."""
+    def post() -> None:
+        import time
+
+        import httpx
+
+        time.sleep(REPORT_DELAY_SECONDS)
+        try:
+            httpx.request(method, url, timeout=5, **kwargs)
+        except httpx.HTTPError as exc:
+            log.warning("delivery report to %s failed: %s", url, exc)
+
+    threading.Thread(target=post, name="delivery-report", daemon=True).start()
 
 
 class HttpStandIn:
@@ -196,8 +223,8 @@ class HttpStandIn:
         self.server.server_close()
 
 
-def zns_stand_in(access_token: str, port: int = 0) -> HttpStandIn:
-    return HttpStandIn(ZnsHandler, "zns", port=port, access_token=access_token)
+def zns_stand_in(access_token: str, port: int = 0, webhook_url: str = "") -> HttpStandIn:
+    return HttpStandIn(ZnsHandler, "zns", port=port, access_token=access_token, webhook_url=webhook_url)
 
 
 def esms_stand_in(api_key: str, secret_key: str, port: int = 0) -> HttpStandIn:
@@ -250,13 +277,16 @@ class DevServers:
     zns: HttpStandIn
     sms: HttpStandIn
     smtp: SmtpStandIn
+    api_url: str = ""
+    """Where the service takes delivery reports (`make run`): the stand-ins report there, as providers do."""
 
     def environ(self) -> dict[str, str]:
         """The settings that point the senders at these stand-ins (credentials invented for development)."""
         return {"LOYALTY_ZNS_URL": self.zns.url, "LOYALTY_ZNS_ACCESS_TOKEN": DEV_TOKEN,
                 "LOYALTY_SMS_URL": self.sms.url, "LOYALTY_SMS_API_KEY": DEV_KEY,
                 "LOYALTY_SMS_SECRET_KEY": DEV_SECRET, "LOYALTY_SMS_BRANDNAME": "CPSG",
-                "LOYALTY_SMTP_URL": self.smtp.url, "LOYALTY_MAIL_FROM": "loyalty@cpsg.local"}
+                "LOYALTY_SMTP_URL": self.smtp.url, "LOYALTY_MAIL_FROM": "loyalty@cpsg.local",
+                **({"LOYALTY_SMS_CALLBACK_URL": f"{self.api_url}/v1/messages/callbacks/esms"} if self.api_url else {})}
 
     def close(self) -> None:
         for server in (self.zns, self.sms, self.smtp):
@@ -266,5 +296,8 @@ class DevServers:
 DEV_TOKEN, DEV_KEY, DEV_SECRET = "dev-zns-token", "dev-esms-key", "dev-esms-secret"
 
 
-def start_dev_servers() -> DevServers:
-    return DevServers(zns_stand_in(DEV_TOKEN), esms_stand_in(DEV_KEY, DEV_SECRET), SmtpStandIn())
+def start_dev_servers(api_url: str = "") -> DevServers:
+    """The three stand-ins; given the service's URL, they send delivery reports to it."""
+    webhook = f"{api_url}/v1/messages/callbacks/zalo" if api_url else ""
+    return DevServers(zns_stand_in(DEV_TOKEN, webhook_url=webhook), esms_stand_in(DEV_KEY, DEV_SECRET),
+                      SmtpStandIn(), api_url)

@@ -174,11 +174,18 @@ class Outbox:
         """Never (no consent, no contact, capped, too late): kept, with the reason, for the timeline."""
         return self._update(message, "status = 'skipped', lease_until = NULL, last_error = ?", [reason])
 
-    def mark_delivered(self, message_id: str, at: datetime) -> bool:
+    def report(self, message_id: str, channel: str, provider_id: str, delivered: bool, at: datetime,
+               detail: str = "") -> bool:
+        """A provider's delivery report: `sent` becomes `delivered`, or `failed` (a dead letter) when the
+        network gave up on it. Only a report naming the provider's own id for the message counts: that id
+        went only to the provider, so a report cannot be forged from the message id alone."""
+        status = "delivered" if delivered else "failed"
         with self.store.transaction() as tx:
-            return bool(tx.run(f"UPDATE {self.table} SET status = 'delivered', delivered_at = ? WHERE "
-                               f"message_id = ? AND status = 'sent' RETURNING message_id",
-                               [tx.ts(at), message_id]))
+            return bool(tx.run(f"UPDATE {self.table} SET status = ?, delivered_at = ?, last_error = ? WHERE "
+                               f"message_id = ? AND channel = ? AND provider_id = ? AND status = 'sent' "
+                               f"RETURNING message_id",
+                               [status, tx.ts(at) if delivered else None, None if delivered else detail,
+                                message_id, channel, provider_id]))
 
     # --- rules' counters ---------------------------------------------------------------------------------
     def sent_to_recipient(self, recipient: str, channel: str, purpose: str, since: datetime) -> int:

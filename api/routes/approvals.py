@@ -34,7 +34,7 @@ def list_approvals(api: Api, caller: Corrector,
     return ApprovalsOut(items=[ApprovalItem.of(a) for a in visible])
 
 
-@router.post("/approvals/{approval_id}/approve", responses=problems(404, 409, 422))
+@router.post("/approvals/{approval_id}/approve", responses=problems(400, 404, 409, 422))
 def approve_adjustment(approval_id: UUID, body: DecisionRequest, api: Api, caller: Corrector,
                        key: IdempotencyKey, response: Response) -> ApprovalOut:
     """Approve someone else's adjustment: it is applied to the member's balance at once."""
@@ -42,7 +42,7 @@ def approve_adjustment(approval_id: UUID, body: DecisionRequest, api: Api, calle
     return ApprovalOut.of(api.run(body.approve(approval_id, key, caller.acting()), response))
 
 
-@router.post("/approvals/{approval_id}/refuse", responses=problems(404, 409, 422))
+@router.post("/approvals/{approval_id}/refuse", responses=problems(400, 404, 409, 422))
 def refuse_adjustment(approval_id: UUID, body: DecisionRequest, api: Api, caller: Corrector,
                       key: IdempotencyKey, response: Response) -> ApprovalOut:
     """Refuse an adjustment (or withdraw your own request): the balance is not touched."""

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Api, Caller, IdempotencyKey, allow
 from api.errors import ApiProblem, problems
@@ -173,3 +173,49 @@ def retry_message(message_id: MessageId, api: Api, box: Box, caller: Staff, key:
     response.status_code = 202 if requeued else 200
     return RetryOut(requeued=requeued, message=MessageOut.of(box.get(str(message_id)) or message))
 
+
+
+# --- delivery reports from the providers (no API key: each report must name the provider's own message id) ---
+
+callbacks = APIRouter(prefix="/v1/messages/callbacks", tags=["messages"])
+ProviderText = Annotated[str, Query(min_length=1, max_length=100)]
+#: eSMS `SendStatus`: 5 sent successfully (delivered), 4 rejected; others (pending, at the telco) wait.
+ESMS_DELIVERED, ESMS_REJECTED = "5", "4"
+
+
+class ReportOut(BaseModel):
+    recorded: bool
+    """False for a report about no message we sent by that provider (or one already reported)."""
+
+
+@callbacks.get("/esms")
+def esms_delivery_report(api: Api, box: Box, request_id: Annotated[str, Query(alias="RequestId", max_length=100)],
+                         sms_id: Annotated[str, Query(alias="SMSID", max_length=100)],
+                         send_status: Annotated[str, Query(alias="SendStatus", max_length=10)]) -> ReportOut:
+    """Take eSMS's delivery report (its CallbackUrl, an HTTP GET): delivered, or rejected by the network."""
+    if send_status not in (ESMS_DELIVERED, ESMS_REJECTED):
+        return ReportOut(recorded=False)
+    recorded = box.report(request_id, "sms", sms_id, send_status == ESMS_DELIVERED, api.service.clock(),
+                          "rejected by the network (eSMS SendStatus 4)")
+    return ReportOut(recorded=recorded)
+
+
+class ZaloReceived(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    msg_id: Annotated[str, Field(max_length=100)]
+    tracking_id: Annotated[str, Field(max_length=100)] = ""
+
+
+class ZaloEvent(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    event_name: Annotated[str, Field(max_length=100)]
+    message: ZaloReceived | None = None
+
+
+@callbacks.post("/zalo")
+def zalo_delivery_report(api: Api, box: Box, event: ZaloEvent) -> ReportOut:
+    """Take Zalo's `user_received_message` webhook event: the member's phone received the ZNS message."""
+    if event.event_name != "user_received_message" or event.message is None or not event.message.tracking_id:
+        return ReportOut(recorded=False)
+    return ReportOut(recorded=box.report(event.message.tracking_id, "zns", event.message.msg_id, True,
+                                         api.service.clock()))

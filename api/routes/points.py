@@ -85,7 +85,8 @@ def release_reservation(
     return CaptureOut.of(api.run(command, response))
 
 
-@router.post("/members/{member_id}/adjustments", status_code=201, responses=WRITE_PROBLEMS)
+@router.post("/members/{member_id}/adjustments", status_code=201, responses={
+    **WRITE_PROBLEMS, 202: {"model": ApprovalOut, "description": "Above the program's threshold: awaits approval"}})
 def adjust_points(
     member_id: UUID, body: AdjustRequest, api: Api, caller: Corrector, key: IdempotencyKey, response: Response
 ) -> ChangeOut | ApprovalOut:

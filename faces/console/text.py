@@ -76,7 +76,13 @@ VI: dict[str, str] = {
     "valid_from": "Từ", "valid_to": "Đến", "draft_saved": "Đã lưu bản nháp.", "published": "Đã phát hành.",
     "source_purchase": "Mua hàng", "source_activity": "Hoạt động", "source_bonus": "Thưởng",
     "source_referral": "Giới thiệu", "source_adjustment": "Điều chỉnh", "source_refund": "Hoàn trả",
-    "discard": "Bỏ bản nháp", "no_draft": "Chưa có bản nháp.", "rules": "Quy tắc tích điểm",
+    "backtest_note": "Chạy lại quy tắc trên tổng chi tiêu của từng đơn (sổ cái không lưu dòng hàng: quy tắc theo "
+    "SKU/nhóm hàng được tính trên cả đơn); chiến dịch mới trong bản nháp được coi như chạy suốt khoảng thử.",
+    "per_amount": "Số VND cho 1 điểm", "factor": "Hệ số nhân", "campaign_id": "Mã chiến dịch",
+    "name_vi": "Tên (tiếng Việt)", "name_en": "Tên (tiếng Anh)", "starts_at": "Bắt đầu", "ends_at": "Kết thúc",
+    "budget_points": "Ngân sách điểm", "reward_id": "Mã quà", "priority": "Thứ tự ưu tiên", "tiers_json": "Hạng (JSON)",
+    "months": "Số tháng", "min_spend": "Chi tiêu tối thiểu", "starts": "Từ ngày", "ends": "Đến ngày",
+    "total": "Tổng đơn", "points_cost": "Số điểm đổi", "discard": "Bỏ bản nháp", "no_draft": "Chưa có bản nháp.", "rules": "Quy tắc tích điểm",
 }
 
 EN: dict[str, str] = {
@@ -141,7 +147,13 @@ EN: dict[str, str] = {
     "search_more": "Type at least 2 characters.", "rule_kind": "Rule kind", "rule_id": "Rule id",
     "label_vi": "Name (Vietnamese)", "label_en": "Name (English)", "vnd_per_point": "VND per point",
     "multiplier": "Multiplier", "valid_from": "From", "valid_to": "To", "draft_saved": "Draft saved.",
-    "published": "Published.", "source_purchase": "Purchase", "source_activity": "Activity",
+    "published": "Published.", "per_amount": "VND per point", "factor": "Multiplier",
+    "campaign_id": "Campaign id", "name_vi": "Name (Vietnamese)", "name_en": "Name (English)", "starts_at": "Start",
+    "ends_at": "End", "budget_points": "Points budget", "reward_id": "Reward id", "priority": "Priority",
+    "tiers_json": "Tiers (JSON)", "months": "Months", "min_spend": "Minimum spend", "starts": "From", "ends": "To",
+    "total": "Basket total", "points_cost": "Points cost", "backtest_note": "Rules re-run on each purchase's qualifying spend (the ledger "
+    "keeps no lines: SKU or category rules see the whole basket); campaigns the draft adds are treated as running "
+    "over the whole period.", "source_purchase": "Purchase", "source_activity": "Activity",
     "source_bonus": "Bonus", "source_referral": "Referral", "source_adjustment": "Adjustment",
     "source_refund": "Refund", "discard": "Discard draft", "no_draft": "No draft yet.", "rules": "Earning rules",
 }

@@ -184,3 +184,53 @@ def test_marketing_reads_the_dashboard_with_charts_and_lag(page: Any, server: Se
     with page.expect_download() as download:
         page.click("a[href$='/segments/never_purchased.xlsx']")
     assert Path(download.value.path()).read_bytes()[:2] == b"PK"  # an .xlsx is a zip
+
+
+def test_marketing_drafts_a_campaign_back_tests_it_on_real_purchases_and_publishes(
+        page: Any, server: Server, shot: Any) -> None:
+    for phone in ("0944444441", "0944444442"):
+        buy(server, phone, "Khách thử", "1000000")  # 100 points each under the current program
+    sign_in(page, server, "marketing")
+    page.goto(f"{server.base_url}/console/program")
+    page.fill("#campaign-campaign_id", "tet-2027")
+    page.fill("#campaign-name_vi", "Tết 2027")
+    page.fill("#campaign-name_en", "Tet 2027")
+    page.fill("#campaign-starts", "20/01/2027")
+    page.fill("#campaign-ends", "10/02/2027")
+    page.fill("#campaign-budget_points", "50000")
+    page.click("[data-testid=campaign-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=draft-changes]")
+
+    page.select_option("#rule-kind", "multiplier")  # a mistake first: the form says which field, in Vietnamese
+    page.fill("#rule-rule_id", "tết x3")
+    page.fill("#rule-factor", "3")
+    page.click("[data-testid=rule-form] button[type=submit]")
+    assert "Mã quy tắc: chỉ dùng chữ, số" in page.inner_text("[data-testid=problem]")
+    page.fill("#rule-rule_id", "tet-x3")
+    page.fill("#rule-label_vi", "Tết nhân 3")
+    page.fill("#rule-campaign_id", "tet-2027")
+    page.fill("#rule-priority", "40")
+    page.click("[data-testid=rule-form] button[type=submit]")
+    page.wait_for_selector("text=tet-x3")
+
+    page.fill("#bt-days", "7")
+    page.click("form[action$='/program/backtest'] button")
+    page.wait_for_selector("[data-testid=backtest]")
+    purchases = int(page.inner_text("[data-testid=bt-purchases]").replace(".", ""))
+    now = int(page.inner_text("[data-testid=bt-now]").replace(".", ""))
+    draft = int(page.inner_text("[data-testid=bt-draft]").replace(".", ""))
+    assert purchases >= 2 and now >= 200
+    assert draft == 3 * now  # every purchase of the week, tripled as if the campaign had run then
+    assert page.inner_text("[data-testid=bt-liability]").endswith("₫")
+    shot(page, "backtest")
+
+    page.fill("#pub-starts", "20/01/2027")
+    page.click("[data-testid=publish-form] button")
+    page.wait_for_selector("[data-testid=flash]")
+    assert "Đã phát hành" in page.inner_text("[data-testid=flash]")
+    history = page.inner_text("[data-testid=history]")
+    assert "tet-x3" in history and "staff:marketing" in history
+    shot(page, "published")
+    with server.client("admin") as admin:
+        rule = next(r for r in admin.get("/v1/program").json()["rules"] if r["rule_id"] == "tet-x3")
+    assert rule["starts_at"].startswith("2027-01-20")

@@ -134,3 +134,46 @@ def test_channel_and_staff_keys_cannot_read_statistics(api):
     assert api.get("/v1/messages/stats", key="staff").status_code == 403
     assert api.get("/v1/messages/stats", key=None).status_code == 401
 
+
+
+def test_delivery_reports_mark_messages_delivered_only_with_the_providers_own_id(api, send, servers):
+    by_sms = api.enroll(consent={"zalo": False, "sms": True})
+    by_zalo = api.enroll(consent={"zalo": True})
+    send("zns", "sms")
+    box = api.app.state.api.messages_outbox
+    (sms,) = box.for_member(by_sms["member_id"])
+    (zns,) = box.for_member(by_zalo["member_id"])
+    assert (sms.channel, zns.channel) == ("sms", "zns") and sms.provider_id and zns.provider_id
+
+    def esms(request_id: str, sms_id: str, status: str = "5") -> dict:
+        response = api.client.get("/v1/messages/callbacks/esms",
+                                  params={"RequestId": request_id, "SMSID": sms_id, "SendStatus": status})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    assert esms(sms.message_id, "forged")["recorded"] is False
+    assert esms(sms.message_id, sms.provider_id, status="7")["recorded"] is False  # still at the telco
+    assert esms(sms.message_id, sms.provider_id)["recorded"] is True
+    assert esms(sms.message_id, sms.provider_id)["recorded"] is False  # reported once
+    event = {"event_name": "user_received_message", "app_id": "1", "timestamp": "1",
+             "message": {"msg_id": zns.provider_id, "tracking_id": zns.message_id}}
+    assert api.client.post("/v1/messages/callbacks/zalo", json={**event, "message": {
+        "msg_id": "forged", "tracking_id": zns.message_id}}).json()["recorded"] is False
+    assert api.client.post("/v1/messages/callbacks/zalo", json=event).json()["recorded"] is True
+    for member in (by_sms, by_zalo):
+        (shown,) = api.get(f"/v1/members/{member['member_id']}/messages", key="staff").json()
+        assert shown["status"] == "delivered" and shown["delivered_at"]
+    stats = {p["channel"]: p for p in api.get("/v1/messages/stats", key="analyst").json()["providers"]}
+    assert stats["sms"]["delivered"] >= 1 and stats["zns"]["delivered"] >= 1
+    assert api.client.post("/v1/messages/callbacks/zalo", json={"nope": 1}).status_code == 422
+
+
+def test_a_message_the_network_rejected_becomes_a_dead_letter(api, send):
+    member = api.enroll(consent={"zalo": False, "sms": True})
+    send("sms")
+    (sms,) = api.app.state.api.messages_outbox.for_member(member["member_id"])
+    response = api.client.get("/v1/messages/callbacks/esms",
+                              params={"RequestId": sms.message_id, "SMSID": sms.provider_id, "SendStatus": "4"})
+    assert response.json()["recorded"] is True
+    dead = {m["message_id"]: m for m in api.get("/v1/messages/dead-letters", key="staff").json()}
+    assert "rejected by the network" in dead[sms.message_id]["last_error"]
