@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench clean lock
+.PHONY: run test install bench clean lock faults
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,6 +22,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# The fault suite alone (it also runs inside `make test`): PostgreSQL crashed under load, SIGKILL of a
+# writer and of the worker, failed writes under group commit. Figures land in test-artifacts/faults/.
+faults: $(STAMP)
+	$(BIN)/python -m pytest tests/faults tests/integration/test_write_failures.py tests/e2e/test_durability.py \
+		tests/e2e/test_worker_kill.py -q -s
 
 lock: $(STAMP)
 	$(BIN)/python scripts/make_lock.py

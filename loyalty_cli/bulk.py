@@ -30,13 +30,15 @@ def _segment_pages(runtime: Any, name: str) -> Iterator[Any]:
 
     models = ReadModels.open(runtime.settings)
     try:
-        cursor = None
-        while True:
-            page = models.list_segment(name, limit=PAGE, cursor=cursor)
+        try:
+            page = models.list_segment(name, limit=PAGE)
+        except ValueError as exc:
+            err.print(f"refused: invalid_input: {exc}")
+            raise typer.Exit(1) from None
+        yield page
+        while page.next_cursor:
+            page = models.list_segment(name, limit=PAGE, cursor=page.next_cursor)
             yield page
-            if not page.next_cursor:
-                return
-            cursor = page.next_cursor
     finally:
         models.close()
 

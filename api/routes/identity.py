@@ -30,7 +30,7 @@ router = APIRouter(prefix="/v1", tags=["identity"], responses=problems(401, 403,
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
-@router.post("/members/{member_id}/receipt-claims", status_code=201, responses=problems(404, 409, 422))
+@router.post("/members/{member_id}/receipt-claims", status_code=201, responses=problems(400, 404, 409, 422))
 def claim_receipt(member_id: UUID, body: ReceiptClaimRequest, api: Api, caller: Writer, key: IdempotencyKey,
                   response: Response) -> PurchaseOut:
     """Credit a sale recorded without a member to this member, from its receipt number (once, within N days)."""
@@ -100,27 +100,36 @@ def grant_points(api: Api, caller: Admin, models: Models, grant_id: str = Form(.
 
 
 def _segment_pages(models: Any, name: str) -> Any:
-    cursor = None
-    while True:
-        page = models.list_segment(name, limit=500, cursor=cursor)
+    """The segment's pages; an unknown segment is refused here, before anything is written or sent."""
+    try:
+        first = models.list_segment(name, limit=500)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="segment") from None
+    return _following(models, first)
+
+
+def _following(models: Any, page: Any) -> Any:
+    yield page
+    while page.next_cursor:
+        page = models.list_segment(page.name, limit=500, cursor=page.next_cursor)
         yield page
-        if not page.next_cursor:
-            return
-        cursor = page.next_cursor
 
 
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {200: {
+    "description": "The file: CSV (UTF-8 with a byte-order mark) or Excel",
+    "content": {media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for media in MEDIA.values()}}}
 
 
-@router.get("/exports/members", responses=problems(422))
+@router.get("/exports/members", response_class=Response, responses={**problems(422), **FILE_RESPONSE})
 def export_members(api: Api, caller: Admin, format: Literal["csv", "xlsx"] = "csv") -> Response:
     """Export every member with personal data and balances (administrators only)."""
     rows = exports.members(api.service, api.runtime.store.member_ids())
     return _file("members", format, exports.MEMBER_HEADER, rows)
 
 
-@router.get("/exports/balances", responses=problems(422))
+@router.get("/exports/balances", response_class=Response, responses={**problems(422), **FILE_RESPONSE})
 def export_balances(api: Api, caller: Analyst, models: Models, format: Literal["csv", "xlsx"] = "csv",
                     segment: Optional[str] = Query(None, max_length=40)) -> Response:
     """Export balances (no personal data) of every member, or of one segment's members."""

@@ -116,3 +116,13 @@ def test_a_grant_from_a_file_credits_each_member_once_and_exports_read_back(api:
     assert api.get("/v1/exports/members", key="analyst").status_code == 403
     workbook = api.get("/v1/exports/members", key="admin", params={"format": "xlsx"})
     assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+
+
+def test_an_unknown_segment_is_refused_before_anything_is_credited(api: ApiHarness) -> None:
+    form = {"grant_id": "G-SEG", "points": "5", "reason": "x", "segment": "no-such-segment"}
+    response = api.client.post("/v1/grants", headers=api.headers("admin"), data=form)
+    assert response.status_code == 422 and response.json()["field"] == "segment"
+    exported = api.get("/v1/exports/balances", key="analyst", params={"segment": "no-such-segment"})
+    assert exported.status_code == 422
+    vip = api.get("/v1/exports/balances", key="analyst", params={"segment": "vip", "format": "xlsx"})
+    assert vip.status_code == 200
