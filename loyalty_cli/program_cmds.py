@@ -120,11 +120,16 @@ def register(app: typer.Typer) -> None:
     @program_app.command("init")
     def init(file: Path = typer.Argument(..., help="A program definition, JSON or YAML (docs/program.md)"),
              actor: str = typer.Option("cli", help="Who creates it"),
-             dry_run: bool = typer.Option(False, "--dry-run", help="Check the definition; write nothing")) -> None:
+             dry_run: bool = typer.Option(False, "--dry-run", help="Check the definition; write nothing"),
+             if_missing: bool = typer.Option(False, "--if-missing",
+                                             help="Succeed without change when the store has its program")) -> None:
         """Create this store's program from a definition file (the demo is one: loyalty_core/program/demo.json)."""
         document = read_definition(file)
         runtime = open_runtime()
         try:
+            if if_missing and runtime.service.policy.installed() is not None:
+                typer.echo(f"program {runtime.service.policy.installed().code} is already installed: nothing done")
+                return
             state, _ = refusing(lambda: create_program(runtime.service.policy, document, runtime.service.clock(),
                                                        actor, check_only=dry_run))
         finally:

@@ -150,3 +150,25 @@ def test_no_input_ends_in_a_traceback_at_the_real_entry_point(tmp_path):
         done = loyalty(*args, env=case_env)
         assert done.returncode in (1, 2), (args, done.stdout, done.stderr)
         assert "Traceback" not in done.stderr and done.stderr.strip().count("\n") == 0, (args, done.stderr)
+
+
+def test_the_example_program_file_installs_and_init_if_missing_leaves_a_program_alone(tmp_path):
+    run = Cli(f"sqlite:///{tmp_path}/fresh.db")
+    example = REPO / "examples" / "programs" / "tra-sua.yaml"
+    assert "created" in run("program", "init", str(example))["text"]
+    demo = REPO / "loyalty_core" / "program" / "demo.json"
+    assert "nothing done" in run("program", "init", "--if-missing", str(demo))["text"]
+    assert run("program", "show")["code"] == "TSH"
+    assert run("enroll", PHONE)["balance"]["available"] == 10  # its sign_up rule
+    tea = run("simulate", PHONE, "--total", "50.000", "--line", "TS-DEN:tea:1:50.000")
+    assert tea["points_earned"] >= 10
+
+
+def test_docker_compose_creates_the_program_from_a_file_that_exists_in_the_image():
+    import yaml
+
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
+    command = compose["services"]["init"]["command"]
+    assert command[:4] == ["loyalty", "program", "init", "--if-missing"]
+    default = command[4].removeprefix("${LOYALTY_PROGRAM_FILE:-").removesuffix("}")
+    assert (REPO / default).is_file()  # the image copies the repository to /app, its working directory
