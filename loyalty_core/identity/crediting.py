@@ -19,7 +19,7 @@ from loyalty_core import commands as cmd
 from loyalty_core import errors
 from loyalty_core import events as ev
 from loyalty_core import program as prog
-from loyalty_core.decide import Change
+from loyalty_core.decide import Cause, Change
 from loyalty_core.identity.events import HeldPurchasesClaimed, PurchaseHeld
 from loyalty_core.identity.holding import HOLDABLE, is_expired, load_stream, purchase_of, unclaimed_days
 from loyalty_core.migration.handlers import ImportMember
@@ -52,10 +52,14 @@ def credit_held(ctx: Context, plan: Plan, taken: ev.ClaimTaken) -> None:
 
 
 def credit(ctx: Context, plan: Plan, waiting: list[PurchaseHeld], days: int) -> tuple[list[str], list[str]]:
-    """Price and add each waiting purchase to the plan's member; (credited, expired) references."""
+    """Price and add each waiting purchase to the plan's member; (credited, expired) references.
+
+    Each sale's events say where the sale happened (its channel, store and till), not where the member
+    enrolled, so campaign and store statistics count it where it was made."""
     policy = ctx.service.policy
-    change = Change(plan.member, ctx.now, ctx.cause)
+    member = plan.member
     claims_before = len(ctx.claim_events)
+    member_events: list[ev.Event] = []
     budget_events: list[ev.Event] = []
     credited, expired = [], []
     for held in sorted(waiting, key=lambda h: (h.occurred_at, h.transaction_ref)):
@@ -63,29 +67,32 @@ def credit(ctx: Context, plan: Plan, waiting: list[PurchaseHeld], days: int) -> 
         if is_expired(held, days, ctx.now):
             expired.append(reference)
             continue
-        if reference in change.current.earnings:
+        if reference in member.earnings:
             continue  # already on this member by another route
         try:
             program = policy.book.at(held.occurred_at)
         except errors.LoyaltyError:  # cannot be priced (checked when held; kept so enrolment never fails)
             expired.append(reference)
             continue
+        change = Change(member, ctx.now, Cause(held.channel, held.store_id, held.actor))
         remaining = policy.budgets(ctx, program)
         _follow_own_charges(ctx, budget_events, remaining)
         decision = prog.evaluate_purchase(purchase_of(held), program, policy.facts(change.current), remaining)
         policy.apply_decision(ctx, change, program, decision, source="purchase", reference=reference,
                               occurred_at=held.occurred_at, currency=held.currency)
         budget_events += policy.charge_budgets(ctx, decision, change.current.id, reference)
+        member_events += change.events
+        member = change.current
         credited.append(reference)
-    plan.events.extend(change.events)
+    plan.events.extend(member_events)
     plan.events.extend(ctx.claim_events[claims_before:])  # vouchers a stamp card issued
     plan.events.extend(budget_events)
-    if change.events:
-        plan.member = change.current
+    if member_events:
+        plan.member = member
         if isinstance(plan.result, MemberResult):
-            plan.result = member_result(change.current)
+            plan.result = member_result(member)
         elif "balance" in {f.name for f in fields(plan.result)}:
-            plan.result = replace(plan.result, balance=Balance.of(change.current))
+            plan.result = replace(plan.result, balance=Balance.of(member))
     return credited, expired
 
 

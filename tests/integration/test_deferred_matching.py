@@ -197,3 +197,10 @@ def test_the_member_a_held_sale_went_to_is_found_from_its_receipt_for_refunds(ru
                                  transaction_ref="BILL-R"))
     assert credited_member(store, receipt) == member.member_id
     assert credited_member(store, bill) == member.member_id
+
+
+def test_credited_sales_carry_the_channel_and_store_where_they_were_made(runtime):
+    runtime.service.execute(purchase("HD-S", phone="0901234567"))
+    member = runtime.service.execute(c.EnrollMember(idempotency_key="web-enrol", phone="0901234567", channel="web"))
+    earned = [e for e in runtime.store.member_events(member.member_id) if type(e).__name__ == "PointsEarned"]
+    assert [(e.channel, e.store_id, e.reference) for e in earned] == [("pos", "HCM-01", "pos/HD-S")]
