@@ -109,7 +109,7 @@ def list_member_messages(member_id: UUID, box: Box, caller: Staff,
     return [MessageOut.of(m) for m in box.for_member(member_id, limit)]
 
 
-@router.get("/messages/dead-letters")
+@router.get("/messages/dead-letters", responses=problems(422))
 def list_dead_letters(box: Box, caller: Staff, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[MessageOut]:
     """List messages that failed on every channel or ran out of attempts."""
     return [MessageOut.of(m) for m in box.dead_letters(limit)]
@@ -135,11 +135,14 @@ def message_stats(api: Api, box: Box, caller: StatsReader,
                   date_from: Annotated[date | None, Query(alias="from")] = None,
                   date_to: Annotated[date | None, Query(alias="to")] = None) -> MessageStatsOut:
     """Count messages sent, delivered and failed, and what they cost, per provider (Ho Chi Minh days)."""
-    today = api.service.clock().astimezone(HCM).date()
-    date_to = date_to or today
+    for name, day in (("from", date_from), ("to", date_to)):
+        if day is not None and not 2000 <= day.year <= 2099:
+            raise ApiProblem(422, "invalid_input", f"{name} must be a day of 2000 to 2099", field=name)
+    date_to = date_to or api.service.clock().astimezone(HCM).date()
     date_from = date_from or date_to - timedelta(days=29)
-    if date_from > date_to or (date_to - date_from).days > 3 * 366 or date_from.year < 2000 or date_to.year > 2099:
-        raise ApiProblem(422, "invalid_input", "from must be before to, within three years, 2000-2099", field="from")
+    if date_from > date_to or (date_to - date_from).days > 3 * 366:
+        raise ApiProblem(422, "invalid_input", "from must not be after to, and at most three years before it",
+                         field="from")
     since = datetime.combine(date_from, time(0), tzinfo=HCM)
     until = datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=HCM)
     rows = box.stats(since, until)
@@ -159,7 +162,8 @@ def get_message(message_id: MessageId, box: Box, caller: Staff) -> MessageOut:
     return MessageOut.of(message)
 
 
-@router.post("/messages/{message_id}/retry", responses=problems(404, 409, 422))
+@router.post("/messages/{message_id}/retry",
+             responses={**problems(404, 409, 422), 202: {"model": RetryOut, "description": "Back in the queue"}})
 def retry_message(message_id: MessageId, api: Api, box: Box, caller: Staff, key: IdempotencyKey,
                   response: Response) -> RetryOut:
     """Put a failed message back in the queue with a fresh set of attempts."""
@@ -178,7 +182,8 @@ def retry_message(message_id: MessageId, api: Api, box: Box, caller: Staff, key:
 # --- delivery reports from the providers (no API key: each report must name the provider's own message id) ---
 
 callbacks = APIRouter(prefix="/v1/messages/callbacks", tags=["messages"])
-ProviderText = Annotated[str, Query(min_length=1, max_length=100)]
+#: Provider ids and our message ids are printable ASCII; anything else is refused before it reaches SQL.
+PROVIDER_ID = r"^[\x21-\x7e]{1,100}$"
 #: eSMS `SendStatus`: 5 sent successfully (delivered), 4 rejected; others (pending, at the telco) wait.
 ESMS_DELIVERED, ESMS_REJECTED = "5", "4"
 
@@ -188,10 +193,12 @@ class ReportOut(BaseModel):
     """False for a report about no message we sent by that provider (or one already reported)."""
 
 
-@callbacks.get("/esms")
-def esms_delivery_report(api: Api, box: Box, request_id: Annotated[str, Query(alias="RequestId", max_length=100)],
-                         sms_id: Annotated[str, Query(alias="SMSID", max_length=100)],
-                         send_status: Annotated[str, Query(alias="SendStatus", max_length=10)]) -> ReportOut:
+@callbacks.get("/esms", responses=problems(422))
+def esms_delivery_report(api: Api, box: Box,
+                         request_id: Annotated[str, Query(alias="RequestId", pattern=PROVIDER_ID)],
+                         sms_id: Annotated[str, Query(alias="SMSID", pattern=PROVIDER_ID)],
+                         send_status: Annotated[str, Query(alias="SendStatus", pattern=r"^[0-9]{1,3}$")],
+                         ) -> ReportOut:
     """Take eSMS's delivery report (its CallbackUrl, an HTTP GET): delivered, or rejected by the network."""
     if send_status not in (ESMS_DELIVERED, ESMS_REJECTED):
         return ReportOut(recorded=False)
@@ -202,17 +209,17 @@ def esms_delivery_report(api: Api, box: Box, request_id: Annotated[str, Query(al
 
 class ZaloReceived(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    msg_id: Annotated[str, Field(max_length=100)]
-    tracking_id: Annotated[str, Field(max_length=100)] = ""
+    msg_id: Annotated[str, Field(pattern=PROVIDER_ID)]
+    tracking_id: Annotated[str, Field(pattern=PROVIDER_ID)] = ""
 
 
 class ZaloEvent(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    event_name: Annotated[str, Field(max_length=100)]
+    event_name: Annotated[str, Field(pattern=r"^[a-z_]{1,60}$")]
     message: ZaloReceived | None = None
 
 
-@callbacks.post("/zalo")
+@callbacks.post("/zalo", responses=problems(400, 422))
 def zalo_delivery_report(api: Api, box: Box, event: ZaloEvent) -> ReportOut:
     """Take Zalo's `user_received_message` webhook event: the member's phone received the ZNS message."""
     if event.event_name != "user_received_message" or event.message is None or not event.message.tracking_id:
