@@ -58,7 +58,7 @@ class RetryOut(BaseModel):
     unknown: list[str]
 
 
-@router.get("")
+@router.get("", responses=problems(503))
 def list_dead_letters(request: Request, caller: Admin) -> DeadLettersOut:
     """List the events the live projections set aside, oldest first."""
     side = read_models(request).side
@@ -67,7 +67,7 @@ def list_dead_letters(request: Request, caller: Admin) -> DeadLettersOut:
                           count=len(letters))
 
 
-@router.post("/retry", responses=problems(422))
+@router.post("/retry", responses=problems(400, 422, 503))
 def retry_dead_letters(request: Request, api: Api, caller: Admin, body: RetryIn) -> RetryOut:
     """Apply set-aside events again (after the fix); each success removes its dead letter."""
     if body.all == bool(body.ids):
