@@ -50,6 +50,29 @@ def round_points(value: Decimal, rounding: str) -> int:
     return int(value.to_integral_value(rounding=_ROUNDING[rounding]))
 
 
+def scale_to_paid(amounts: list[Decimal], paid: Decimal) -> list[Decimal]:
+    """Each line's share of the money paid, when the lines add up to more (part paid with points, a discount).
+
+    Shares are in the paid amount's own unit (whole đồng for VND, cents for an amount with cents) and add up to
+    exactly `paid`: rounding each line down alone would lose up to a unit per line, and 100.000 ₫ paid over
+    three equal lines would earn on 99.999 ₫. The units left over go to the lines with the largest remainders
+    (ties to the earlier line), the largest-remainder method. Negative lines (discounts) get nothing."""
+    positive = [max(amount, Decimal(0)) for amount in amounts]
+    gross = sum(positive, Decimal(0))
+    if paid >= gross or gross <= 0:
+        return positive
+    paid = max(paid, Decimal(0))
+    exponent = paid.as_tuple().exponent
+    unit = Decimal(1).scaleb(min(exponent if isinstance(exponent, int) else 0, 0))
+    exact = [amount * paid / gross for amount in positive]
+    floors = [share.quantize(unit, rounding=ROUND_FLOOR) for share in exact]
+    left = int((paid - sum(floors, Decimal(0))) / unit)
+    by_remainder = sorted(range(len(exact)), key=lambda n: (-(exact[n] - floors[n]), n))
+    for n in by_remainder[:left]:
+        floors[n] += unit
+    return floors
+
+
 @dataclass(frozen=True)
 class Context:
     program: ProgramState

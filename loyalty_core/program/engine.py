@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from loyalty_core.program import explain
-from loyalty_core.program.earning import Context, Run, activity_count_key, fire, round_points
+from loyalty_core.program.earning import Context, Run, activity_count_key, fire, round_points, scale_to_paid
 from loyalty_core.program.errors import InvalidPurchase
 from loyalty_core.program.kinds import ActivityRule, Cap, Exclusions
 from loyalty_core.program.limits import Award, apply_limits, decision
@@ -33,9 +33,6 @@ __all__ = [
     "round_points",
     "rules_in_force",
 ]
-
-
-_CENT = Decimal("0.01")
 
 
 def rules_in_force(program: ProgramState, at: datetime, channel: str, store_id: str | None) -> list[Rule]:
@@ -68,13 +65,11 @@ def qualifying_lines(purchase: Purchase, program: ProgramState) -> tuple[Purchas
 def _split_basket(purchase: Purchase, rules: list[Rule]) -> tuple[tuple[PurchaseLine, ...], list[Award]]:
     """Lines that can earn (scaled to the money paid), and one zero-point line per exclusion that applied."""
     lines = purchase.lines or (PurchaseLine("", None, 0, purchase.total, purchase.total),)
-    gross = sum((max(line.amount, Decimal(0)) for line in lines), Decimal(0))
-    paid = max(purchase.total, Decimal(0))
-    share = paid / gross if Decimal(0) < paid < gross else Decimal(1 if paid else 0)
+    amounts = scale_to_paid([line.amount for line in lines], purchase.total)
     kept: list[PurchaseLine] = []
     excluded: dict[str, tuple[Exclusions, Decimal, list[str]]] = {}
-    for line in lines:
-        scaled = dataclasses.replace(line, amount=_scaled(line.amount, share))
+    for line, amount in zip(lines, amounts):
+        scaled = dataclasses.replace(line, amount=amount)
         rule = next((r for r in rules if isinstance(r, Exclusions) and _excludes(r, line)), None)
         if rule is None:
             kept.append(scaled)
@@ -87,12 +82,6 @@ def _split_basket(purchase: Purchase, rules: list[Rule]) -> tuple[tuple[Purchase
         for rule, amount, what in excluded.values()
     ]
     return tuple(kept), awards
-
-
-def _scaled(amount: Decimal, share: Decimal) -> Decimal:
-    # A share below 1 gives endless decimals; keep cents (rounded down) so decisions stay readable.
-    amount = max(amount, Decimal(0))
-    return amount if share == 1 else (amount * share).quantize(_CENT, rounding=ROUND_DOWN)
 
 
 def _excludes(rule: Exclusions, line: PurchaseLine) -> bool:
