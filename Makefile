@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench clean lock faults
+.PHONY: run test install bench clean soak lock faults
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
+
+# The program oracle with many more examples than `make test` runs (see tests/property/test_program_oracle.py).
+soak: $(STAMP)
+	LOYALTY_PROGRAM_PROFILE=soak $(BIN)/python -m pytest tests/property/test_program_oracle.py -q -p no:randomly
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -162,7 +162,11 @@ class EarnReversed(MemberEvent):
     written_off: int = 0
     spend_reversed: Decimal = Decimal(0)
     stamps_reversed: dict[str, int] = field(default_factory=dict)
-    """Stamps taken off each card's progress (a card completed by the purchase gives back its voucher)."""
+    """The change to each card's progress, subtracted by the fold: the stamps taken, less a whole card for each
+    voucher the refund cancelled (so it can be negative)."""
+    stamps_taken: dict[str, int] = field(default_factory=dict)
+    """The refunded items' stamps per card, whether taken from progress, a voucher or written off: later
+    refunds of the same purchase count from it."""
     lines: list[list[Any]] = field(default_factory=list)
     """[[sku, quantity], ...] returned, for a refund that named its lines."""
 

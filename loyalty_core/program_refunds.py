@@ -43,7 +43,7 @@ class PurchaseHistory:
     earned: ev.MemberEvent | None = None
     stamps_added: dict[str, int] = field(default_factory=dict)
     vouchers: list[str] = field(default_factory=list)
-    stamps_reversed: dict[str, int] = field(default_factory=dict)
+    stamps_taken: dict[str, int] = field(default_factory=dict)
     returned: dict[str, int] = field(default_factory=dict)
 
 
@@ -59,8 +59,8 @@ def purchase_history(events: list[ev.Event], reference: str) -> PurchaseHistory:
                 and event.timestamp == history.earned.timestamp and not history.vouchers):
             history.vouchers.append(event.voucher_code)
         elif isinstance(event, ev.EarnReversed) and event.transaction_ref == reference:
-            for card, count in event.stamps_reversed.items():
-                history.stamps_reversed[card] = history.stamps_reversed.get(card, 0) + count
+            for card, count in event.stamps_taken.items():
+                history.stamps_taken[card] = history.stamps_taken.get(card, 0) + count
             for sku, quantity in event.lines:
                 history.returned[sku] = history.returned.get(sku, 0) + quantity
     return history
@@ -164,7 +164,7 @@ def refund_purchase(ctx: Context, c: cmd.RefundPurchase) -> Plan:
     stamps_reversed = _take_stamps(change, pricing.program, history, stamps_back, reference)
     event = decide.reverse_earn(change, transaction_ref=reference, refund_ref=c.refund_ref, refund_amount=amount,
                                 points=points, spend_reversed=amount, policy=policy.shortfall_policy(),
-                                stamps_reversed=stamps_reversed,
+                                stamps_reversed=stamps_reversed, stamps_taken=stamps_back,
                                 lines=[[sku, quantity] for sku, quantity in sorted(returned.items())])
     _undo_tier(change, policy.book.current(), pricing, history)
     return ctx.plan(change, RefundResult(member_id=member.id, balance=Balance.of(change.current),
@@ -181,7 +181,7 @@ def _by_lines(pricing: RefundPricing, history: PurchaseHistory, earning: Any, re
     full, rest = pricing.decision({}), pricing.decision(so_far)
     target = min(max(full.points - rest.points, 0), earning.points)
     points = max(target - earning.points_reversed, 0)
-    stamps = {card: max(count - rest.stamps_added.get(card, 0) - history.stamps_reversed.get(card, 0), 0)
+    stamps = {card: max(count - rest.stamps_added.get(card, 0) - history.stamps_taken.get(card, 0), 0)
               for card, count in full.stamps_added.items()}
     return points, {card: n for card, n in stamps.items() if n}
 
@@ -194,7 +194,7 @@ def _stamps_pro_rata(history: PurchaseHistory, earning: Any, amount: Decimal) ->
     back = {}
     for card, count in history.stamps_added.items():
         target = count if whole or earning.spend <= 0 else int(count * refunded / earning.spend)
-        take = target - history.stamps_reversed.get(card, 0)
+        take = target - history.stamps_taken.get(card, 0)
         if take > 0:
             back[card] = take
     return back

@@ -243,3 +243,43 @@ def test_the_hourly_scan_reminds_of_expiring_points_once_per_horizon(box):
     assert [m.data["days"] for m in sent] == [7]  # the 30-day one went stale while nobody sent it
     zns = box.servers.zns.stand_in.deliveries[sent[0].message_id].body["template_data"]
     assert zns["points"] == "40" and zns["expiry_date"]
+
+
+def test_two_dispatchers_at_once_send_each_message_once(box):
+    import threading
+
+    members = [box.enroll() for _ in range(12)]
+    for member in members:
+        box.earn(member, 5)
+    box.project()
+    dispatchers = [box.dispatcher("zns"), box.dispatcher("zns")]
+    for d in dispatchers:
+        d.batch = 3  # small claims, so the two interleave
+    done = threading.Barrier(2)
+
+    def drain(dispatcher) -> None:
+        done.wait()
+        while dispatcher.step():
+            pass
+
+    threads = [threading.Thread(target=drain, args=(d,)) for d in dispatchers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    deliveries = box.servers.zns.stand_in.deliveries
+    assert len(deliveries) == 24 and all(d.requests == 1 for d in deliveries.values())
+    assert {m.status for member in members for m in box.messages(member)} == {"sent"}
+
+
+def test_the_member_apps_code_service_can_send_through_the_outbox(box):
+    from messaging.otp import OutboxCodeSender
+
+    send = OutboxCodeSender(box.outbox, clock=box.clock)
+    send("+84912000009", "Ma xac thuc cua ban: 120034. Het han sau 5 phut.")
+    send("+84912000009", "Ma xac thuc cua ban: 120034. Het han sau 5 phut.")  # the same request again
+    with pytest.raises(ValueError):
+        send("+84912000009", "no code here")
+    box.dispatcher("zns").step()
+    (delivery,) = box.servers.zns.stand_in.deliveries.values()
+    assert delivery.body["template_data"] == {"otp": "120034"} and delivery.body["phone"] == "84912000009"

@@ -59,9 +59,10 @@ class Messaging:
         return cls(self.outbox, self.service, self.senders(*channels), per_member_daily_cap=cap, clock=self.clock,
                    backoff=Backoff(base=timedelta(seconds=10), cap=timedelta(seconds=20), max_attempts=max_attempts))
 
-    def enroll(self, consent: dict[str, bool] | None = None, email: str | None = "khach@example.vn",
+    def enroll(self, consent: dict[str, bool] | None = None, email: str | None = "auto",
                name: str = "Nguyễn Thị Hà") -> c.MemberRef:
         self.phones += 1
+        email = f"khach{self.phones}@example.vn" if email == "auto" else email
         result = self.service.execute(c.EnrollMember(
             idempotency_key=key("enroll"), phone=f"0912{self.phones:06d}", email=email, name=name,
             consent=ALL_CONSENT if consent is None else consent))
