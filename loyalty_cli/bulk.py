@@ -132,9 +132,21 @@ def _counting(ids: Any, tick: Any) -> Iterator[UUID]:
         yield member_id
 
 
+def claim_receipt(member: str, transaction_ref: str,
+                  sale_channel: str = typer.Option("pos", help="The channel that recorded the sale."),
+                  key: Optional[str] = typer.Option(None, "--key", help="Idempotency key.")) -> None:
+    """Credit a sale recorded without a member to MEMBER from its receipt number (tích điểm sau)."""
+    from loyalty_cli.ledger_cmds import _key, _ref, _run
+    from loyalty_core.identity.receipts import ClaimReceipt
+
+    _run(ClaimReceipt(idempotency_key=_key(key), member=_ref(member), transaction_ref=transaction_ref,
+                      sale_channel=sale_channel))
+
+
 def register(app: typer.Typer) -> None:
     app.command("grant")(grant)
     app.command("export")(export)
+    app.command("claim-receipt")(claim_receipt)
 
 
 __all__ = ["register", "Console", "datetime"]

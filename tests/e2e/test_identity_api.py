@@ -126,3 +126,41 @@ def test_an_unknown_segment_is_refused_before_anything_is_credited(api: ApiHarne
     assert exported.status_code == 422
     vip = api.get("/v1/exports/balances", key="analyst", params={"segment": "vip", "format": "xlsx"})
     assert vip.status_code == 200
+
+
+def test_the_command_line_holds_claims_grants_and_exports(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from loyalty_cli.main import app
+    from loyalty_core import commands as c
+    from loyalty_core.runtime import open_runtime
+    from loyalty_core.settings import Settings
+
+    runner, url = CliRunner(), f"sqlite:///{tmp_path}/cli.db"
+    env = {"LOYALTY_DATABASE_URL": url}
+
+    def run(*args: str) -> dict:
+        result = runner.invoke(app, list(args), env=env)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout[result.stdout.index("{"):result.stdout.rindex("}") + 1])
+
+    runner.invoke(app, ["demo"], env=env)
+    assert run("purchase", "0909999999", "--total", "100000", "--ref", "H-1")["status"] == "unclaimed"
+    runtime = open_runtime(Settings(database_url=url))
+    try:  # a till's sale with no member at all (the API's way; the CLI always names one)
+        runtime.service.execute(c.RecordPurchase(idempotency_key="B-1", channel="pos", transaction_ref="B-1",
+                                                 member=c.MemberRef(), total=100000))
+    finally:
+        runtime.close()
+    held_points = run("enroll", "0909999999")["balance"]["available"]
+    assert held_points > 0  # 10 on a weekday, doubled at the weekend (the test runs on the real clock)
+    assert run("claim-receipt", "0909999999", "B-1")["points_earned"] == held_points
+    refused = runner.invoke(app, ["claim-receipt", "0909999999", "B-1"], env=env)
+    assert refused.exit_code == 1 and "receipt_already_claimed" in refused.output
+    (tmp_path / "g.csv").write_text("phone\n0909999999\n", encoding="utf-8")
+    granted = run("grant", "--grant-id", "G1", "--points", "5", "--reason", "Quà", "--file", str(tmp_path / "g.csv"))
+    assert granted["imported"] == 1
+    assert run("export", "balances", "-o", str(tmp_path / "b.xlsx"))["rows"] == 1
+    assert run("balance", "0909999999")["balance"]["available"] == 2 * held_points + 5
