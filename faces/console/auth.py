@@ -13,6 +13,8 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.authguard import auth_failures, client_address
+from api.errors import ApiProblem
 from faces.console.accounts import LOCK_MINUTES, MIN_PASSWORD, AccountRefused
 from faces.console.web import (PREFIX, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, CsrfRefused, Session, check_csrf,
                                console, current_session, redirect, render)
@@ -47,8 +49,16 @@ async def sign_in(request: Request) -> Response:
     if not isinstance(username, str) or not isinstance(password, str):
         return _sign_in_page(request, "wrong", 400)
     app = console(request)
+    guard, address = auth_failures(request.app.state.api), client_address(request)
+    try:  # failed sign-ins count against the address too, not only the account (api/authguard.py)
+        guard.check(address)
+    except ApiProblem as refused:
+        page = _sign_in_page(request, "too_many", 429)
+        page.headers.update(refused.headers)
+        return page
     outcome = app.accounts.sign_in(username, password[:200])
     if outcome.session_id is None:
+        guard.failed(address)
         return _sign_in_page(request, outcome.refusal, 401 if outcome.refusal == "wrong" else 423)
     response = redirect(f"{PREFIX}/")
     response.set_cookie(SESSION_COOKIE, app.signer.dumps(outcome.session_id), path=PREFIX, httponly=True,

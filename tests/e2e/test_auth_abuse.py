@@ -145,3 +145,25 @@ def test_a_delivery_to_a_name_that_now_resolves_privately_is_not_sent(fresh_api:
     deliveries = api.get(f"/v1/webhooks/{hook['webhook_id']}/deliveries").json()
     assert sent == [] and deliveries and all(d["status"] == "pending" for d in deliveries)
     assert "not a public address" in deliveries[0]["last_error"]
+
+
+def test_console_sign_ins_count_against_the_address_too(guarded: ApiHarness) -> None:
+    import re
+
+    from faces.console.accounts import StaffAccounts
+
+    accounts = StaffAccounts(guarded.ctx.tables)
+    for i in range(25):  # many accounts, so the per-account lock-out never triggers: only the address limit
+        accounts.create(f"guess.{i}", "mat-khau-123456", "cskh")
+    with TestClient(guarded.app, raise_server_exceptions=False, client=("198.51.100.77", 40000)) as browser:
+        def sign_in(username: str, password: str) -> Any:
+            form = browser.get("/console/sign-in")
+            token = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+            return browser.post("/console/sign-in", data={"csrf": token, "username": username,
+                                                           "password": password}, follow_redirects=False)
+
+        statuses = [sign_in(f"guess.{i}", "wrong-password").status_code for i in range(22)]
+        assert statuses[:20] == [401] * 20 and statuses[20:] == [429, 429], statuses
+        blocked = sign_in("guess.24", "mat-khau-123456")
+        assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) >= 1
+        assert "Quá nhiều lần đăng nhập sai" in blocked.text
