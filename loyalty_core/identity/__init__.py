@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from loyalty_core import commands as cmd
-from loyalty_core.identity import crediting, holding, receipts
+from loyalty_core.identity import crediting, holding, receipts, refunds
 
 
 def install(service: Any) -> None:
@@ -25,3 +25,6 @@ def install(service: Any) -> None:
         if inner is not None:
             service.register(command_type, crediting.crediting_held(inner))
     service.register(receipts.ClaimReceipt, receipts.claim_receipt)
+    refund = service._handlers.get(cmd.RefundPurchase)
+    if refund is not None:
+        service.register(cmd.RefundPurchase, refunds.refunding_credited(refund))

@@ -204,3 +204,23 @@ def test_credited_sales_carry_the_channel_and_store_where_they_were_made(runtime
     member = runtime.service.execute(c.EnrollMember(idempotency_key="web-enrol", phone="0901234567", channel="web"))
     earned = [e for e in runtime.store.member_events(member.member_id) if type(e).__name__ == "PointsEarned"]
     assert [(e.channel, e.store_id, e.reference) for e in earned] == [("pos", "HCM-01", "pos/HD-S")]
+
+
+def test_a_sale_credited_after_being_held_can_be_refunded_like_any_other(runtime):
+    service = runtime.service
+    service.execute(purchase("HD-F", phone="0901234567"))
+    service.execute(purchase("BILL-F"))
+    member = service.execute(enrol("0901234567"))
+    service.execute(ClaimReceipt(idempotency_key="cf", member=c.MemberRef(member_id=member.member_id),
+                                 transaction_ref="BILL-F"))
+    assert service.balance(c.MemberRef(member_id=member.member_id)).available == 40
+    for ref in ("HD-F", "BILL-F"):
+        refund = service.execute(c.RefundPurchase(idempotency_key=f"r-{ref}", channel="pos", transaction_ref=ref,
+                                                  refund_ref=f"R-{ref}", amount=Decimal(50_000)))
+        assert refund.member_id == member.member_id and refund.points_reversed == 10
+    assert service.balance(c.MemberRef(member_id=member.member_id)).available == 20
+    with pytest.raises(Exception) as still_held:
+        service.execute(purchase("HD-G", phone="0909999999"))
+        service.execute(c.RefundPurchase(idempotency_key="r-g", channel="pos", transaction_ref="HD-G",
+                                         refund_ref="R-G", amount=Decimal(1)))
+    assert getattr(still_held.value, "code", None) == "transaction_not_found"
