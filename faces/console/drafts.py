@@ -162,10 +162,12 @@ def publish(api: Any, author: str, actor: str, key: str, changes: list[Change], 
     timed = [_starting(c, starts_at) for c in changes]
     for _ in range(MAX_ATTEMPTS):
         receipt = store.load_receipt(receipt_id)
-        if receipt is not None:
-            if receipt.request != asked:
+        if receipt is not None:  # a resent form (its draft is gone by then): the version it made
+            if receipt.request != asked and changes:
                 raise errors.IdempotencyKeyReused("this publish form was already used for another draft")
             return int(receipt.result["version"])
+        if not changes:
+            raise errors.InvalidInput("the draft has no changes to publish", field="draft")
         policy.book.refresh(force=True)
         now = api.service.clock()
         after, events = apply(policy.book.current(), timed, now, actor)

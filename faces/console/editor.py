@@ -257,7 +257,10 @@ async def run_back_test(request: Request, session: Session) -> Response:
     current = _current(api)
     if current is None:
         return _page(request, session, 422, problem=translate(lang, "no_program"))
-    days = _int(form, "days") or 30
+    try:
+        days = _int(form, "days") or 30
+    except FormProblem as bad:
+        return _page(request, session, 422, problem=_field_words(lang, bad.field, bad.kind, ""))
     changes = drafts.Drafts(api.tables).get(session.staff.username)
     try:
         draft, _ = drafts.apply(current, changes, api.service.clock(), session.staff.actor)
