@@ -81,6 +81,8 @@ def credit(ctx: Context, plan: Plan, waiting: list[PurchaseHeld], days: int) -> 
         policy.apply_decision(ctx, change, program, decision, source="purchase", reference=reference,
                               occurred_at=held.occurred_at, currency=held.currency)
         budget_events += policy.charge_budgets(ctx, decision, change.current.id, reference)
+        if decision.referral_bonus is not None:
+            plan.follow_ups.append(_referral_bonus(decision.referral_bonus, held, member.id, program))
         member_events += change.events
         member = change.current
         credited.append(reference)
@@ -103,3 +105,13 @@ def _follow_own_charges(ctx: Context, charged: list[ev.Event], remaining: dict[s
             ctx.budget_versions[event.originator_id] = event.originator_version
             if event.campaign_id in remaining:
                 remaining[event.campaign_id] = max(remaining[event.campaign_id] - event.points, 0)
+
+
+def _referral_bonus(bonus: Any, held: PurchaseHeld, member_id: Any, program: Any) -> cmd.EarnPoints:
+    """The inviter's bonus for this member's first purchase, as the purchase handler would give it: a
+    separate command after this write, keyed by the new member, so it is paid once."""
+    return cmd.EarnPoints(
+        idempotency_key=f"referral/{member_id}", idempotency_scope="referral", channel=held.channel,
+        store_id=held.store_id, actor="referral", member=cmd.MemberRef(member_id=bonus.referrer_id),
+        points=bonus.points, reference=f"referral/{member_id}", source="referral", occurred_at=held.occurred_at,
+        expires_at=prog.lot_expires_at(program.expiry, held.occurred_at), description=bonus.description_vi)

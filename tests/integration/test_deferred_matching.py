@@ -224,3 +224,18 @@ def test_a_sale_credited_after_being_held_can_be_refunded_like_any_other(runtime
         service.execute(c.RefundPurchase(idempotency_key="r-g", channel="pos", transaction_ref="HD-G",
                                          refund_ref="R-G", amount=Decimal(1)))
     assert getattr(still_held.value, "code", None) == "transaction_not_found"
+
+
+def test_a_held_first_purchase_pays_the_inviters_referral_bonus_once(runtime, clock):
+    service = runtime.service
+    service.policy.administer(prog.AddRule(prog.Referral(rule_id="invite", priority=50, buyer_points=10,
+                                                         referrer_points=30)), "marketing", clock())
+    inviter = service.execute(enrol("0907654321"))
+    clock.advance(minutes=1)
+    service.execute(purchase("HD-INV", at=clock(), phone="0901234567"))
+    invited = service.execute(c.EnrollMember(idempotency_key="e-invited", phone="0901234567", channel="pos",
+                                             referred_by=c.MemberRef(member_id=inviter.member_id)))
+    assert invited.balance.available == 10 + 10  # the sale's 10 points and the buyer's referral 10
+    assert service.balance(c.MemberRef(member_id=inviter.member_id)).available == 30
+    service.execute(purchase("HD-INV2", at=clock(), phone="0901234567"))
+    assert service.balance(c.MemberRef(member_id=inviter.member_id)).available == 30
