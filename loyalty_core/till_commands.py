@@ -148,9 +148,11 @@ def paying_sign_up(inner: Callable[[Context, Any], Plan]) -> Callable[[Context, 
             return plan
         change = Change(member, ctx.now, ctx.cause)
         reference = f"{c.channel}/sign_up/{member.id}"
+        claims_before = len(ctx.claim_events)  # the enrolment's own claims are in the plan already
         policy.apply_decision(ctx, change, program, decision, source="activity", reference=reference,
                               occurred_at=ctx.now, currency=program.currency)
-        plan.events.extend([*change.events, *policy.charge_budgets(ctx, decision, member.id, reference)])
+        plan.events.extend([*change.events, *ctx.claim_events[claims_before:],
+                            *policy.charge_budgets(ctx, decision, member.id, reference)])
         plan.member = change.current
         plan.result = dataclasses.replace(plan.result, balance=Balance.of(change.current))
         return plan

@@ -266,3 +266,13 @@ def test_two_tills_using_one_voucher_at_once_use_it_once(api):
     assert {code for status, code in answers if status == 409} == {"voucher_already_used"}
     events = api.get(f"/v1/members/{member}/events", key="auditor").json()["items"]
     assert sum(1 for e in events if e["type"] == "VoucherUsed") == 1
+
+
+def test_a_sale_held_for_a_phone_is_credited_with_the_sign_up_bonus_when_it_enrols(api):
+    phone = new_phone()
+    sale = {"transaction_ref": idem(), "member": {"phone": phone}, "total": "100000"}
+    held = api.post("/v1/transactions", sale, key="pos")
+    assert held.status_code == 202, held.text
+    enrolled = api.enroll(phone=phone)
+    assert enrolled["balance"]["available"] == 10 + 20  # the held sale, then the sign-up rule, in one write
+    assert api.balance(enrolled["member_id"])["lifetime_earned"] == 30
