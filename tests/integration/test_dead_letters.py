@@ -250,3 +250,16 @@ def test_an_admin_lists_and_retries_dead_letters_over_http(database_url: str, mo
             assert found(database_url, "bui thi hoa") == [bad]
     finally:
         app.state.api.close()
+
+
+def test_rebuild_of_every_projection_finishes_over_a_nul_in_a_name(database_url: str, runtime: Runtime,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from projections.catalog import PROJECTIONS
+
+    enrol_unchecked(runtime, monkeypatch, "0901660001", POISON_NAME)
+    later = enrol(runtime, "0901660002", "Ngô Văn Khánh")
+    report = rebuild(Settings(database_url=database_url), list(PROJECTIONS))
+    postgres = database_url.startswith("postgres")
+    assert report.dead_letters == (1 if postgres else 0)
+    assert [d.projection for d in letters(database_url)] == (["member_search"] if postgres else [])
+    assert found(database_url, "ngo van khanh") == [later]
