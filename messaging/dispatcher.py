@@ -191,7 +191,21 @@ class Dispatcher:
                           member_code=member.identifier("member_code") or "", balance=balance.available)
         defaults = {"points": 0, "expires_at": None, "discount_vnd": None, "voucher_code": "", "days": 0,
                     "from_tier": "", "to_tier": "", "downgrade_at": None, "code": ""}
-        return {**defaults, **values, **message.data}
+        return with_tier_names(self.service, {**defaults, **values, **message.data}, recipient.lang)
+
+
+def with_tier_names(service: Any, values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Tier codes ("gold") as the program names them for members ("Vàng", "Gold")."""
+    installed = getattr(service.policy, "installed", None)
+    program = installed() if installed is not None else None
+    if program is None:
+        return values
+    named = dict(values)
+    for field in ("tier", "from_tier", "to_tier"):
+        tier = program.tiers.tier(values.get(field) or "")
+        if tier is not None:
+            named[field] = tier.name_vi if lang == "vi" else tier.name_en
+    return named
 
 
 def mask(address: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from messaging.dispatcher import NAMES
+from messaging.dispatcher import NAMES, with_tier_names
 from messaging.kinds import KINDS, MARKETING
 from messaging.templates import Rendered, TemplateProblem, render
 
@@ -36,4 +36,4 @@ def preview(service: Any, kind: str, lang: str = "vi", member: Any = None,
                       member_code=member.identifier("member_code") or "", balance=member.points_available)
     program = program_code or (member.program_code if member is not None else None) or \
         getattr(service.policy, "program_code", "default")
-    return render(program, kind, lang, values, marketing=KINDS[kind] == MARKETING)
+    return render(program, kind, lang, with_tier_names(service, values, lang), marketing=KINDS[kind] == MARKETING)

@@ -92,6 +92,8 @@ def test_a_preview_renders_a_kind_for_a_member_in_vietnamese_and_english(api):
     assert body["zns_data"]["customer_name"] == "Phạm Thu"
     en = api.get("/v1/messages/preview?kind=birthday&lang=en", key="staff").json()
     assert en["subject"].startswith("[QC] Happy birthday") and en["sms"].startswith("[QC] ")
+    assert "Vàng" in api.get("/v1/messages/preview?kind=tier_up", key="staff").json()["text"]  # the tier's name
+    assert "Gold" in api.get("/v1/messages/preview?kind=tier_up&lang=en", key="staff").json()["subject"]
     assert api.get("/v1/messages/preview?kind=nope", key="staff").status_code == 422
     assert api.get(f"/v1/messages/preview?kind=welcome&member_id={uuid4()}", key="staff").status_code == 404
 

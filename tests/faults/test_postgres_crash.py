@@ -163,8 +163,9 @@ def test_a_postgres_crash_under_purchase_load_loses_nothing_acknowledged_and_dou
 
         assert 500 not in outcomes, (record, server.log()[-3000:])
         assert timeline.get("crash_at_acks", 0) >= CRASH_AFTER_ACKS, record
-        assert outcomes[503] + sum(v for k, v in outcomes.items() if isinstance(k, str)) > 0, \
-            f"the crash was not felt by any till: {record}"
+        # The crash really happened: PostgreSQL had to recover on restart. (Whether a till felt it as a 503
+        # depends on what was in flight; a request that waited for the database and then succeeded is fine.)
+        assert "automatic recovery in progress" in cluster.log(), cluster.log()[-2000:]
         assert len(tills.acked) == TILLS * SALES_PER_TILL, record
         assert record["acknowledged_missing"] == 0 and record["stored_twice_or_more"] == 0, record
         assert set(stored_sales) == set(tills.acked), record
