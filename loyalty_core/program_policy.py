@@ -149,7 +149,9 @@ class ProgramPolicy(Policy):
         return prog.MemberFacts(member_id=member.id, tier=member.tier, birthday_month=month,
                                 enrolled_at=member.enrolled_at, purchase_count=member.purchase_count,
                                 points_earned_on_local_day=dict(member.earned_by_day), stamps=dict(member.stamps),
-                                activity_counts=dict(member.activity_counts), referred_by=member.referred_by)
+                                activity_counts=dict(member.activity_counts), referred_by=member.referred_by,
+                                channels_bought=channels_bought(member),
+                                history=tuple(prog.segments.HistoryRow(at, spend) for at, spend, _ in member.purchases))
 
     def budgets(self, ctx: Context, program: prog.ProgramState) -> dict[str, int]:
         remaining = {}
@@ -283,6 +285,10 @@ class ProgramPolicy(Policy):
             raise errors.RewardNotFound(f"no reward {c.reward_id} to redeem with points", reward_id=c.reward_id)
         member = ctx.service.resolve(c.member)
         change = ctx.change(member)
+        if reward.member_condition is not None and \
+                not reward.member_condition.holds(self.facts(change.current), ctx.now):
+            raise prog.errors.OfferNotEligible(f"reward {reward.reward_id} is for another group of members",
+                                               reward_id=reward.reward_id)
         redemption_id = new_id("rdm_")
         extra = self.take_stock(ctx, reward, member.id, redemption_id)
         code = new_voucher_code()
@@ -388,6 +394,11 @@ class ProgramPolicy(Policy):
                                     "description_en": f"{tier.name_en} birthday gift"}])
 
 
+def channels_bought(member: Member) -> tuple[str, ...]:
+    """The channels of the member's purchases: each earning is keyed `channel/transaction_ref`."""
+    return tuple(sorted({reference.split("/", 1)[0] for reference in member.earnings}))
+
+
 def tier_gift_comes_with_a_rule(program: prog.ProgramState) -> bool:
     """The tier's birthday gift is paid once: with a `birthday_month` rule that adds it (on the first purchase
     of the month), or, when the program has no such rule, by scheduled work on the first run of the month."""
@@ -484,9 +495,11 @@ def install(service: Any) -> ProgramPolicy:
     service.policy = policy
     service.register(cmd.RecordPurchase, record_purchase)
     service.register(cmd.RecordActivity, record_activity)
-    from loyalty_core.program_refunds import refund_purchase  # it builds on this module
+    from loyalty_core import offers  # both build on this module
+    from loyalty_core.program_refunds import refund_purchase
 
     service.register(cmd.RefundPurchase, refund_purchase)
+    offers.install(service)
     return policy
 
 

@@ -61,6 +61,7 @@ from loyalty_core.program.model import (
 from loyalty_core.program.program import ProgramSettings, ProgramState, evolve, program_at, project_program
 from loyalty_core.program.refunds import RefundPolicy, points_to_claw_back, settle_claw_back
 from loyalty_core.program.rules import RULE_KINDS, Rule
+from loyalty_core.program.segments import HistoryRow, MemberCondition
 from loyalty_core.program.tiers import (
     Tier,
     TierDecision,
@@ -91,7 +92,9 @@ __all__ = [
     "ExpiryPolicy",
     "FirstPurchase",
     "FixedBonus",
+    "MemberCondition",
     "MemberFacts",
+    "HistoryRow",
     "Multiplier",
     "PointsPerAmount",
     "ProgramError",

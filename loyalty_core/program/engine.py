@@ -105,6 +105,8 @@ def evaluate_purchase(
     for rule in rules:
         if rule.min_spend is not None and context.spend < rule.min_spend:
             continue
+        if rule.member_condition is not None and not rule.member_condition.holds(facts, purchase.occurred_at):
+            continue
         fired = fire(rule, context, run)
         if fired is not None:
             run = fired
@@ -134,6 +136,8 @@ def evaluate_activity(
     run = Run()
     for rule in rules:
         if not (isinstance(rule, ActivityRule) and rule.activity == activity.kind):
+            continue
+        if rule.member_condition is not None and not rule.member_condition.holds(facts, activity.occurred_at):
             continue
         key = activity_count_key(activity.kind, activity.occurred_at, rule.period)
         if rule.limit is not None and facts.activity_counts.get(key, 0) >= rule.limit:

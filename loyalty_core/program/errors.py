@@ -58,6 +58,20 @@ class RewardStockMustBePositive(ProgramError):
     message_vi = "Số lượng phần thưởng phải lớn hơn 0."
 
 
+class OfferNotEligible(ProgramError):
+    """The member is not in the segment a reward or an offer is limited to."""
+
+    code = "offer_not_eligible"
+    message_vi = "Thành viên không thuộc nhóm được hưởng ưu đãi này."
+
+
+class OfferBudgetExhausted(ProgramError):
+    """An offer grant reached its number of members or its points budget."""
+
+    code = "offer_budget_exhausted"
+    message_vi = "Ưu đãi đã hết ngân sách."
+
+
 class InvalidPurchase(ProgramError):
     """An evaluation input the engine cannot price (naive time, another currency)."""
 

@@ -19,6 +19,7 @@ from loyalty_core.program.errors import (
 )
 from loyalty_core.program.localtime import is_aware
 from loyalty_core.program.plain import Plain
+from loyalty_core.program.segments import HistoryRow, MemberCondition
 
 
 def _grouped(value: Decimal, thousands: str, decimal_mark: str) -> str:
@@ -105,6 +106,10 @@ class MemberFacts(Plain):
     #: `engine.activity_count_key(kind, occurred_at, period)` -> how many times it already counted.
     activity_counts: dict[str, int] = field(default_factory=dict)
     referred_by: UUID | None = None
+    #: Channels the member has bought through (for online-only / omnichannel conditions).
+    channels_bought: tuple[str, ...] = ()
+    #: Purchases and refunds of the last 800 days (`segments.HistoryRow`), for segment conditions.
+    history: tuple[HistoryRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,6 +214,8 @@ class Reward(Plain):
     stock: int | None = None
     #: Days a voucher for this reward stays valid (None: the ledger's default of 90 days).
     valid_days: int | None = None
+    #: Only members in this segment may redeem it (`offer_not_eligible` otherwise).
+    member_condition: MemberCondition | None = None
 
     def validate(self) -> None:
         if not self.reward_id or not self.name_vi or not self.name_en:
@@ -221,6 +228,8 @@ class Reward(Plain):
             raise InvalidProgram(f"reward {self.reward_id}: an amount discount needs a positive value")
         if self.points_cost is not None and self.points_cost <= 0:
             raise InvalidProgram(f"reward {self.reward_id}: points_cost must be positive or null")
+        if self.member_condition is not None:
+            self.member_condition.validate()
         if self.valid_days is not None and not 1 <= self.valid_days <= 3660:
             raise InvalidProgram(f"reward {self.reward_id}: valid_days must be 1 to 3660 or null")
         if self.stock is not None and self.stock <= 0:

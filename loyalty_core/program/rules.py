@@ -22,6 +22,7 @@ from loyalty_core.program.errors import (
 from loyalty_core.program.localtime import is_aware, local
 from loyalty_core.program.model import ACTIVITY_KINDS, PurchaseLine
 from loyalty_core.program.plain import Plain
+from loyalty_core.program.segments import MemberCondition
 
 ROUNDING_MODES = ("down", "half_up", "up")
 COUNT_PERIODS = ("day", "month", "year", "lifetime")
@@ -71,6 +72,8 @@ class Rule(Plain):
     min_spend: Decimal | None = None
     label_vi: str | None = None
     label_en: str | None = None
+    #: Only members in this segment (decided from their own state before the purchase) earn by this rule.
+    member_condition: MemberCondition | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, **super().to_dict()}
@@ -120,6 +123,8 @@ class Rule(Plain):
                 self._never(f"its hours range {text!r} is empty")
         if self.min_spend is not None and self.min_spend < 0:
             raise InvalidProgram(f"rule {self.rule_id}: min_spend must not be negative")
+        if self.member_condition is not None:
+            self.member_condition.validate()
         self._validate_dates(now)
 
     def _validate_dates(self, now: datetime) -> None:

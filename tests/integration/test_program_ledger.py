@@ -14,7 +14,7 @@ import pytest
 from loyalty_core import commands as c
 from loyalty_core import errors
 from loyalty_core import events as ev
-from loyalty_core import expiring
+from loyalty_core import expiring, offers
 from loyalty_core import program as prog
 from loyalty_core import program_policy
 from loyalty_core.scheduler import run_due
@@ -479,3 +479,88 @@ def test_a_stocked_reward_is_never_oversold_nor_refused_while_stock_remains(post
         assert service.store.load_budget(stock_id) == (30, 30)  # one stock aggregate, 30 units, 30 writes
         version = service.policy.book.current().version  # the program aggregate was never written
         assert service.policy.book.current().reward("tet-mug").stock == 30 and version == 9 + 1  # demo + AddReward
+
+
+# --- targeted offers ------------------------------------------------------------------------------------
+
+
+ONLINE_ONLY = prog.MemberCondition(online_only=True)
+
+
+def test_a_rule_for_online_only_shoppers_pays_them_on_their_first_visit_to_a_store(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        rule = prog.FixedBonus(rule_id="come-in", priority=60, points=100, channels=("pos",),
+                               member_condition=ONLINE_ONLY)
+        service.policy.administer(prog.AddRule(rule), "marketing", monday_clock.now)
+        online, regular = enroll(service, phone="0901000021"), enroll(service, phone="0901000022")
+        buy(service, online, 100_000, channel="web", store=None)
+        buy(service, regular, 100_000)
+        first_visit = buy(service, online, 100_000)
+        assert "come-in" in [line["rule_id"] for line in first_visit.breakdown]
+        assert first_visit.points_earned == 110
+        assert buy(service, online, 100_000).points_earned == 10  # omnichannel now: the offer is spent
+        assert buy(service, regular, 100_000).points_earned == 10
+
+
+def test_a_rule_for_lapsed_members_and_one_for_frequent_shoppers(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        welcome_back = prog.FixedBonus(rule_id="welcome-back", priority=61, points=50,
+                                       member_condition=prog.MemberCondition(lapsed_days=60))
+        regulars = prog.FixedBonus(rule_id="regulars", priority=62, points=7,
+                                   member_condition=prog.MemberCondition(min_visits=3, window_days=30))
+        for rule in (welcome_back, regulars):
+            service.policy.administer(prog.AddRule(rule), "marketing", monday_clock.now)
+        member = enroll(service)
+        assert buy(service, member, 100_000).points_earned == 10  # a newcomer is not lapsed
+        monday_clock.advance(days=63)  # a Monday again: no weekend doubling
+        assert buy(service, member, 100_000).points_earned == 60
+        assert [buy(service, member, 100_000).points_earned for _ in range(3)] == [10, 10, 17]
+
+
+def test_a_reward_for_gold_members_is_refused_to_others(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        lounge = prog.Reward("gold-lounge", "Phòng chờ", "Lounge", "free_item", points_cost=10,
+                             member_condition=prog.MemberCondition(tiers=("gold", "diamond")))
+        service.policy.administer(prog.AddReward(lounge), "marketing", monday_clock.now)
+        member = enroll(service)
+        buy(service, member, 2_000_000)
+        with pytest.raises(prog.ProgramError) as refused:
+            service.execute(c.RedeemPoints(idempotency_key=key(), member=member, reward_id="gold-lounge",
+                                           order_ref="o"))
+        assert refused.value.code == "offer_not_eligible"
+        buy(service, member, 3_000_000)
+        assert service.execute(c.RedeemPoints(idempotency_key=key(), member=member, reward_id="gold-lounge",
+                                              order_ref="o")).voucher_code
+
+
+def test_an_offer_granted_to_a_segment_reaches_each_member_once_and_resumes(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        shoppers = [enroll(service, phone=f"09010001{i:02d}") for i in range(4)]
+        for shopper in shoppers[:3]:
+            buy(service, shopper, 100_000, channel="app", store=None)
+        buy(service, shoppers[3], 100_000)
+        terms = offers.OfferTerms("come-in-2026", ONLINE_ONLY, reward_id="free-drink", points=20)
+        report = offers.grant_to_segment(service, terms)
+        assert (report.granted, report.not_eligible, report.already_granted) == (3, 1, 0)
+        again = offers.grant_to_segment(service, terms)
+        assert (again.granted, again.already_granted, again.members_granted_in_total) == (0, 3, 3)
+        for shopper in shoppers[:3]:
+            assert service.balance(shopper).available == 10 + 20
+            assert list(vouchers(service, shopper).values()) == ["issued"]
+        assert service.balance(shoppers[3]).available == 10
+        with pytest.raises(errors.InvalidInput):  # the same grant with other terms is refused
+            offers.grant_to_segment(service, dataclasses.replace(terms, points=30))
+
+
+def test_an_offer_stops_at_its_budget_even_with_two_runners(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        for i in range(5):
+            buy(service, enroll(service, phone=f"09010002{i:02d}"), 100_000, channel="web", store=None)
+        terms = offers.OfferTerms("five-minus-two", ONLINE_ONLY, points=50, budget_points=100)
+        results = []
+        runners = [threading.Thread(target=lambda: results.append(offers.grant_to_segment(service, terms)))
+                   for _ in range(2)]
+        [t.start() for t in runners]
+        [t.join(60) for t in runners]
+        assert sum(r.granted for r in results) == 2 and all(r.stopped_by_budget for r in results)
+        assert results[0].points_granted_in_total == 100
