@@ -63,7 +63,8 @@ def register(app: typer.Typer) -> None:
         webhooks.start()
         from messaging.development import start_in_development  # local ZNS, SMS and SMTP stand-ins
 
-        messages = start_in_development(settings.core, runtime.service, stop, os.environ, f"http://{host}:{port}")
+        messages = start_in_development(settings.core, runtime.service, stop, os.environ,
+                                        f"http://{host}:{port}")
         typer.echo(messages.describe())
         typer.echo(f"API:  http://{host}:{port}   docs: http://{host}:{port}/docs")
         typer.echo(f"Member app (open on a phone-sized window): http://{host}:{port}/app/ "

@@ -152,7 +152,7 @@ class Outbox:
     def record_sent(self, message: Message, provider_id: str | None, cost_vnd: Decimal, now: datetime) -> bool:
         return self._update(message, "status = 'sent', sent_at = ?, provider_id = ?, cost_vnd = ?, "
                             "attempts = attempts + 1, lease_until = NULL, last_error = NULL",
-                            [now, provider_id, cost_vnd, ])
+                            [now, provider_id, cost_vnd])
 
     def record_refused(self, message: Message, channel: str, error: str) -> bool:
         """This channel cannot carry this message (no Zalo account, bad number): try the next one."""
