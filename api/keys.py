@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Callable
 
 from api.tables import ApiTables
+from loyalty_core.text import bad_character
 
 _CHANNEL = re.compile(r"^[a-z][a-z0-9_\-]{0,31}$")
 _STORE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
@@ -111,6 +112,8 @@ class KeyRing:
         for store in stores:
             if not _STORE.match(store):
                 raise ValueError(f"not a store id: {store!r}")
+        if label is not None and (len(label) > 200 or bad_character(label) is not None):
+            raise ValueError("a key label is printable text of at most 200 characters")
         key_id = secrets.token_hex(8)
         token = f"lk_{key_id}_{secrets.token_urlsafe(32)}"
         key = ApiKey(key_id=key_id, role=role, channel=channel, stores=stores, label=label, created_at=_now())
