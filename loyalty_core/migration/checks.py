@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
 from loyalty_core import errors
-from loyalty_core.identifiers import normalise_email
+from loyalty_core.identifiers import normalise_channel_id, normalise_email
 from loyalty_core.money import MAX_BALANCE
 from loyalty_core.migration import rows as r
 
@@ -78,7 +78,7 @@ def check_members(header: list[Any], lines: Iterable[list[Any]], tiers: Mapping[
     checked.labels = {name: str(header[index]).strip() for name, index in columns.items()}
     if checked.problems:
         return checked
-    first_row_of: dict[str, int] = {}
+    first_row_of: dict[tuple[str, str], int] = {}
 
     def tier(value: Any) -> str:
         code = tiers.get(r.fold(value))
@@ -116,17 +116,26 @@ def check_members(header: list[Any], lines: Iterable[list[Any]], tiers: Mapping[
         except errors.InvalidIdentifier:
             raise ValueError(f"Email không hợp lệ: “{value}”.") from None
 
+    def channel_id(value: Any) -> str:
+        try:
+            return normalise_channel_id(str(value))
+        except errors.InvalidIdentifier:
+            raise ValueError(f"Mã khách trên kênh không hợp lệ: “{value}” (dạng zalo:123, shopee:abc).") from None
+
     for number, cells in _data_rows(lines):
         checked.total += 1
         row = _RowCheck(number, cells, columns, checked)
         phone = row.get("phone", r.parse_phone, required=True)
         values = {"name": row.get("name", name), "birthday": row.get("birthday", birthday),
                   "points": row.get("points", points) or 0, "tier": row.get("tier", tier),
-                  "points_expire_at": row.get("points_expire_at", expiry), "email": row.get("email", email)}
-        if phone is not None and phone in first_row_of:
-            row.problem("phone", f"Số điện thoại trùng với dòng {first_row_of[phone]}.")
-        elif phone is not None:
-            first_row_of[phone] = number
+                  "points_expire_at": row.get("points_expire_at", expiry), "email": row.get("email", email),
+                  "channel_id": row.get("channel_id", channel_id)}
+        for column in ("phone", "email", "channel_id"):
+            value = phone if column == "phone" else values[column]
+            if value is not None and (column, value) in first_row_of:
+                row.problem(column, f"Trùng với dòng {first_row_of[(column, value)]}.")
+            elif value is not None:
+                first_row_of[(column, value)] = number
         if not row.failed:
             checked.rows.append(r.MemberRow(row=number, phone=phone, **values))
     return checked

@@ -44,6 +44,7 @@ class ImportMember(cmd.Command):
     tier: str | None = None
     points: int = 0
     points_expire_at: datetime | None = None
+    channel_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,7 +64,8 @@ def member_key(phone: str) -> str:
 def import_member_command(row: MemberRow, actor: str = "import") -> ImportMember:
     return ImportMember(idempotency_key=member_key(row.phone), idempotency_scope=MEMBERS_SCOPE, channel="import",
                         actor=actor, phone=row.phone, name=row.name, birthday=row.birthday, email=row.email,
-                        tier=row.tier, points=row.points, points_expire_at=row.points_expire_at)
+                        tier=row.tier, points=row.points, points_expire_at=row.points_expire_at,
+                        channel_id=row.channel_id)
 
 
 def import_purchase_command(row: PurchaseRow, actor: str = "import") -> ImportPurchase:
@@ -109,25 +111,32 @@ def prefetch_free_claims(service: Any, command: Any) -> None:
     hints = getattr(service, "free_claims", None)
     if hints is None:
         return
-    wanted = [(ids.PHONE, command.phone)] + ([(ids.EMAIL, command.email)] if command.email else [])
-    for kind, value in wanted:
+    for kind, value in claimed_identifiers(command):
         claim_id = ids.claim_id(kind, value)
         claim = service.store.load_claim(claim_id)
         if claim is None:
             hints.add(claim_id)
 
 
+def claimed_identifiers(c: ImportMember) -> list[tuple[str, str]]:
+    """The identifiers an imported member owns, normalised: phone, and email and channel id when given."""
+    found = [(ids.PHONE, ids.normalise_phone(c.phone))]
+    if c.email:
+        found.append((ids.EMAIL, ids.normalise_email(c.email)))
+    if c.channel_id:
+        found.append((ids.CHANNEL_ID, ids.normalise_channel_id(c.channel_id)))
+    return found
+
+
 def import_member(ctx: Context, c: ImportMember) -> Plan:
     policy = ctx.service.policy
-    phone = ids.normalise_phone(c.phone)
-    email = ids.normalise_email(c.email) if c.email else None
     if c.tier is not None:
         policy.check_tier(c.tier)
     member_id = uuid4()
     change = Change(None, ctx.now, ctx.cause, member_id=member_id)
     change.add(ev.MemberEnrolled, program_code=policy.program_code, tier=policy.base_tier, name=c.name,
                birthday=c.birthday, consent={}, referred_by=None)
-    for kind, value in [(ids.PHONE, phone)] + ([(ids.EMAIL, email)] if email else []):
+    for kind, value in claimed_identifiers(c):
         if known_free(ctx.service, ids.claim_id(kind, value)):
             ctx.take_new_claim(kind, value, member_id)
         else:

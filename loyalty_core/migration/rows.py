@@ -48,6 +48,8 @@ class MemberRow:
     points_expire_at: datetime | None
     """The instant the opening balance expires: the end of the day the file names, Vietnam time."""
     email: str | None = None
+    channel_id: str | None = None
+    """A channel's own customer id, `zalo:…` or `shopee:…`: linked at import, and sales held for it credited."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ MEMBER_COLUMNS: dict[str, tuple[str, ...]] = {
     "tier": ("tier", "hang", "hang the"),
     "points_expire_at": ("points_expire_at", "han diem", "ngay het han diem"),
     "email": ("email", "thu dien tu"),
+    "channel_id": ("channel_id", "ma khach tren kenh"),
 }
 MEMBER_REQUIRED = ("phone",)
 

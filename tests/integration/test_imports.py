@@ -65,7 +65,7 @@ def test_a_dry_run_reports_every_problem_in_vietnamese_and_writes_nothing(runtim
     assert found == {(2, "Số điện thoại"), (2, "Ngày sinh"), (2, "Điểm"), (2, "Hạng"), (2, "Hạn điểm"),
                      (4, "Số điện thoại")}
     assert all(p.problem_vi and p.problem_vi[0].isupper() for p in checked.problems)
-    assert "trùng với dòng 3" in next(p.problem_vi for p in checked.problems if p.row == 4)
+    assert "với dòng 3" in next(p.problem_vi for p in checked.problems if p.row == 4)
     assert len(checked.rows) == 1 and checked.total == 3
     assert runtime.store.max_notification_id() == before
 
@@ -219,3 +219,19 @@ def test_the_cli_killed_mid_import_resumes_on_the_same_command_and_imports_each_
     assert done.returncode == 0, done.stderr
     assert enrolled() == rows  # every row exactly once
     assert '"already_imported": ' in done.stdout
+
+
+def test_a_channel_id_column_links_the_id_and_brings_the_sales_held_for_it(runtime):
+    from decimal import Decimal
+
+    runtime.service.execute(c.RecordPurchase(idempotency_key="SP-9", channel="shopee", transaction_ref="SP-9",
+                                             member=c.MemberRef(channel_id="shopee:buyer9"), total=Decimal(100_000)))
+    data = csv_bytes("phone,name,points,channel_id", "0901234567,A,5,shopee:buyer9", "0907654321,B,5,zalo:?",
+                     "0909999999,C,5,shopee:buyer9")
+    checked = check(runtime, data)
+    assert [(p.row, p.column) for p in checked.problems] == [(3, "channel_id"), (4, "channel_id")]
+    importer.import_members(runtime.service, checked)
+    assert summary_of(runtime, "0901234567").balance.available == 5 + 10  # opening balance + the held sale
+    # (15 January 2026 is a Thursday: 100.000 ₫ earns 10 points, no weekend doubling)
+    assert runtime.service.resolve(c.MemberRef(channel_id="shopee:buyer9")).id == summary_of(runtime,
+                                                                                             "0901234567").member_id
