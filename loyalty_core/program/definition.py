@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from loyalty_core.money import parse_money
 from loyalty_core.program.commands import AddCampaign, AddReward, AddRule, CreateProgram
 from loyalty_core.program.decide import decide_all
 from loyalty_core.program.errors import InvalidProgram, ProgramError
@@ -65,6 +66,7 @@ def commands_from_definition(document: Any, program_id: UUID) -> list[object]:
     if "settings" not in document:
         raise InvalidProgram("a program definition needs its settings (code, name, currency, point_value)",
                              field="settings")
+    _check_whole_money(document)
     commands: list[object] = [CreateProgram(
         program_id,
         _read(ProgramSettings, document["settings"], "settings"),
@@ -78,6 +80,28 @@ def commands_from_definition(document: Any, program_id: UUID) -> list[object]:
                  for n, item in enumerate(_items(document, "campaigns"))]
     commands += [AddRule(_read(Rule, item, f"rules[{n}]")) for n, item in enumerate(_items(document, "rules"))]
     return commands
+
+
+def _check_whole_money(document: dict[str, Any]) -> None:
+    """In a VND program, "10.000" is how people write ten thousand đồng, and a per_amount of 10 ₫ would give a
+    thousand times the points: money written with a separator is refused, as everywhere else (docs/api.md)."""
+    settings = document.get("settings")
+    if not isinstance(settings, dict) or settings.get("currency") != "VND":
+        return
+    found: list[tuple[str, Any]] = [("settings.point_value", settings.get("point_value"))]
+    for n, rule in enumerate(document.get("rules") or []):
+        if isinstance(rule, dict):
+            found += [(f"rules[{n}].{key}", rule.get(key)) for key in ("per_amount", "min_spend")]
+    for n, reward in enumerate(document.get("rewards") or []):
+        if isinstance(reward, dict) and reward.get("kind") == "discount_amount":
+            found.append((f"rewards[{n}].value", reward.get("value")))
+    tiers = document.get("tiers")
+    if isinstance(tiers, dict) and tiers.get("basis", "spend") == "spend":
+        found += [(f"tiers.tiers[{n}].threshold", tier.get("threshold"))
+                  for n, tier in enumerate(tiers.get("tiers") or []) if isinstance(tier, dict)]
+    for where, value in found:
+        if isinstance(value, str):
+            parse_money(value, "VND", field=where)
 
 
 def _where(command: object) -> str:

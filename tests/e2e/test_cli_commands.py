@@ -122,6 +122,8 @@ def test_program_init_from_yaml_with_a_dry_run_on_a_store_with_no_program(tmp_pa
      '"multiplier", "rule_id": "m", "priority": 1, "factor": "1"}]}', "p.json", "rules (m)"),
     ('{"settings": {}, "extra": 1}', "p.json", "unknown section"),
     ('[1, 2]', "p.json", "is an object"),
+    ("settings: {code: X, name: X, currency: VND, point_value: 100}\nrules:\n  - {kind: points_per_amount, "
+     "rule_id: b, priority: 1, points: 1, per_amount: 10.000}\n", "p.yaml", "amount_not_whole_vnd"),
 ])
 def test_a_bad_definition_is_refused_in_one_line_naming_what_is_wrong(tmp_path, content, name, needle):
     run = Cli(f"sqlite:///{tmp_path}/fresh.db")

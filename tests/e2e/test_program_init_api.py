@@ -92,6 +92,8 @@ def test_two_admins_creating_at_once_make_one_program(bare):
     ({"rules": [{"kind": "stamp_card", "rule_id": "s", "priority": 1, "card_id": "c", "stamps_required": 5,
                  "reward_id": "nope"}]}, "invalid_program", "rules (s)"),
     ({"settings": {"code": "TS", "name": "T", "currency": "VND", "point_value": "0"}}, "invalid_program", ""),
+    ({"rules": [{"kind": "points_per_amount", "rule_id": "b", "priority": 1, "points": 1, "per_amount": "10.000"}]},
+     "amount_not_whole_vnd", "rules[0].per_amount"),
 ])
 def test_a_bad_definition_is_refused_with_the_programs_code_and_writes_nothing(bare, change, code, needle):
     refused = bare.post("/v1/program", {**TRA_SUA, **change})
