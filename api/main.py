@@ -88,6 +88,9 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
 
     app.include_router(message_routes.router)
     app.include_router(message_routes.callbacks)
+    from api.routes import offers as offer_routes  # points expiring soon, offers granted to a segment
+
+    app.include_router(offer_routes.router)
     dead_letters.watch(context)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(PrintableUrlMiddleware)  # a NUL in a query or path is refused before any route

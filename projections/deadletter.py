@@ -124,11 +124,12 @@ class DeadLetters:
                [projection, generation, notification_id, topic, str(originator_id), originator_version, error,
                 now, now])
         DEAD_LETTERED.labels(projection).inc()
-        # Structured: one line an alert rule can match on, with every field as its own key.
-        log.error("projection dead letter", extra={"event": "projection_dead_letter", "projection": projection,
-                                                   "generation": generation, "notification_id": notification_id,
-                                                   "topic": topic, "originator_id": str(originator_id),
-                                                   "error": error})
+        # One line of key=value pairs an alert rule can match on (the worker logs plain text), and the same
+        # fields as the record's attributes for a structured handler.
+        fields = {"event": "projection_dead_letter", "projection": projection, "generation": generation,
+                  "notification_id": notification_id, "topic": topic, "originator_id": str(originator_id),
+                  "error": error}
+        log.error(" ".join(f"{k}={v!r}" if k == "error" else f"{k}={v}" for k, v in fields.items()), extra=fields)
 
     def failed_again(self, letter: DeadLetter, exc: BaseException) -> None:
         with self.store.transaction() as tx:

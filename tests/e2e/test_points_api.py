@@ -142,15 +142,18 @@ def test_a_zero_or_reasonless_adjustment_is_refused(api: ApiHarness) -> None:
     assert api.post(f"/v1/members/{member_id}/adjustments", {"points": 5}, key="staff").status_code == 422
 
 
-def test_an_activity_earns_points_under_the_program(api: ApiHarness) -> None:
-    # Needs the RecordActivity handler, which the lead wires with the program.
-    member_id = api.member_with(0)
-    response = api.post(
-        f"/v1/members/{member_id}/activities", {"kind": "check_in", "reference": "checkin-1"}, key="pos"
-    )
-    assert response.status_code == 201, response.text
-    body = response.json()
-    assert body["points_earned"] >= 0 and body["balance"]["lifetime_earned"] == body["points_earned"]
+def test_an_activity_earns_the_points_of_the_programs_rule_once_a_day(fresh_api: ApiHarness) -> None:
+    rule = {"kind": "activity", "rule_id": "daily-check-in", "priority": 10, "activity": "check_in", "points": 5,
+            "limit": 1, "period": "day"}
+    assert fresh_api.post("/v1/program/rules", rule).status_code == 201
+    member_id = fresh_api.member_with(0)
+    first = fresh_api.post(f"/v1/members/{member_id}/activities", {"kind": "check_in", "reference": "checkin-1"},
+                           key="pos")
+    assert first.status_code == 201, first.text
+    assert first.json()["points_earned"] == 5 and first.json()["balance"]["lifetime_earned"] == 5
+    again = fresh_api.post(f"/v1/members/{member_id}/activities", {"kind": "check_in", "reference": "checkin-2"},
+                           key="pos")
+    assert again.json()["points_earned"] == 0 and fresh_api.balance(member_id)["available"] == 5
 
 
 def test_an_unknown_activity_kind_is_refused(api: ApiHarness) -> None:
