@@ -10,10 +10,11 @@ refused with 422 `webhook_url_not_allowed`, and so is a host that does not resol
 what the host resolves to, through the same resolver the HTTP client uses.
 
 The check runs when an endpoint is registered and again before every delivery (a name may resolve
-elsewhere later). A receiver on the local network (an on-premises POS bridge, the tests' local receivers)
-needs the admin setting `webhook_allow_private` (`LOYALTY_WEBHOOK_ALLOW_PRIVATE=1`). What remains: the HTTP
-client resolves the name once more when it connects, so a DNS server that answers differently within those
-milliseconds could still steer one delivery; pinning the address in the transport would close that.
+elsewhere later). A delivery then connects to the very address that was checked (`pinned`): the URL's host
+is replaced by it, with the name kept in the `Host` header and as the TLS server name (so the certificate is
+still checked against the name), so a DNS server cannot answer "public" to the check and "private" to the
+connection. A receiver on the local network (an on-premises POS bridge, the tests' local receivers) needs
+the admin setting `webhook_allow_private` (`LOYALTY_WEBHOOK_ALLOW_PRIVATE=1`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 from typing import Callable
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from api.errors import ApiProblem
 
@@ -70,3 +73,36 @@ def check(url: str, *, allow_private: bool, resolver: Resolver | None = None) ->
     reason = refusal(url, allow_private=allow_private, resolver=resolver)
     if reason is not None:
         raise ApiProblem(422, CODE, reason, field="url")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a delivery connects: the URL with its host replaced by the checked address, and what keeps the
+    receiver seeing its own name (Host header, TLS server name)."""
+
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+
+def pinned(url: str, *, allow_private: bool, resolver: Resolver | None = None) -> Target | str:
+    """The `Target` a delivery to `url` connects to, or why it may not be delivered."""
+    reason = refusal(url, allow_private=allow_private, resolver=resolver)
+    if reason is not None:
+        return reason
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        ipaddress.ip_address(host)
+        return Target(url)  # already an address: nothing to resolve, nothing to pin
+    except ValueError:
+        pass
+    if allow_private:
+        return Target(url)  # the admin allowed any address: the client may resolve as it likes
+    address = (resolver or resolve)(host.rstrip("."))[0]
+    literal = f"[{address}]" if ":" in address else address
+    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
+    name = host if parts.port is None else f"{host}:{parts.port}"
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return Target(urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)),
+                  {"Host": name}, extensions)

@@ -148,11 +148,11 @@ class Dispatcher:
         attempts = delivery["attempts"] + 1
         status_code, error = None, None
         try:
-            # Checked again at each delivery: the name may resolve somewhere else than at registration.
-            refused = webhook_urls.refusal(endpoint["url"], allow_private=self.allow_private)
-            if refused is not None:
-                raise httpx.RequestError(f"not delivered: {refused}")
-            response = self._post(endpoint, delivery, body)
+            # Checked again at each delivery (the name may resolve elsewhere now), and sent to that address.
+            target = webhook_urls.pinned(endpoint["url"], allow_private=self.allow_private)
+            if isinstance(target, str):
+                raise httpx.RequestError(f"not delivered: {target}")
+            response = self._post(endpoint, delivery, body, target)
             status_code = response.status_code
             if 200 <= status_code < 300:
                 self.tables.record_attempt(
@@ -187,7 +187,7 @@ class Dispatcher:
             delivered_at=None,
         )
 
-    def _post(self, endpoint: Row, delivery: Row, body: bytes) -> httpx.Response:
+    def _post(self, endpoint: Row, delivery: Row, body: bytes, target: webhook_urls.Target) -> httpx.Response:
         # Quick retries for connection blips only; a receiver's own error answer waits for the backoff.
         for attempt in Retrying(
             stop=stop_after_attempt(3),
@@ -201,8 +201,10 @@ class Dispatcher:
                     EVENT_ID_HEADER: delivery["delivery_id"],
                     SIGNATURE_HEADER: sign(endpoint["secret"], body, int(self.clock())),
                     "User-Agent": "loyalty-webhooks/1",
+                    **target.headers,
                 }
-                return self.client.post(endpoint["url"], content=body, headers=headers)
+                return self.client.post(target.url, content=body, headers=headers,
+                                        extensions=target.extensions or None)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:

@@ -167,3 +167,34 @@ def test_console_sign_ins_count_against_the_address_too(guarded: ApiHarness) -> 
         blocked = sign_in("guess.24", "mat-khau-123456")
         assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) >= 1
         assert "Quá nhiều lần đăng nhập sai" in blocked.text
+
+
+def test_a_delivery_connects_to_the_address_that_was_checked(fresh_api: ApiHarness,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    import api.webhook_urls as urls
+
+    api = fresh_api
+    monkeypatch.setattr(urls, "resolve", _resolver({"hooks.example.vn": ["93.184.216.34"],
+                                                    "v6.example.vn": ["2606:2800:220:1:248:1893:25c8:1946"]}))
+    for url in ("https://hooks.example.vn:8443/loyalty?x=1", "http://v6.example.vn/loyalty"):
+        assert api.post("/v1/webhooks", {"url": url}).status_code == 201
+    member_id = api.member_with(50)
+    assert api.post(f"/v1/members/{member_id}/redemptions", {"points": 5, "order_ref": "O-2"},
+                    key="pos").status_code == 201
+    sent: list[tuple[str, dict[str, str], Any]] = []
+
+    class Recording:
+        def post(self, url: str, content: bytes, headers: dict[str, str], extensions: Any = None) -> Any:
+            sent.append((url, headers, extensions))
+            return httpx.Response(204)
+
+        def close(self) -> None:
+            pass
+
+    Dispatcher(api.ctx.runtime.store, api.ctx.tables, client=Recording()).step()  # type: ignore[arg-type]
+    seen = {(url, headers["Host"], str(extensions)) for url, headers, extensions in sent}
+    assert seen == {("https://93.184.216.34:8443/loyalty?x=1", "hooks.example.vn:8443",
+                     "{'sni_hostname': 'hooks.example.vn'}"),
+                    ("http://[2606:2800:220:1:248:1893:25c8:1946]/loyalty", "v6.example.vn", "None")}
