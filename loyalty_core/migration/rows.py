@@ -184,7 +184,7 @@ def parse_count(value: Any, what: str) -> int:
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"{what} phải là số nguyên: “{value}”.") from None
-    if number != number.to_integral_value() or not number.is_finite():
+    if not number.is_finite() or number.adjusted() > 18 or number != number.to_integral_value():
         raise ValueError(f"{what} phải là số nguyên: “{value}”.")
     return int(number)
 
