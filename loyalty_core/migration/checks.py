@@ -96,6 +96,8 @@ def check_members(header: list[Any], lines: Iterable[list[Any]], tiers: Mapping[
         day = r.parse_date(value)
         if day < today:
             raise ValueError(f"Hạn điểm {day:%d/%m/%Y} đã qua.")
+        if day.year > today.year + 50:
+            raise ValueError(f"Hạn điểm {day:%d/%m/%Y} quá xa (tối đa 50 năm).")
         return r.end_of_local_day(day).astimezone(timezone.utc)
 
     def points(value: Any) -> int:
@@ -159,6 +161,8 @@ def check_purchases(header: list[Any], lines: Iterable[list[Any]], now: datetime
         at = r.parse_instant(value)
         if at > now:
             raise ValueError(f"Ngày mua {at:%d/%m/%Y} ở tương lai.")
+        if at.year < now.year - 10:
+            raise ValueError(f"Ngày mua {at:%d/%m/%Y} quá xa trong quá khứ (tối đa 10 năm).")
         return at
 
     def store(value: Any) -> str:

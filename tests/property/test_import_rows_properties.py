@@ -20,7 +20,9 @@ cells = st.one_of(
     st.none(), st.text(max_size=30), st.integers(min_value=-10**15, max_value=10**15),
     st.decimals(allow_nan=True, allow_infinity=True, places=3), st.floats(allow_nan=True, allow_infinity=True),
     st.dates(min_value=date(1, 1, 1)), st.datetimes(), st.booleans(),
+    st.sampled_from([date(9999, 12, 31), datetime(1, 1, 1), datetime.max, date.min]),
     st.sampled_from(["0901234567", "01689123456", "+84 168 912 3456", "31/12/2099", "1.200", "Vàng",
+                     "31/12/9999", "01/01/0001", "9999-12-31T23:59:59+14:00",
                      "zalo:123", "a@b.vn", "29/02/2023", "0", "-5", "1e9", "NaN", "\x00"]),
 )
 rows = st.lists(st.lists(cells, min_size=0, max_size=10), max_size=8)
