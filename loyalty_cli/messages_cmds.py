@@ -8,6 +8,7 @@ import signal
 import threading
 from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -135,7 +136,8 @@ def stats_cmd(days: int = typer.Option(30, min=1, max=1100, help="The last N day
 
 
 @messages_app.command("run")
-def run_cmd() -> None:
+def run_cmd(heartbeat_file: Optional[Path] = typer.Option(
+        None, "--heartbeat-file", help="Touched after every step, for a container health check")) -> None:
     """Send due messages until interrupted (several may run at once; each message goes once)."""
     import logging
 
@@ -149,7 +151,8 @@ def run_cmd() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        run_messages(settings, runtime.service, MessagingSettings.from_env(os.environ), stop)
+        beat = heartbeat_file.touch if heartbeat_file is not None else None
+        run_messages(settings, runtime.service, MessagingSettings.from_env(os.environ), stop, heartbeat=beat)
     except KeyboardInterrupt:
         stop.set()
     finally:

@@ -50,8 +50,9 @@ def open_outbox(settings: Settings) -> Outbox:
 
 def run_messages(core: Settings, service: Any, settings: MessagingSettings, stop: threading.Event, *,
                  clock: Clock = utc_now, senders: dict[str, Sender] | None = None,
-                 dispatcher_type: type[Dispatcher] = Dispatcher, max_steps: int | None = None) -> None:
-    """Send due messages until `stop` is set (or for `max_steps` steps)."""
+                 dispatcher_type: type[Dispatcher] = Dispatcher, max_steps: int | None = None,
+                 heartbeat: Callable[[], None] | None = None) -> None:
+    """Send due messages until `stop` is set (or for `max_steps` steps); `heartbeat` after each good step."""
     outbox = open_outbox(core)
     senders = build_senders(settings) if senders is None else senders
     log.info("messages: senders on: %s", ", ".join(sorted(senders)) or "none (set LOYALTY_ZNS_URL, ...)")
@@ -65,6 +66,8 @@ def run_messages(core: Settings, service: Any, settings: MessagingSettings, stop
             try:
                 reminders()
                 handled = dispatcher.step()
+                if heartbeat is not None:
+                    heartbeat()
             except Exception:  # noqa: BLE001 - a database hiccup: log, wait, go on
                 log.exception("messages step failed; retrying")
                 handled = 0
