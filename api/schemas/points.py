@@ -85,6 +85,8 @@ class ReserveRequest(Where):
     points: Points
     order_ref: Ref
     hold_seconds: int = Field(900, ge=1, le=MAX_HOLD_SECONDS, description="How long the till may take to pay")
+    order_total: Money | None = None
+    """The order the points will pay part of: the program caps the share points may pay."""
     card_code: CardCode | None = None
     """The rotating code shown on the member's card (proof they are here; some programs require it)."""
     otp: PresenceOtp | None = None
@@ -97,6 +99,7 @@ class ReserveRequest(Where):
             points=self.points,
             order_ref=self.order_ref,
             hold_seconds=self.hold_seconds,
+            order_total=self.order_total,  # type: ignore[arg-type]
             card_code=self.card_code,
             **acting.fields(),
         )
@@ -141,6 +144,8 @@ class CaptureOut(BaseModel):
     points_captured: int
     points_released: int
     redemption_id: str | None
+    discount_amount: str | None = None
+    """The money the captured points pay, as a decimal string, when the program gives points a value."""
     balance: BalanceOut
 
     @classmethod
@@ -151,6 +156,7 @@ class CaptureOut(BaseModel):
             points_captured=r.points_captured,
             points_released=r.points_released,
             redemption_id=r.redemption_id,
+            discount_amount=str(r.discount_amount) if r.discount_amount is not None else None,
             balance=BalanceOut.of(r.balance),
         )
 

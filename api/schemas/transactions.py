@@ -95,11 +95,18 @@ class PurchaseOut(BaseModel):
         )
 
 
+class RefundLine(Strict):
+    sku: Code
+    quantity: int = Field(1, ge=1, le=100_000)
+
+
 class RefundRequest(Where):
     refund_ref: Ref
     amount: Money
     purchase_channel: Channel | None = None
     """The channel the purchase came from, when it differs from the refund's (bought online, returned)."""
+    lines: list[RefundLine] = Field(default_factory=list, max_length=500)
+    """The returned lines, when the till knows them: the refund takes back exactly what they earned."""
 
     def to_command(self, transaction_ref: str, key: str, acting: Acting) -> c.RefundPurchase:
         return c.RefundPurchase(
@@ -108,6 +115,7 @@ class RefundRequest(Where):
             refund_ref=self.refund_ref,
             amount=self.amount,  # type: ignore[arg-type]  # parsed in the purchase's own currency
             purchase_channel=self.purchase_channel,
+            lines=tuple(c.RefundLineInput(sku=line.sku, quantity=line.quantity) for line in self.lines),
             **acting.fields(),
         )
 
