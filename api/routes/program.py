@@ -40,6 +40,7 @@ from loyalty_core import events as ev
 from loyalty_core import identifiers as ids
 from loyalty_core import program as prog
 from loyalty_core.commands import first_difference
+from loyalty_core.program.definition import check_whole_money
 from loyalty_core.program.errors import InvalidProgram, ProgramError
 
 router = APIRouter(prefix="/v1/program", tags=["program"], responses=problems(401, 403, 429))
@@ -216,6 +217,7 @@ def _change(api: ApiContext, actor: str, key: str, request: Request, response: R
             policy.book.refresh(force=True)
             state = policy.book.current()
             try:
+                check_whole_money(body, state.currency)  # "10.000" in a VND program is refused, never 10 ₫
                 command = build(state)
                 now = api.service.clock()
                 events = _decide(state, command, now, actor)

@@ -83,25 +83,32 @@ def commands_from_definition(document: Any, program_id: UUID) -> list[object]:
 
 
 def _check_whole_money(document: dict[str, Any]) -> None:
-    """In a VND program, "10.000" is how people write ten thousand đồng, and a per_amount of 10 ₫ would give a
-    thousand times the points: money written with a separator is refused, as everywhere else (docs/api.md)."""
     settings = document.get("settings")
-    if not isinstance(settings, dict) or settings.get("currency") != "VND":
+    if not isinstance(settings, dict):
         return
-    found: list[tuple[str, Any]] = [("settings.point_value", settings.get("point_value"))]
-    for n, rule in enumerate(document.get("rules") or []):
-        if isinstance(rule, dict):
-            found += [(f"rules[{n}].{key}", rule.get(key)) for key in ("per_amount", "min_spend")]
-    for n, reward in enumerate(document.get("rewards") or []):
-        if isinstance(reward, dict) and reward.get("kind") == "discount_amount":
-            found.append((f"rewards[{n}].value", reward.get("value")))
-    tiers = document.get("tiers")
-    if isinstance(tiers, dict) and tiers.get("basis", "spend") == "spend":
-        found += [(f"tiers.tiers[{n}].threshold", tier.get("threshold"))
-                  for n, tier in enumerate(tiers.get("tiers") or []) if isinstance(tier, dict)]
-    for where, value in found:
+    currency = settings.get("currency")
+    check_whole_money(settings, currency, "settings.")
+    for section in ("rules", "rewards"):
+        for n, item in enumerate(document.get(section) or []):
+            check_whole_money(item, currency, f"{section}[{n}].")
+    check_whole_money(document.get("tiers"), currency, "tiers.")
+
+
+def check_whole_money(item: Any, currency: Any, prefix: str = "") -> None:
+    """In a VND program, "10.000" is how people write ten thousand đồng, and a per_amount of 10 ₫ would give a
+    thousand times the points: money written with a separator is refused, as everywhere else (docs/api.md).
+    `item` is one rule, reward, tier ladder or settings object as JSON."""
+    if currency != "VND" or not isinstance(item, dict):
+        return
+    found = [(key, item.get(key)) for key in ("point_value", "per_amount", "min_spend")]
+    if item.get("kind") == "discount_amount":
+        found.append(("value", item.get("value")))
+    if item.get("basis", "spend") == "spend" and isinstance(item.get("tiers"), list):
+        found += [(f"tiers[{n}].threshold", tier.get("threshold"))
+                  for n, tier in enumerate(item["tiers"]) if isinstance(tier, dict)]
+    for key, value in found:
         if isinstance(value, str):
-            parse_money(value, "VND", field=where)
+            parse_money(value, "VND", field=f"{prefix}{key}")
 
 
 def _where(command: object) -> str:

@@ -105,3 +105,12 @@ def test_a_bad_definition_is_refused_with_the_programs_code_and_writes_nothing(b
 def test_only_an_admin_creates_a_program(bare):
     assert bare.post("/v1/program", TRA_SUA, key="staff").status_code == 403
     assert bare.post("/v1/program", {**TRA_SUA, "oops": 1}).json()["code"] == "unknown_field"
+
+
+def test_the_admin_routes_refuse_vnd_money_written_with_a_separator_too(bare):
+    assert bare.post("/v1/program", TRA_SUA).status_code == 201
+    rule = {"kind": "points_per_amount", "rule_id": "extra", "priority": 20, "points": 1, "per_amount": "10.000"}
+    refused = bare.post("/v1/program/rules", rule)
+    assert refused.status_code == 422 and refused.json()["code"] == "amount_not_whole_vnd"
+    assert refused.json()["field"] == "per_amount"
+    assert bare.post("/v1/program/rules", {**rule, "per_amount": "10000"}).status_code == 201
