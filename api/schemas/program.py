@@ -299,6 +299,10 @@ class SettingsIn(Strict):
     """Channels whose keys must send the member's card code to redeem or reserve (`["*"]`: every channel)."""
     adjustment_approval_points: Annotated[int, Field(ge=0, le=1_000_000_000)] = 500
     """Manual adjustments of more points than this wait for a second person's approval (0: every one)."""
+    unclaimed_purchase_days: Annotated[int, Field(ge=0, le=3660)] = 90
+    """Days a sale for a phone or channel id nobody owns yet waits to be credited when they enrol."""
+    receipt_claim_days: Annotated[int, Field(ge=0, le=3660)] = 30
+    """Days after a sale within which a member may claim it from its receipt number."""
 
     def to_settings(self) -> prog.ProgramSettings:
         return _converted(prog.ProgramSettings, self.model_dump())
@@ -342,6 +346,8 @@ class SettingsOut(BaseModel):
     max_points_share_of_order: Decimalish
     require_presence_for_redemption: list[str] = []
     adjustment_approval_points: int = 500
+    unclaimed_purchase_days: int = 90
+    receipt_claim_days: int = 30
 
 
 class RuleOut(BaseModel):

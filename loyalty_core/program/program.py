@@ -60,6 +60,10 @@ class ProgramSettings(Plain):
     require_presence_for_redemption: tuple[str, ...] = ()
     #: Manual adjustments of more points than this wait for a second person's approval (0: every one does).
     adjustment_approval_points: int = 500
+    #: Days a sale for a phone or channel id nobody owns yet is held for them (loyalty_core/identity).
+    unclaimed_purchase_days: int = 90
+    #: Days after a sale within which a member may claim it from its receipt ("tích điểm sau").
+    receipt_claim_days: int = 30
 
     def validate(self) -> None:
         if not self.code or not self.name:
@@ -78,6 +82,10 @@ class ProgramSettings(Plain):
             raise InvalidProgram("require_presence_for_redemption lists channel names (or '*' for all)")
         if not isinstance(self.adjustment_approval_points, int) or self.adjustment_approval_points < 0:
             raise InvalidProgram("adjustment_approval_points must be a whole number of points, 0 or more")
+        for name in ("unclaimed_purchase_days", "receipt_claim_days"):
+            days = getattr(self, name)
+            if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 3660:
+                raise InvalidProgram(f"{name} must be 0 to 3660 days")
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,8 @@ class ProgramState(Plain):
     max_points_share_of_order: Decimal
     require_presence_for_redemption: tuple[str, ...] = ()
     adjustment_approval_points: int = 500
+    unclaimed_purchase_days: int = 90
+    receipt_claim_days: int = 30
 
     @property
     def settings(self) -> ProgramSettings:
@@ -112,6 +122,8 @@ class ProgramState(Plain):
             self.max_points_share_of_order,
             self.require_presence_for_redemption,
             self.adjustment_approval_points,
+            self.unclaimed_purchase_days,
+            self.receipt_claim_days,
         )
 
     def rule(self, rule_id: str) -> Rule | None:
@@ -177,6 +189,8 @@ def _(event: ProgramCreated, state: ProgramState | None) -> ProgramState:
         max_points_share_of_order=settings.max_points_share_of_order,
         require_presence_for_redemption=settings.require_presence_for_redemption,
         adjustment_approval_points=settings.adjustment_approval_points,
+        unclaimed_purchase_days=settings.unclaimed_purchase_days,
+        receipt_claim_days=settings.receipt_claim_days,
     )
 
 
@@ -195,6 +209,8 @@ def _(event: ProgramSettingsChanged, state: ProgramState | None) -> ProgramState
         max_points_share_of_order=settings.max_points_share_of_order,
         require_presence_for_redemption=settings.require_presence_for_redemption,
         adjustment_approval_points=settings.adjustment_approval_points,
+        unclaimed_purchase_days=settings.unclaimed_purchase_days,
+        receipt_claim_days=settings.receipt_claim_days,
     )
 
 

@@ -239,3 +239,24 @@ def test_a_held_first_purchase_pays_the_inviters_referral_bonus_once(runtime, cl
     assert service.balance(c.MemberRef(member_id=inviter.member_id)).available == 30
     service.execute(purchase("HD-INV2", at=clock(), phone="0901234567"))
     assert service.balance(c.MemberRef(member_id=inviter.member_id)).available == 30
+
+
+def test_the_holding_and_receipt_windows_are_program_settings(runtime, clock):
+    from dataclasses import replace as changed
+
+    service = runtime.service
+    settings = service.policy.book.current().settings
+    service.policy.administer(prog.ChangeProgramSettings(changed(settings, unclaimed_purchase_days=7,
+                                                                 receipt_claim_days=2)), "marketing", clock())
+    held = service.execute(purchase("HD-W", at=clock(), phone="0901234567"))
+    assert held.expires_at == clock() + timedelta(days=7)
+    service.execute(purchase("BILL-W", at=clock()))
+    clock.advance(days=3)
+    member = service.execute(enrol("0901234567"))
+    assert member.balance.available == 10  # within 7 days: credited
+    with pytest.raises(ReceiptClaimWindowClosed):
+        service.execute(ClaimReceipt(idempotency_key="w", member=c.MemberRef(member_id=member.member_id),
+                                     transaction_ref="BILL-W"))
+    with pytest.raises(Exception):
+        service.policy.administer(prog.ChangeProgramSettings(changed(settings, unclaimed_purchase_days=-1)),
+                                  "marketing", clock())
