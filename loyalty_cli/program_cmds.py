@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +15,7 @@ from loyalty_cli.output import dump, fail, refusing
 from loyalty_core import commands as c
 from loyalty_core import program as prog
 from loyalty_core.runtime import open_runtime
-from loyalty_core.program.definition import parse_json
+from loyalty_core.program.definition import check_whole_money, parse_json, read_item
 from loyalty_core.program_setup import create_program
 from loyalty_core.scheduler import run_due
 
@@ -141,8 +140,14 @@ def register(app: typer.Typer) -> None:
     @program_app.command("add-rule")
     def add_rule(file: Path = typer.Argument(..., help="A JSON rule (see docs/program.md)"),
                  actor: str = typer.Option(..., help="Who makes the change")) -> None:
-        """Add an earning rule from a JSON file."""
-        _administer(prog.AddRule(prog.Rule.from_dict(json.loads(file.read_text()))), actor)
+        """Add an earning rule from a JSON (or YAML) file."""
+        data = read_definition(file)
+
+        def add(program: prog.ProgramState) -> object:
+            check_whole_money(data, program.currency)  # "10.000" in a VND program is refused, never 10 ₫
+            return prog.AddRule(read_item(prog.Rule, data, "rule"))
+
+        _administer(add, actor)
 
     @program_app.command("remove-rule")
     def remove_rule(rule_id: str, actor: str = typer.Option(...)) -> None:
@@ -173,9 +178,13 @@ def read_definition(file: Path) -> object:
 
 
 def _administer(command: object, actor: str) -> None:
+    """Apply a program command; `command` may be a function of the current program that builds it."""
     runtime = open_runtime()
     try:
-        state = refusing(lambda: runtime.service.policy.administer(command, actor, runtime.service.clock()))
+        policy = runtime.service.policy
+        if callable(command):
+            command = refusing(lambda: command(policy.book.current()))
+        state = refusing(lambda: policy.administer(command, actor, runtime.service.clock()))
         typer.echo(f"program {state.code} is now at version {state.version}")
     finally:
         runtime.close()

@@ -37,7 +37,7 @@ DEFAULTS: dict[str, Any] = {
 MAX_ITEMS = 1000
 
 
-def _read(kind: type, data: Any, where: str) -> Any:
+def read_item(kind: type, data: Any, where: str) -> Any:
     if not isinstance(data, dict):
         raise InvalidProgram(f"{where} must be an object, got {type(data).__name__}", field=where)
     try:
@@ -69,16 +69,18 @@ def commands_from_definition(document: Any, program_id: UUID) -> list[object]:
     _check_whole_money(document)
     commands: list[object] = [CreateProgram(
         program_id,
-        _read(ProgramSettings, document["settings"], "settings"),
-        _read(ExpiryPolicy, document.get("expiry", DEFAULTS["expiry"]), "expiry"),
-        _read(RefundPolicy, document.get("refund", DEFAULTS["refund"]), "refund"),
-        _read(TierLadder, document.get("tiers", DEFAULTS["tiers"]), "tiers"),
+        read_item(ProgramSettings, document["settings"], "settings"),
+        read_item(ExpiryPolicy, document.get("expiry", DEFAULTS["expiry"]), "expiry"),
+        read_item(RefundPolicy, document.get("refund", DEFAULTS["refund"]), "refund"),
+        read_item(TierLadder, document.get("tiers", DEFAULTS["tiers"]), "tiers"),
     )]
     # Rewards and campaigns first: rules name them.
-    commands += [AddReward(_read(Reward, item, f"rewards[{n}]")) for n, item in enumerate(_items(document, "rewards"))]
-    commands += [AddCampaign(_read(Campaign, item, f"campaigns[{n}]"))
+    commands += [AddReward(read_item(Reward, item, f"rewards[{n}]"))
+                 for n, item in enumerate(_items(document, "rewards"))]
+    commands += [AddCampaign(read_item(Campaign, item, f"campaigns[{n}]"))
                  for n, item in enumerate(_items(document, "campaigns"))]
-    commands += [AddRule(_read(Rule, item, f"rules[{n}]")) for n, item in enumerate(_items(document, "rules"))]
+    commands += [AddRule(read_item(Rule, item, f"rules[{n}]"))
+                 for n, item in enumerate(_items(document, "rules"))]
     return commands
 
 

@@ -174,3 +174,17 @@ def test_docker_compose_creates_the_program_from_a_file_that_exists_in_the_image
     assert command[:4] == ["loyalty", "program", "init", "--if-missing"]
     default = command[4].removeprefix("${LOYALTY_PROGRAM_FILE:-").removesuffix("}")
     assert (REPO / default).is_file()  # the image copies the repository to /app, its working directory
+
+
+def test_add_rule_reads_json_or_yaml_and_refuses_grouped_vnd(cli, tmp_path):
+    rule = tmp_path / "extra.yaml"
+    rule.write_text("{kind: fixed_bonus, rule_id: extra, priority: 70, points: 5, min_spend: 100.000}\n",
+                    encoding="utf-8")
+    refused = cli("program", "add-rule", str(rule), "--actor", "marketing", code=1)
+    assert "amount_not_whole_vnd" in refused["stderr"] and "min_spend" in refused["stderr"]
+    rule.write_text("{kind: fixed_bonus, rule_id: extra, priority: 70, points: 5, min_spend: 100000}\n",
+                    encoding="utf-8")
+    assert "now at version" in cli("program", "add-rule", str(rule), "--actor", "marketing")["text"]
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"kind": "fixed_bonus"}', encoding="utf-8")
+    assert cli("program", "add-rule", str(broken), "--actor", "m", code=1)["stderr"].startswith("refused: ")
