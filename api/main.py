@@ -88,6 +88,9 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
 
     app.include_router(message_routes.router)
     app.include_router(message_routes.callbacks)
+    from adapters.routes import router as integrations  # Shopify, WooCommerce, Haravan, Sapo, KiotViet webhooks
+
+    app.include_router(integrations)
     from api.routes import offers as offer_routes  # points expiring soon, offers granted to a segment
 
     app.include_router(offer_routes.router)

@@ -150,17 +150,20 @@ class StaffAccounts:
             raise AccountRefused("a store id is letters, digits, '.', '_' or '-'")
         if (staff_role is StaffRole.STORE_MANAGER) != bool(stores):
             raise AccountRefused("a store manager has stores; no other role does")
-        return Staff(username, display_name[:100], staff_role, tuple(stores))
+        return Staff(username, _printable(display_name)[:100], staff_role, tuple(stores))
 
     # --- signing in and out ---------------------------------------------------------------------------
     def sign_in(self, username: str, password: str) -> SignIn:
         username = (username or "").strip().lower()[:40]
+        # A name no account can have (a NUL, which PostgreSQL text refuses, or any other odd character) is
+        # answered like an unknown one, without being sent to the database.
         rows = self._run("SELECT password_hash, failed_count, locked_until FROM staff_users WHERE username = ?",
-                         [username])
+                         [username]) if _USERNAME.match(username) else []
         now = self._clock()
         if not rows:
+            username = username if _USERNAME.match(username) else "?"
             _verify(_DUMMY_HASH, password)
-            self.log(username or "?", "sign_in_refused", "unknown")
+            self.log(username, "sign_in_refused", "unknown")
             return SignIn(None, "wrong")
         row = rows[0]
         if row["locked_until"] > now:
@@ -209,7 +212,7 @@ class StaffAccounts:
     # --- the log and the signing secret ---------------------------------------------------------------
     def log(self, username: str, action: str, detail: str) -> None:
         self._run("INSERT INTO staff_log (at, username, action, detail) VALUES (?, ?, ?, ?)",
-                  [self._clock(), username[:40], action[:60], detail[:500]])
+                  [self._clock(), _printable(username)[:40], action[:60], _printable(detail)[:500]])
 
     def recent_log(self, limit: int = 50) -> list[dict[str, Any]]:
         return self._run("SELECT at, username, action, detail FROM staff_log ORDER BY at DESC LIMIT ?", [limit])
@@ -219,6 +222,10 @@ class StaffAccounts:
         self._run("INSERT INTO staff_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                   [name, secrets.token_urlsafe(48)])
         return str(self._run("SELECT value FROM staff_secrets WHERE name = ?", [name])[0]["value"])
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
 def _verify(hashed: str, password: str) -> bool:

@@ -74,7 +74,9 @@ class Actions:
         reason = (self.form.get("reason") or "").strip()
         if not reason:
             raise ActionRefused("reason_required")
-        return reason[:MAX_REASON]
+        if len(reason) > MAX_REASON:
+            raise ActionRefused("reason_too_long", n=MAX_REASON)
+        return reason
 
     def run(self, command: Any) -> Any:
         return self.api.run(command)

@@ -27,11 +27,11 @@ from loyalty_core import program as prog
 from loyalty_core import program_policy
 from loyalty_core.decide import Cause, Change, apply_due
 from loyalty_core.ledger import open_store
-from loyalty_core.service import LoyaltyService
+from loyalty_core.service import LoyaltyService, enable_group_commit
 from loyalty_core.settings import Settings
 from tests.property import program_oracle as oracle
 
-settings.register_profile("program-bounded", max_examples=12, stateful_step_count=35, deadline=None,
+settings.register_profile("program-bounded", max_examples=10, stateful_step_count=30, deadline=None,
                           suppress_health_check=list(HealthCheck))
 settings.register_profile("soak", max_examples=400, stateful_step_count=80, deadline=None,
                           suppress_health_check=list(HealthCheck))
@@ -68,6 +68,7 @@ def oracle_program_commands(program_id) -> list:
 
 class ProgramMachine(RuleBasedStateMachine):
     database_url = ""
+    group_commit = False
 
     # Birthdays early in the year: the runs start in January, so birthday months come up in most runs.
     @initialize(birthdays=st.lists(st.integers(1, 4), min_size=2, max_size=2))
@@ -77,6 +78,8 @@ class ProgramMachine(RuleBasedStateMachine):
         self.store = open_store(Settings(database_url=self.database_url, program_code="ORCL", pool_size=2,
                                          snapshot_interval=7))
         self.service = LoyaltyService(self.store, clock=lambda: self.now, snapshot_interval=7)
+        if self.group_commit:
+            enable_group_commit(self.service)
         self.policy = program_policy.install(self.service)
         self.policy.book.refresh(force=True)
         if self.policy.book._state is None:
@@ -96,6 +99,8 @@ class ProgramMachine(RuleBasedStateMachine):
             self.oracle.people.append(oracle.Person(birthday_month=month, enrolled_at=self.now))
 
     def teardown(self):
+        if self.service.batcher is not None:
+            self.service.batcher.close()
         self.store.close()
 
     def execute(self, command):
@@ -223,9 +228,15 @@ class ProgramMachine(RuleBasedStateMachine):
             assert summary.tier_downgrade_at == self.oracle.downgrade_notice(who, self.now)
 
 
-@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_the_ledger_keeps_every_promise_of_the_program(store, tmp_path, request):
+@pytest.mark.parametrize(("store", "group_commit"), [
+    pytest.param("sqlite", False, id="sqlite"),
+    pytest.param("postgres", False, marks=pytest.mark.postgres, id="postgres-one-by-one"),
+    # The API serves PostgreSQL with group commit: the same promises must hold through it.
+    pytest.param("postgres", True, marks=pytest.mark.postgres, id="postgres-group-commit"),
+])
+def test_the_ledger_keeps_every_promise_of_the_program(store, group_commit, tmp_path, request):
     url = f"sqlite:///{tmp_path}/program.db" if store == "sqlite" else request.getfixturevalue("postgres_url")
     ProgramMachine.database_url = url
+    ProgramMachine.group_commit = group_commit
     ProgramMachine.TestCase.settings = settings.get_profile(PROFILE)
     ProgramMachine.TestCase().runTest()

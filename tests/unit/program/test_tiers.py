@@ -125,3 +125,22 @@ def test_a_tier_earn_multiplier_must_be_positive() -> None:
 def test_a_ladder_round_trips_through_plain_data() -> None:
     assert TierLadder.from_dict(LADDER.to_dict()) == LADDER
     assert REVIEW_JAN_1.review == "yearly"
+
+
+def test_an_every_n_months_review_downgrades_on_its_own_date_after_grace():
+    from datetime import datetime, timedelta, timezone
+    from decimal import Decimal
+
+    from loyalty_core.program.tiers import Tier, TierLadder, decide_downgrade_at_review
+
+    ladder = TierLadder(tiers=(Tier("member", "TV", "Member", Decimal(0)), Tier("silver", "Bạc", "Silver",
+                                                                                Decimal(100)),
+                               Tier("gold", "Vàng", "Gold", Decimal(200))),
+                        review="every_n_months", review_every_months=6, grace_days=10, downgrade="one_step")
+    review = datetime(2026, 9, 1, tzinfo=timezone.utc)
+    low = {"spend": Decimal(0), "points_earned": 0, "visits": 0}
+    assert decide_downgrade_at_review(ladder, "gold", low, review, review + timedelta(days=9)) is None
+    decision = decide_downgrade_at_review(ladder, "gold", low, review, review + timedelta(days=10))
+    assert (decision.to_tier, decision.reason) == ("silver", "downgraded_at_review")
+    held = {"spend": Decimal(250), "points_earned": 0, "visits": 1}
+    assert decide_downgrade_at_review(ladder, "gold", held, review, review + timedelta(days=30)) is None

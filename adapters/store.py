@@ -1,0 +1,110 @@
+"""What the adapters remember: each connected shop's secret, and each webhook's outcome.
+
+A *connection* is one shop on one platform (`shopify` + `my-shop.myshopify.com`) with the secret it signs
+with (a second secret is kept while the shop rotates), and the channel and store its sales are recorded
+under. Secrets live here, set through the admin route, never in code or in the event log.
+
+An *outcome* is what one fact of one webhook came to (`order:1234`, `refund:55`, `cancel:1234`): a replayed
+webhook is answered from it, so it is applied once. A refund whose order we have not seen (or whose sale is
+still held for a phone nobody owns) is kept as a `held` outcome with its amount, and retried when the order
+arrives or when an admin asks (`POST /v1/integrations/held/retry`): held, never lost, applied once.
+
+The tables sit beside the API's own (`api/tables.py`), in the same database and through the same
+connections.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+_DDL = (
+    """CREATE TABLE IF NOT EXISTS integration_connections (
+        platform TEXT NOT NULL,
+        shop TEXT NOT NULL,
+        secrets TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        store_id TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (platform, shop))""",
+    """CREATE TABLE IF NOT EXISTS integration_outcomes (
+        platform TEXT NOT NULL,
+        shop TEXT NOT NULL,
+        fact_key TEXT NOT NULL,
+        order_ref TEXT NOT NULL,
+        status TEXT NOT NULL,
+        http_status INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        amount TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (platform, shop, fact_key))""",
+    "CREATE INDEX IF NOT EXISTS integration_outcomes_held ON integration_outcomes (status, platform, shop, order_ref)",
+)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+class IntegrationStore:
+    """SQL for the two tables, run through the API's table connections (SQLite or PostgreSQL)."""
+
+    def __init__(self, tables: Any):
+        self._tables = tables
+        with tables._transaction() as cursor:  # the API's connection handling: one place for both stores
+            for statement in _DDL:
+                cursor.execute(statement)
+
+    def _run(self, statement: str, params: list[Any]) -> list[dict[str, Any]]:
+        with self._tables._transaction() as cursor:
+            cursor.execute(self._tables._sql(statement), params)
+            if cursor.description is None:
+                return []
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    # --- connections ---
+
+    def save_connection(self, platform: str, shop: str, secrets: list[str], channel: str, store_id: str | None) -> None:
+        self._run("DELETE FROM integration_connections WHERE platform = ? AND shop = ?", [platform, shop])
+        self._run("INSERT INTO integration_connections (platform, shop, secrets, channel, store_id, updated_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?)", [platform, shop, json.dumps(secrets), channel, store_id, _now()])
+
+    def connection(self, platform: str, shop: str) -> dict[str, Any] | None:
+        rows = self._run("SELECT platform, shop, secrets, channel, store_id, updated_at FROM integration_connections "
+                         "WHERE platform = ? AND shop = ?", [platform, shop])
+        if not rows:
+            return None
+        return {**rows[0], "secrets": json.loads(rows[0]["secrets"])}
+
+    def connections(self) -> list[dict[str, Any]]:
+        return self._run("SELECT platform, shop, channel, store_id, updated_at FROM integration_connections "
+                         "ORDER BY platform, shop", [])
+
+    # --- outcomes ---
+
+    def outcome(self, platform: str, shop: str, fact_key: str) -> dict[str, Any] | None:
+        rows = self._run("SELECT fact_key, order_ref, status, http_status, body, amount FROM integration_outcomes "
+                         "WHERE platform = ? AND shop = ? AND fact_key = ?", [platform, shop, fact_key])
+        return {**rows[0], "body": json.loads(rows[0]["body"])} if rows else None
+
+    def record(self, platform: str, shop: str, fact_key: str, order_ref: str, status: str, http_status: int,
+               body: dict[str, Any], amount: str | None = None) -> None:
+        """Write the outcome of one fact; a held refund may later become done, never the other way round."""
+        self._run(
+            "INSERT INTO integration_outcomes (platform, shop, fact_key, order_ref, status, http_status, body, amount, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, shop, fact_key) DO UPDATE SET "
+            "status = excluded.status, http_status = excluded.http_status, body = excluded.body, "
+            "amount = excluded.amount, updated_at = excluded.updated_at WHERE integration_outcomes.status = 'held'",
+            [platform, shop, fact_key, order_ref, status, http_status, json.dumps(body), amount, _now()])
+
+    def held(self, platform: str | None = None, shop: str | None = None,
+             order_ref: str | None = None) -> list[dict[str, Any]]:
+        where, params = ["status = 'held'"], []
+        for column, value in (("platform", platform), ("shop", shop), ("order_ref", order_ref)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        return self._run("SELECT platform, shop, fact_key, order_ref, amount FROM integration_outcomes WHERE "
+                         + " AND ".join(where) + " ORDER BY updated_at", params)

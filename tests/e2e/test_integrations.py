@@ -1,0 +1,295 @@
+"""Platform adapters end to end, on both stores: signed webhooks in, the ledger's commands out, once each.
+
+Fixtures are the platforms' documented sample payloads (Shopify's `orders/paid` and `refunds/create`
+examples, WooCommerce's order object from its REST docs, a KiotViet `invoice.update` notification), written
+here with Vietnamese phones and VND amounts in place of the samples' US ones.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from typing import Any
+
+import pytest
+from datetime import datetime, timedelta, timezone
+
+from adapters.signatures import sign
+from tests.e2e.conftest import ApiHarness, new_phone
+
+SECRET = "shpss_0123456789abcdef"
+_ids = itertools.count(820982911946154508)
+
+# Shopify's documented orders/paid sample (trimmed to the fields an order carries about money and buyer).
+SHOPIFY_ORDER: dict[str, Any] = {
+    "id": 820982911946154508, "email": "jon@example.com", "closed_at": None,
+    "created_at": "2026-11-20T12:00:00-05:00", "updated_at": "2026-11-20T12:00:00-05:00", "number": 234,
+    "note": None, "token": "123456abcd", "gateway": None, "test": True, "total_price": "200000.00",
+    "subtotal_price": "190000.00", "total_weight": 0, "total_tax": "0.00", "taxes_included": False,
+    "currency": "VND", "financial_status": "paid", "confirmed": False, "total_discounts": "0.00",
+    "phone": None, "name": "#9999", "cancelled_at": None, "cancel_reason": None,
+    "processed_at": "2026-11-20T12:00:00-05:00",
+    "billing_address": {"first_name": "Steve", "address1": "123 Shipping Street", "phone": "555-555-SHIP",
+                        "city": "Shippington", "country": "Vietnam", "country_code": "VN"},
+    "customer": {"id": 115310627314723954, "email": "john@example.com", "first_name": "John", "phone": None},
+    "line_items": [{"id": 866550311766439020, "variant_id": 808950810, "title": "IPod Nano - 8GB", "quantity": 1,
+                    "sku": "IPOD2008PINK", "price": "190000.00"}],
+    "refunds": [],
+}
+# Shopify's documented refunds/create sample.
+SHOPIFY_REFUND: dict[str, Any] = {
+    "id": 890088186047892319, "order_id": 820982911946154508, "created_at": "2026-11-21T12:00:00-05:00",
+    "note": "Things were damaged", "user_id": 548380009, "processed_at": "2026-11-21T12:00:00-05:00",
+    "restock": False, "duties": [], "admin_graphql_api_id": "gid://shopify/Refund/890088186047892319",
+    "refund_line_items": [],
+    "transactions": [{"id": 245135271310205440, "order_id": 820982911946154508, "kind": "refund",
+                      "gateway": "bogus", "status": "success", "message": None, "amount": "100000.00"}],
+}
+# WooCommerce's order object (REST API v3 "Retrieve an order" response, as order.updated delivers it).
+WOO_ORDER: dict[str, Any] = {
+    "id": 727, "parent_id": 0, "number": "727", "order_key": "wc_order_58d2d042d1d", "created_via": "rest-api",
+    "version": "8.0.0", "status": "processing", "currency": "VND", "date_created": "2026-11-20T19:22:10",
+    "discount_total": "0", "shipping_total": "0", "total": "200000", "total_tax": "0", "customer_id": 0,
+    "billing": {"first_name": "John", "last_name": "Doe", "address_1": "969 Market", "city": "Hà Nội",
+                "country": "VN", "email": "john.doe@example.com", "phone": ""},
+    "payment_method": "bacs", "date_paid_gmt": "2026-11-20T19:22:10",
+    "line_items": [{"id": 315, "name": "Woo Single #1", "product_id": 93, "quantity": 2, "sku": "WS1",
+                    "total": "200000"}],
+    "refunds": [],
+}
+# A KiotViet invoice.update notification (KiotViet public API webhook body).
+KIOTVIET_NOTIFICATION: dict[str, Any] = {
+    "Id": "8f3c1d2e", "Attempt": 1,
+    "Notifications": [{"Action": "invoice.update.500123456", "Data": [{
+        "Id": 1000123, "Code": "HD000123", "PurchaseDate": "2026-11-20T10:30:00.0000000", "BranchId": 1,
+        "BranchName": "Chi nhánh trung tâm", "CustomerId": 42, "CustomerCode": "KH000042",
+        "CustomerName": "Nguyễn Văn A", "Total": 200000, "TotalPayment": 200000, "Status": 1,
+        "StatusValue": "Hoàn thành", "InvoiceDelivery": {"ContactNumber": "0901234567"},
+        "InvoiceDetails": [{"ProductId": 7, "ProductCode": "SP000007", "ProductName": "Cà phê sữa", "Quantity": 2,
+                            "Price": 100000, "Discount": 0}],
+    }]}],
+}
+
+SHOPIFY_HEADERS = {"shopify": ("X-Shopify-Hmac-Sha256", "X-Shopify-Topic"),
+                   "haravan": ("X-Haravan-Hmacsha256", "X-Haravan-Topic"),
+                   "sapo": ("X-Sapo-Hmac-Sha256", "X-Sapo-Topic")}
+
+
+def connect(api: ApiHarness, platform: str, shop: str, secret: str = SECRET, **extra: Any) -> None:
+    response = api.client.put(f"/v1/integrations/{platform}/{shop}", json={"secret": secret, **extra},
+                              headers=api.headers("admin"))
+    assert response.status_code == 200, response.text
+
+
+def deliver(api: ApiHarness, platform: str, shop: str, topic: str, payload: Any, secret: str = SECRET,
+            signature: str | None = None) -> Any:
+    body = json.dumps(payload).encode() if not isinstance(payload, bytes) else payload
+    headers = {"Content-Type": "application/json"}
+    value = signature if signature is not None else sign(platform, secret, body)
+    if platform in SHOPIFY_HEADERS:
+        headers[SHOPIFY_HEADERS[platform][0]] = value
+        headers[SHOPIFY_HEADERS[platform][1]] = topic
+    elif platform == "woocommerce":
+        headers.update({"X-WC-Webhook-Signature": value, "X-WC-Webhook-Topic": topic})
+    else:
+        headers["X-Hub-Signature"] = value
+    return api.client.post(f"/v1/integrations/{platform}/{shop}/webhooks", content=body, headers=headers)
+
+
+def shopify_order(phone: str | None, total: str = "200000.00") -> dict[str, Any]:
+    order = copy.deepcopy(SHOPIFY_ORDER)
+    order.update(id=next(_ids), phone=phone, total_price=total, processed_at=_recently().isoformat())
+    return order
+
+
+def _recently() -> datetime:
+    """The samples' dates are before the test program began (it starts when the module's app does)."""
+    return datetime.now(timezone.utc)
+
+
+def shopify_refund(order: dict[str, Any], amount: str) -> dict[str, Any]:
+    refund = copy.deepcopy(SHOPIFY_REFUND)
+    refund.update(id=next(_ids), order_id=order["id"])
+    refund["transactions"][0].update(order_id=order["id"], amount=amount)
+    return refund
+
+
+def available(api: ApiHarness, phone: str) -> int:
+    response = api.get("/v1/members/lookup", params={"phone": phone})
+    assert response.status_code == 200, response.text
+    return int(response.json()["balance"]["available"])
+
+
+@pytest.fixture(scope="module")
+def shops(api: ApiHarness) -> ApiHarness:
+    for platform in ("shopify", "haravan", "sapo", "woocommerce", "kiotviet"):
+        connect(api, platform, f"{platform}-shop")
+    return api
+
+
+@pytest.mark.parametrize("platform", ["shopify", "haravan", "sapo"])
+def test_paid_order_earns_once_however_often_it_is_delivered(shops: ApiHarness, platform: str) -> None:
+    api, shop, phone = shops, f"{platform}-shop", new_phone()
+    api.enroll(phone)
+    order = shopify_order(phone)
+    first = deliver(api, platform, shop, "orders/paid", order)
+    assert first.status_code == 200, first.text
+    assert first.json()["status"] == "recorded" and first.json()["points_earned"] > 0, first.text
+    earned = available(api, phone)
+    replay = deliver(api, platform, shop, "orders/paid", order)
+    assert replay.status_code == 200 and replay.json() == first.json()
+    assert available(api, phone) == earned
+
+
+@pytest.mark.parametrize("platform", ["shopify", "woocommerce", "kiotviet", "haravan", "sapo"])
+def test_a_bad_signature_is_refused_and_writes_nothing(shops: ApiHarness, platform: str) -> None:
+    api, phone = shops, new_phone()
+    api.enroll(phone)
+    payload = shopify_order(phone) if platform not in ("woocommerce", "kiotviet") else (
+        {**WOO_ORDER, "id": next(_ids), "billing": {**WOO_ORDER["billing"], "phone": phone}}
+        if platform == "woocommerce" else KIOTVIET_NOTIFICATION)
+    topic = "order.updated" if platform == "woocommerce" else "orders/paid"
+    wrong = deliver(api, platform, f"{platform}-shop", topic, payload, secret="someone-elses-secret")
+    missing = deliver(api, platform, f"{platform}-shop", topic, payload, signature="")
+    stranger = deliver(api, platform, "not-connected-shop", topic, payload)
+    for response in (wrong, missing, stranger):
+        assert response.status_code == 401, response.text
+        assert response.json()["code"] == "webhook_signature_invalid"
+    assert available(api, phone) == 0
+
+
+def test_a_refund_before_its_order_is_held_then_applied_once(shops: ApiHarness) -> None:
+    api, phone = shops, new_phone()
+    api.enroll(phone)
+    order = shopify_order(phone)
+    refund = shopify_refund(order, "200000.00")
+    held = deliver(api, "shopify", "shopify-shop", "refunds/create", refund)
+    assert held.status_code == 202 and held.json()["status"] == "held"
+    assert deliver(api, "shopify", "shopify-shop", "refunds/create", refund).json()["status"] == "held"
+    paid = deliver(api, "shopify", "shopify-shop", "orders/paid", order)
+    assert paid.status_code == 200 and paid.json()["points_earned"] > 0
+    assert available(api, phone) == 0  # the held refund was applied as the order landed
+    replay = deliver(api, "shopify", "shopify-shop", "refunds/create", refund)
+    assert replay.status_code == 200 and replay.json()["status"] == "refunded"
+    assert replay.json()["points_reversed"] == paid.json()["points_earned"]
+    assert available(api, phone) == 0
+
+
+def test_partial_refunds_sum_to_the_order_and_a_later_cancellation_takes_nothing_more(shops: ApiHarness) -> None:
+    api, phone = shops, new_phone()
+    api.enroll(phone)
+    order = shopify_order(phone)
+    earned = deliver(api, "shopify", "shopify-shop", "orders/paid", order).json()["points_earned"]
+    reversed_points = 0
+    for amount in ("50000", "70000", "80000.00"):
+        response = deliver(api, "shopify", "shopify-shop", "refunds/create", shopify_refund(order, amount))
+        assert response.status_code == 200, response.text
+        reversed_points += response.json()["points_reversed"]
+    assert reversed_points == earned and available(api, phone) == 0
+    cancelled = deliver(api, "shopify", "shopify-shop", "orders/cancelled", {**order, "cancelled_at": "2026-11-22"})
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "already_refunded"
+    late = deliver(api, "shopify", "shopify-shop", "refunds/create", shopify_refund(order, "10000"))
+    assert late.json()["status"] == "already_refunded" and available(api, phone) == 0
+
+
+def test_a_cancellation_after_a_partial_refund_takes_back_the_rest(shops: ApiHarness) -> None:
+    api, phone = shops, new_phone()
+    api.enroll(phone)
+    order = shopify_order(phone)
+    earned = deliver(api, "haravan", "haravan-shop", "orders/paid", order).json()["points_earned"]
+    part = deliver(api, "haravan", "haravan-shop", "refunds/create", shopify_refund(order, "50000")).json()
+    rest = deliver(api, "haravan", "haravan-shop", "orders/cancelled", order)
+    assert rest.status_code == 200 and rest.json()["status"] == "refunded"
+    assert part["points_reversed"] + rest.json()["points_reversed"] == earned
+    assert available(api, phone) == 0
+
+
+def test_a_cancellation_before_its_order_is_held(shops: ApiHarness) -> None:
+    api, phone = shops, new_phone()
+    api.enroll(phone)
+    order = shopify_order(phone)
+    assert deliver(api, "sapo", "sapo-shop", "orders/cancelled", order).json()["status"] == "held"
+    deliver(api, "sapo", "sapo-shop", "orders/paid", order)
+    assert available(api, phone) == 0
+
+
+def test_a_sale_for_a_phone_nobody_has_waits_unclaimed_and_its_refund_waits_with_it(shops: ApiHarness) -> None:
+    api, phone = shops, new_phone()
+    order = shopify_order(f"+84 {phone[1:4]} {phone[4:7]} {phone[7:]}")  # a shop's own spelling of the number
+    waiting = deliver(api, "shopify", "shopify-shop", "orders/paid", order)
+    assert waiting.status_code == 202 and waiting.json()["status"] == "unclaimed"
+    assert deliver(api, "shopify", "shopify-shop", "orders/paid", order).status_code == 202
+    refund = shopify_refund(order, "100000")
+    assert deliver(api, "shopify", "shopify-shop", "refunds/create", refund).json()["status"] == "held"
+    member = api.enroll(phone)  # the held sale is credited at enrolment (deferred matching)
+    assert member["balance"]["available"] > 0
+    retried = api.post("/v1/integrations/held/retry", key="admin")
+    assert retried.status_code == 200 and retried.json()["applied"] >= 1
+    half = available(api, phone)
+    assert 0 < half < member["balance"]["available"]
+    assert deliver(api, "shopify", "shopify-shop", "refunds/create", refund).json()["status"] == "refunded"
+    assert available(api, phone) == half
+
+
+def test_woocommerce_order_updates_carry_their_refunds(shops: ApiHarness) -> None:
+    api, phone = shops, new_phone()
+    api.enroll(phone)
+    order = {**copy.deepcopy(WOO_ORDER), "id": next(_ids),
+             "date_paid_gmt": _recently().replace(tzinfo=None).isoformat(timespec="seconds")}
+    order["billing"]["phone"] = phone
+    paid = deliver(api, "woocommerce", "woocommerce-shop", "order.updated", order)
+    assert paid.status_code == 200 and paid.json()["status"] == "recorded"
+    earned = paid.json()["points_earned"]
+    order["refunds"] = [{"id": next(_ids), "reason": "", "total": "-50000"}]
+    first = deliver(api, "woocommerce", "woocommerce-shop", "order.updated", order)
+    assert [r["status"] for r in first.json()["results"]] == ["recorded", "refunded"]
+    again = deliver(api, "woocommerce", "woocommerce-shop", "order.updated", order)
+    assert again.json() == first.json()
+    order.update(status="cancelled")
+    deliver(api, "woocommerce", "woocommerce-shop", "order.updated", order)
+    assert available(api, phone) == 0 and earned > 0
+    ping = deliver(api, "woocommerce", "woocommerce-shop", "", b"webhook_id=12")
+    assert ping.status_code == 200 and ping.json()["status"] == "ignored"
+
+
+def test_kiotviet_completed_and_cancelled_invoices(shops: ApiHarness) -> None:
+    api, phone = shops, new_phone()
+    api.enroll(phone)
+    note = copy.deepcopy(KIOTVIET_NOTIFICATION)
+    invoice = note["Notifications"][0]["Data"][0]
+    invoice.update(Code=f"HD{next(_ids)}", InvoiceDelivery={"ContactNumber": phone},
+                   PurchaseDate=(_recently() + timedelta(hours=7)).replace(tzinfo=None).isoformat())
+    paid = deliver(api, "kiotviet", "kiotviet-shop", "", note)
+    assert paid.status_code == 200 and paid.json()["points_earned"] > 0
+    assert deliver(api, "kiotviet", "kiotviet-shop", "", note).json() == paid.json()
+    invoice.update(Status=2, StatusValue="Đã hủy")
+    assert deliver(api, "kiotviet", "kiotviet-shop", "", note).json()["status"] == "refunded"
+    assert available(api, phone) == 0
+
+
+def test_secret_rotation_accepts_the_previous_secret_until_it_is_dropped(shops: ApiHarness) -> None:
+    api = shops
+    connect(api, "shopify", "rotating-shop", secret="new-secret-2026", previous_secret="old-secret-2025")
+    order = shopify_order(new_phone())
+    assert deliver(api, "shopify", "rotating-shop", "orders/paid", order, secret="old-secret-2025").status_code == 202
+    connect(api, "shopify", "rotating-shop", secret="new-secret-2026")
+    assert deliver(api, "shopify", "rotating-shop", "orders/paid", order, secret="old-secret-2025").status_code == 401
+    assert deliver(api, "shopify", "rotating-shop", "orders/paid", order, secret="new-secret-2026").status_code == 202
+    listing = api.get("/v1/integrations").json()
+    assert "secret" not in json.dumps(listing["connections"]).replace("secrets", "")
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[]", b'{"id": null, "total_price": "1"}',
+                                  b'{"id": 5, "total_price": "NaN"}', b'{"id": 5, "total_price": "1e400"}'])
+def test_unreadable_payloads_are_refused_in_words(shops: ApiHarness, body: bytes) -> None:
+    response = deliver(shops, "shopify", "shopify-shop", "orders/paid", body)
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "webhook_payload_unreadable"
+
+
+def test_only_admins_connect_shops(shops: ApiHarness) -> None:
+    response = shops.client.put("/v1/integrations/shopify/x-shop", json={"secret": "abcdefgh1"},
+                                headers=shops.headers("pos"))
+    assert response.status_code == 403
+    assert shops.client.put("/v1/integrations/shopify/x-shop", json={"secret": "abcdefgh1"}).status_code == 401
