@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from fastapi import Response
 
@@ -73,6 +73,17 @@ class Engine:
             self.retry_held(conn.platform, conn.shop, fact.order_ref)
             return outcome
         return self._refund(conn, fact, key)
+
+    def apply_once(self, conn: Connection, key: str, order_ref: str, run: Callable[[], Outcome]) -> Outcome:
+        """Run a fact that is not an order (a Zalo event) once; `no_member` is not kept, so it may count later."""
+        known = self.store.outcome(conn.platform, conn.shop, key)
+        if known is not None:
+            return Outcome(known["status"], known["http_status"], known["body"])
+        outcome = run()
+        if outcome.status != "no_member":
+            self.store.record(conn.platform, conn.shop, key, order_ref, outcome.status, outcome.http_status,
+                              outcome.body)
+        return outcome
 
     def retry_held(self, platform: str | None = None, shop: str | None = None,
                    order_ref: str | None = None) -> dict[str, int]:

@@ -15,8 +15,8 @@ from fastapi.responses import JSONResponse
 from pydantic import Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from adapters import orders, signatures
-from adapters.engine import Connection, Engine
+from adapters import orders, signatures, zalo
+from adapters.engine import Connection, Engine, Outcome
 from adapters.store import IntegrationStore
 from api.deps import Admin, Api, ApiContext
 from api.errors import ApiProblem, problems
@@ -24,7 +24,7 @@ from api.schemas.common import Channel, StoreId, Strict
 
 router = APIRouter(prefix="/v1/integrations", tags=["integrations"], responses=problems(429))
 
-Platform = Literal["shopify", "woocommerce", "haravan", "sapo", "kiotviet"]
+Platform = Literal["shopify", "woocommerce", "haravan", "sapo", "kiotviet", "zalo"]
 Shop = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$",
                            description="The shop as the platform names it: `my-shop.myshopify.com`, a site host, "
                                        "a Haravan org id, a KiotViet retailer")]
@@ -33,7 +33,7 @@ Secret = Annotated[str, Field(min_length=8, max_length=200, pattern=r"^[\x21-\x7
 
 #: Where each platform names the event (Haravan and Sapo copy Shopify's header).
 TOPIC_HEADERS = {"shopify": "x-shopify-topic", "woocommerce": "x-wc-webhook-topic", "haravan": "x-haravan-topic",
-                 "sapo": "x-sapo-topic", "kiotviet": ""}
+                 "sapo": "x-sapo-topic", "kiotviet": "", "zalo": ""}
 
 
 class ConnectionRequest(Strict):
@@ -88,14 +88,16 @@ async def receive_webhook(platform: Platform, shop: Shop, request: Request, api:
         raise ApiProblem(413, "payload_too_large", f"a webhook body is at most {MAX_BODY_BYTES} bytes")
     engine = _engine(api)
     row = await run_in_threadpool(engine.store.connection, platform, shop)
-    if row is None or not signatures.verify(platform, row["secrets"], body,
-                                            signatures.received_signature(platform, request.headers)):
+    if row is None or not _signed(platform, shop, row["secrets"], body, request):
         raise ApiProblem(401, "webhook_signature_invalid", "the signature does not match this shop's secret")
+    conn = Connection(platform, shop, row["channel"], row["store_id"])
+    if platform == "zalo":
+        outcome = await run_in_threadpool(_zalo_event, engine, conn, body)
+        return JSONResponse(outcome.body, status_code=outcome.http_status)
     event = topic or request.headers.get(TOPIC_HEADERS[platform] or "x-unused", "")
     facts = _read(platform, event, body)
     if not facts.items:
         return {"status": "ignored", "reason": facts.ignored}
-    conn = Connection(platform, shop, row["channel"], row["store_id"])
     try:
         outcomes = [await run_in_threadpool(engine.apply, conn, fact) for fact in facts.items]
     except ValidationError as unusable:  # an id or amount the API's own request shapes refuse
@@ -104,6 +106,27 @@ async def receive_webhook(platform: Platform, shop: Shop, request: Request, api:
     if len(outcomes) == 1:
         return JSONResponse(outcomes[0].body, status_code=outcomes[0].http_status)
     return {"status": "applied", "results": [o.body for o in outcomes]}
+
+
+def _signed(platform: str, shop: str, secrets: list[str], body: bytes, request: Request) -> bool:
+    if platform != "zalo":
+        return signatures.verify(platform, secrets, body, signatures.received_signature(platform, request.headers))
+    try:  # Zalo's MAC covers the body's own timestamp field
+        timestamp = zalo.timestamp_of(json.loads(body))
+    except (ValueError, RecursionError):
+        return False
+    return zalo.verify_zalo(shop, secrets, body, timestamp, request.headers.get("x-zevent-signature"))
+
+
+def _zalo_event(engine: Engine, conn: Connection, body: bytes) -> Outcome:
+    try:
+        event = zalo.read_zalo(json.loads(body))
+    except (ValueError, TypeError, RecursionError) as unreadable:
+        raise ApiProblem(422, "webhook_payload_unreadable", str(unreadable)[:200] or "unreadable body") from None
+    if event is None:
+        return Outcome("ignored", 200, {"status": "ignored", "reason": "event not used"})
+    return engine.apply_once(conn, zalo.fact_key(event), event.follower,
+                             lambda: zalo.apply_zalo(engine.api, conn, event))
 
 
 def _read(platform: str, topic: str, body: bytes) -> orders.Facts:

@@ -195,7 +195,7 @@ class ChangeOut(BaseModel):
         )
 
 
-ActivityKind = Literal["check_in", "survey", "review", "social_share", "referral"]
+ActivityKind = Literal["check_in", "survey", "review", "social_share", "referral", "follow"]
 
 
 class ActivityRequest(Where):

@@ -21,6 +21,7 @@ ACTIVITY_NAMES: dict[str, Text] = {
     "review": ("Viết đánh giá", "Review written"),
     "social_share": ("Chia sẻ lên mạng xã hội", "Social share"),
     "referral": ("Giới thiệu bạn bè", "Friend referral"),
+    "follow": ("Quan tâm Zalo OA", "Followed the Zalo OA"),
 }
 
 

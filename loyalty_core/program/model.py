@@ -79,7 +79,7 @@ class Purchase(Plain):
     lines: tuple[PurchaseLine, ...] = ()
 
 
-ACTIVITY_KINDS = ("sign_up", "check_in", "survey", "review", "social_share", "referral")
+ACTIVITY_KINDS = ("sign_up", "check_in", "survey", "review", "social_share", "referral", "follow")
 
 
 @dataclass(frozen=True)

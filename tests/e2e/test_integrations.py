@@ -293,3 +293,59 @@ def test_only_admins_connect_shops(shops: ApiHarness) -> None:
                                 headers=shops.headers("pos"))
     assert response.status_code == 403
     assert shops.client.put("/v1/integrations/shopify/x-shop", json={"secret": "abcdefgh1"}).status_code == 401
+
+
+# Zalo OA's documented webhook samples: follow, user_send_location, user_submit_info.
+ZALO_APP_ID = "360846524940903967"
+ZALO_FOLLOW = {"oa_id": "579745863508352884", "follower": {"id": "4143133574052466888"},
+               "user_id_by_app": "552177279717587730", "event_name": "follow", "source": "oa_profile",
+               "app_id": ZALO_APP_ID, "timestamp": "1547715210990"}
+ZALO_LOCATION = {"app_id": ZALO_APP_ID, "user_id_by_app": "552177279717587730", "event_name": "user_send_location",
+                 "timestamp": "1547715210990", "sender": {"id": "4143133574052466888"},
+                 "recipient": {"id": "579745863508352884"},
+                 "message": {"msg_id": "This is message id", "attachments": [{"type": "location", "payload": {
+                     "coordinates": {"latitude": "10.7642473", "longitude": "106.6564313"}}}]}}
+ZALO_SUBMIT_INFO = {"app_id": ZALO_APP_ID, "user_id_by_app": "552177279717587730", "event_name": "user_submit_info",
+                    "timestamp": "1547715210990", "sender": {"id": "4143133574052466888"},
+                    "recipient": {"id": "579745863508352884"},
+                    "info": {"address": "1 Lê Duẩn", "phone": "84912345678", "city": "Hồ Chí Minh",
+                             "district": "Quận 1", "name": "Nguyễn Văn A", "ward": "Bến Nghé"}}
+
+
+def zalo(api: ApiHarness, sample: dict[str, Any], follower: str, phone: str | None = None,
+         secret: str = SECRET, at: datetime | None = None) -> Any:
+    from adapters.zalo import zalo_signature
+
+    event = copy.deepcopy(sample)
+    event["timestamp"] = str(int((at or datetime.now(timezone.utc)).timestamp() * 1000))
+    event["follower" if "follower" in event else "sender"]["id"] = follower
+    if phone:
+        event["info"]["phone"] = phone
+    body = json.dumps(event).encode()
+    headers = {"Content-Type": "application/json",
+               "X-ZEvent-Signature": zalo_signature(ZALO_APP_ID, body, event["timestamp"], secret)}
+    return api.client.post(f"/v1/integrations/zalo/{ZALO_APP_ID}/webhooks", content=body, headers=headers)
+
+
+def test_zalo_follow_check_in_and_shared_details(shops: ApiHarness) -> None:
+    api, phone, follower = shops, new_phone(), str(next(_ids))
+    connect(api, "zalo", ZALO_APP_ID)
+    for rule in ({"kind": "activity", "rule_id": "zalo-follow", "priority": 10, "activity": "follow", "points": 7},
+                 {"kind": "activity", "rule_id": "zalo-check-in", "priority": 11, "activity": "check_in",
+                  "points": 3}):
+        response = api.post("/v1/program/rules", rule)
+        assert response.status_code in (201, 409), response.text
+    api.enroll(phone)
+    assert zalo(api, ZALO_FOLLOW, follower).json()["status"] == "no_member"  # not linked yet: nothing kept
+    linked = zalo(api, ZALO_SUBMIT_INFO, follower, phone=f"84{phone[1:]}")
+    assert linked.status_code == 200 and linked.json()["status"] == "linked", linked.text
+    followed = zalo(api, ZALO_FOLLOW, follower)
+    assert followed.json()["status"] == "recorded" and followed.json()["points_earned"] == 7, followed.text
+    assert zalo(api, ZALO_FOLLOW, follower).json() == followed.json()  # replayed, or followed again: once
+    checked_in = zalo(api, ZALO_LOCATION, follower)
+    assert checked_in.json()["points_earned"] == 3, checked_in.text
+    later = zalo(api, ZALO_LOCATION, follower, at=datetime.now(timezone.utc) + timedelta(seconds=1))
+    assert later.json() == checked_in.json()  # one check-in a day
+    assert available(api, phone) == 10
+    forged = zalo(api, ZALO_FOLLOW, str(next(_ids)), secret="not-the-oa-secret")
+    assert forged.status_code == 401
