@@ -16,8 +16,9 @@ from fastapi.responses import Response
 from api.authguard import auth_failures, client_address
 from api.errors import ApiProblem
 from faces.console.accounts import LOCK_MINUTES, MIN_PASSWORD, AccountRefused
+from faces.console.permissions import Can
 from faces.console.web import (PREFIX, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, CsrfRefused, Session, check_csrf,
-                               console, current_session, redirect, render)
+                               console, current_session, redirect, render, require)
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -103,3 +104,10 @@ async def change_password(request: Request, session: Session) -> Response:
             error = "password_short"
     return render(request, "password.html", status=400, session=session, error=error, min_password=MIN_PASSWORD)
 
+
+
+@router.get("/log")
+def staff_log(request: Request, session: Session) -> Response:
+    """Sign-ins, refusals, lock-outs, password changes and the reasons of actions (auditor, admin)."""
+    require(session, Can.READ_STAFF_LOG)
+    return render(request, "log.html", session=session, entries=console(request).accounts.recent_log(200))

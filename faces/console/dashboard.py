@@ -11,8 +11,10 @@ personal data.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -76,7 +78,7 @@ def dashboard(request: Request, session: Session) -> Response:
     return render(request, "dashboard.html", session=session, report=report, per_channel=per_channel,
                   date_from=date_from, date_to=date_to, channel=channel, store=store, channels=CHANNELS,
                   tiers=tier_distribution(models), segments=NAMED, campaigns=program.campaigns if program else [],
-                  lag=as_of(api, models, "kpis"))
+                  lag=as_of(api, models, "kpis"), query=request.url.query)
 
 
 @router.get("/dashboard/lag")
@@ -107,6 +109,11 @@ def campaign(request: Request, campaign_id: str, session: Session) -> Response:
         days[d.day][0] += d.points_issued
         days[d.day][1] += d.members_reached
         days[d.day][2] += d.redemptions
+    if session.staff.stores:  # a store manager's page counts their stores only (members reached: per day)
+        stats = dataclasses.replace(stats, points_issued=sum(v[0] for v in days.values()),
+                                    redemptions=sum(v[2] for v in days.values()), members_reached=None,
+                                    cost_vnd=sum((d.cost_vnd for d in stats.days if d.store_id in session.staff.stores),
+                                                 Decimal(0)))
     return render(request, "campaign.html", session=session, c=found, stats=stats, days=sorted(days.items()),
                   lag=as_of(api, models, "campaign_stats"))
 

@@ -24,6 +24,7 @@ class Can(StrEnum):
     SEE_DASHBOARD = "see_dashboard"
     EXPORT_SEGMENTS = "export_segments"
     EDIT_PROGRAM = "edit_program"
+    READ_STAFF_LOG = "read_staff_log"
 
 
 GRANTS: dict[Can, frozenset[StaffRole]] = {
@@ -34,6 +35,7 @@ GRANTS: dict[Can, frozenset[StaffRole]] = {
     Can.SEE_DASHBOARD: frozenset({MARKETING, MANAGER, AUDITOR, ADMIN}),
     Can.EXPORT_SEGMENTS: frozenset({MARKETING, ADMIN}),
     Can.EDIT_PROGRAM: frozenset({MARKETING, ADMIN}),
+    Can.READ_STAFF_LOG: frozenset({AUDITOR, ADMIN}),
 }
 
 

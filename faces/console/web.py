@@ -10,6 +10,7 @@ cookie. A request without the right token is refused with 403 before anything ru
 from __future__ import annotations
 
 import hmac
+from datetime import datetime, timezone
 from decimal import Decimal
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,8 @@ templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=
                         trim_blocks=True, lstrip_blocks=True)
 fmt.register_filters(templates)
 templates.filters.update(mask_text=mask_text, mask_phone=mask_phone,
-                         percent=lambda rate: f"{Decimal(rate) * 100:.1f} %".replace(".", ","))
+                         percent=lambda rate: f"{Decimal(rate) * 100:.1f} %".replace(".", ","),
+                         moment_epoch=lambda at: fmt.moment(datetime.fromtimestamp(float(at), timezone.utc)))
 
 
 @dataclass

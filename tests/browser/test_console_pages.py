@@ -101,7 +101,15 @@ def test_cskh_finds_a_member_by_another_spelling_and_asks_for_a_large_adjustment
     page.goto(f"{server.base_url}/")
     assert "/console/" in page.inner_html("main")
     shot(page, "0-landing")
+    page.goto(f"{server.base_url}/console/")
+    assert page.evaluate("document.activeElement.id") == "username"  # the sign-in form is ready to type in
+    # For keyboard users the first stop on every page is "skip to main content", and it works.
+    assert page.evaluate("document.querySelector('a[href], button, input, select').className") == "skip"
+    page.focus("a.skip")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
     sign_in(page, server, "cskh")
+    assert page.evaluate("document.activeElement.id") == "q"  # the search box has the focus
     shot(page, "1-home")
     page.fill("#q", "+84 91 234 5678")  # stored as +84912345678 after enrolling as 0912345678
     page.click("form[role=search] button")
@@ -181,6 +189,12 @@ def test_marketing_reads_the_dashboard_with_charts_and_lag(page: Any, server: Se
     assert page.inner_text("[data-testid=kpi-liability]").endswith("₫")
     assert page.locator("canvas[data-drawn]").count() == 2
     shot(page, "dashboard")
+    page.click("a.lang")  # English on request, remembered
+    assert page.inner_text("main h1") == "Dashboard" and "Points issued" in page.inner_text("[data-testid=kpis]")
+    page.goto(f"{server.base_url}/console/dashboard")
+    assert page.inner_text("main h1") == "Dashboard"
+    page.click("a.lang")
+    assert page.inner_text("main h1") == "Tổng quan"
     with page.expect_download() as download:
         page.click("a[href$='/segments/never_purchased.xlsx']")
     assert Path(download.value.path()).read_bytes()[:2] == b"PK"  # an .xlsx is a zip
@@ -234,3 +248,7 @@ def test_marketing_drafts_a_campaign_back_tests_it_on_real_purchases_and_publish
     with server.client("admin") as admin:
         rule = next(r for r in admin.get("/v1/program").json()["rules"] if r["rule_id"] == "tet-x3")
     assert rule["starts_at"].startswith("2027-01-20")
+    page.goto(f"{server.base_url}/console/campaigns/tet-2027")
+    page.wait_for_selector("canvas[data-drawn]")
+    assert page.inner_text("main h1") == "Tết 2027"
+    shot(page, "campaign")

@@ -288,3 +288,37 @@ def test_the_landing_page_and_offline_swagger_ui(api: ApiHarness) -> None:
     assert docs.status_code == 200 and "cdn" not in docs.text.lower()
     for asset in re.findall(r'(?:href|src)="(/console/static/[^"]+)"', docs.text):
         assert client.get(asset).status_code == 200, asset
+
+
+def test_the_staff_log_shows_sign_ins_and_reasons_to_auditors_and_admins_only(
+        api: ApiHarness, staff: dict[str, Staff]) -> None:
+    things = member_with_things(api)
+    staff["cskh"].post(f"/console/members/{things['member_id']}/release", reservation_id=things["reservation_id"],
+                       reason="Máy POS treo, trả điểm cho khách")
+    Staff(api, "cskh2", "wrong-password-here")
+    for username in ("auditor", "admin"):
+        log = staff[username].client.get("/console/log")
+        assert log.status_code == 200
+        assert "Máy POS treo, trả điểm cho khách" in log.text and "signed_in" in log.text
+        assert "sign_in_refused" in log.text
+    for username in ("cskh", "marketing", "mgr.hn02"):
+        assert staff[username].client.get("/console/log").status_code == 403
+
+
+def test_the_timeline_filters_by_channel_store_and_kind(api: ApiHarness, staff: dict[str, Staff]) -> None:
+    things = member_with_things(api)
+    staff["cskh"].post(f"/console/members/{things['member_id']}/adjust", points="5")
+    client, member = staff["cskh"].client, f"/console/members/{things['member_id']}"
+
+    def rows(**filters: str) -> str:
+        page = client.get(member, params=filters).text
+        return page[page.index('data-testid="timeline"'):]
+
+    everything = rows()
+    assert "console" in everything and "HCM-01" in everything
+    by_console = rows(channel="console")
+    assert "HCM-01" not in by_console and "staff:cskh" in by_console
+    by_store = rows(store="HCM-01")
+    assert "staff:cskh" not in by_store and by_store.count("<tr>") >= 2
+    adjusted = rows(kind="PointsAdjusted")
+    assert adjusted.count("staff:cskh") == 1 and "HCM-01" not in adjusted
