@@ -79,8 +79,8 @@ class Dispatcher:
         if recipient is None:
             self.outbox.skip(message, "member not found")
             return
-        if message.channel:  # begun, never recorded: finish it where it began
-            self.send(message, message.channel, message.recipient or "", recipient)
+        if message.channel:  # begun, and the provider may have it: finish it where it began
+            self.send(message, message.channel, message.recipient or "", recipient, uncertain=True)
             return
         if message.purpose != OTP and message.member_id and \
                 self.outbox.sent_to_member(message.member_id, now - rules.DAY) >= self.cap:
@@ -138,7 +138,11 @@ class Dispatcher:
                 return f"{allowance} marketing messages in 24 hours already"
         return None
 
-    def send(self, message: Message, channel: str, address: str, recipient: Recipient) -> str:
+    def send(self, message: Message, channel: str, address: str, recipient: Recipient,
+             uncertain: bool = False) -> str:
+        """Send on `channel`. `uncertain`: an earlier attempt there may have been delivered (a crash, a
+        timeout), so this one repeats it, and a refusal now ends the message rather than moving it to
+        another channel, which could deliver it twice."""
         sender = self.senders.get(channel)
         if sender is None:  # turned off since the send began: try again when it is back
             self.outbox.record_retry(message, f"{channel} sender is off", self.clock() + self.backoff.cap,
@@ -158,12 +162,17 @@ class Dispatcher:
         if result.outcome == SENT:
             self.outbox.record_sent(message, result.provider_id, result.cost_vnd, now)
             log.info("message %s (%s) sent by %s to %s", message.message_id, message.kind, channel, mask(address))
+        elif result.outcome == REFUSED and uncertain:
+            self.outbox.record_retry(message, f"{result.detail}; an earlier attempt on {channel} may have been "
+                                     "delivered, so no other channel is tried: check before a retry", now, True)
+            return RETRY
         elif result.outcome == REFUSED:
             self.outbox.record_refused(message, channel, result.detail)
         else:
             attempts = message.attempts + 1
             gave_up = attempts >= self.backoff.max_attempts
-            self.outbox.record_retry(message, result.detail, now + self.backoff.delay(attempts), gave_up)
+            self.outbox.record_retry(message, result.detail, now + self.backoff.delay(attempts), gave_up,
+                                     keep_channel=uncertain or result.ambiguous)
             log.warning("message %s: %s (attempt %d%s)", message.message_id, result.detail, attempts,
                         ", giving up" if gave_up else "")
         return result.outcome

@@ -160,9 +160,13 @@ class Outbox:
         return self._update(message, "refused_by = ?, channel = NULL, recipient = NULL, last_error = ?",
                             [refused, error])
 
-    def record_retry(self, message: Message, error: str, at: datetime, gave_up: bool) -> bool:
+    def record_retry(self, message: Message, error: str, at: datetime, gave_up: bool,
+                     keep_channel: bool = True) -> bool:
+        """Again at `at` (or never: failed). `keep_channel`: the provider may have it, so the next attempt
+        goes to the same channel and address; otherwise the next attempt is routed afresh."""
         status = "failed" if gave_up else "queued"
-        return self._update(message, f"status = '{status}', attempts = attempts + 1, next_attempt_at = ?, "
+        forget = "" if keep_channel else "channel = NULL, recipient = NULL, "
+        return self._update(message, f"status = '{status}', {forget}attempts = attempts + 1, next_attempt_at = ?, "
                             "lease_until = NULL, last_error = ?", [at, error])
 
     def defer(self, message: Message, at: datetime, reason: str) -> bool:

@@ -1,9 +1,10 @@
 """Senders: one client per provider, each answering a send with one of three outcomes.
 
-`SENT` (the provider took it; its id and the cost are kept), `RETRY` (a transient failure: the same channel
-again later, with the same message id, so a provider that got it the first time dedupes), `REFUSED` (this
-channel can never carry this message: no Zalo account, a number the gateway rejects; the next channel in
-the program's order is tried).
+`SENT` (the provider took it; its id and the cost are kept), `RETRY` (a transient failure: again later),
+`REFUSED` (this channel can never carry this message: no Zalo account, a number the gateway rejects; the
+next channel in the program's order is tried). A result is `ambiguous` when the provider may have taken the
+message although we did not hear so (a timeout, a 5xx, an answer we cannot read): such a message stays on
+its channel, resent there with the same message id for the provider to dedupe, and never moves to another.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class SendResult:
     detail: str = ""
     provider_id: str | None = None
     cost_vnd: Decimal = Decimal(0)
+    ambiguous: bool = False
+    """The provider may have taken it (timeout, 5xx, unreadable answer)."""
 
 
 class Sender(Protocol):

@@ -48,13 +48,17 @@ class SmtpSender:
                 if self.user:
                     smtp.login(self.user, self.password or "")
                 smtp.send_message(self.message(outgoing))
+        except smtplib.SMTPAuthenticationError as exc:  # our credentials: the operator fixes them, we retry
+            return SendResult(RETRY, f"SMTP login refused: {exc.smtp_code}")
         except smtplib.SMTPRecipientsRefused as exc:
             return SendResult(REFUSED, f"SMTP refused the recipient: {exc.recipients}")
         except smtplib.SMTPResponseException as exc:
             text = f"SMTP {exc.smtp_code}: {exc.smtp_error!r}"
             return SendResult(REFUSED if 500 <= exc.smtp_code < 600 else RETRY, text)
-        except (smtplib.SMTPException, OSError) as exc:
+        except ConnectionRefusedError as exc:  # never reached the server
             return SendResult(RETRY, f"SMTP unreachable: {type(exc).__name__}")
+        except (smtplib.SMTPException, OSError) as exc:  # may have been cut after the server took it
+            return SendResult(RETRY, f"SMTP connection lost: {type(exc).__name__}", ambiguous=True)
         return SendResult(SENT, "ok", f"<{outgoing.message_id}@loyalty>")
 
     def _connect(self) -> smtplib.SMTP:

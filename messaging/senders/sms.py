@@ -52,18 +52,23 @@ class EsmsSender:
             body["CallbackUrl"] = self.callback_url
         try:
             response = self.client.post(self.url, json=body)
-        except httpx.HTTPError as exc:
+        except httpx.ConnectError as exc:  # never reached the provider
             return SendResult(RETRY, f"eSMS unreachable: {type(exc).__name__}")
+        except httpx.HTTPError as exc:  # may have reached it
+            return SendResult(RETRY, f"eSMS did not answer: {type(exc).__name__}", ambiguous=True)
         return self.outcome(response, parts(content))
 
     def outcome(self, response: httpx.Response, sms_parts: int) -> SendResult:
-        if response.status_code >= 500 or response.status_code == 429:
-            return SendResult(RETRY, f"eSMS HTTP {response.status_code}")
+        if response.status_code == 429:
+            return SendResult(RETRY, f"eSMS HTTP 429")
+        if response.status_code >= 500:
+            return SendResult(RETRY, f"eSMS HTTP {response.status_code}", ambiguous=True)
         try:
             answer = response.json()
             code = str(answer["CodeResult"])
         except (ValueError, KeyError, TypeError):
-            return SendResult(RETRY, f"eSMS answered HTTP {response.status_code} without a CodeResult")
+            return SendResult(RETRY, f"eSMS answered HTTP {response.status_code} without a CodeResult",
+                              ambiguous=True)
         cost = self.price_vnd * sms_parts
         if code == ACCEPTED:
             return SendResult(SENT, "ok", str(answer.get("SMSID") or "") or None, cost)

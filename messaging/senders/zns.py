@@ -63,18 +63,22 @@ class ZnsSender:
                 "template_data": rendered.zns_data, "tracking_id": outgoing.message_id}
         try:
             response = self.client.post(self.url, json=body, headers={"access_token": self.access_token})
-        except httpx.HTTPError as exc:
+        except httpx.ConnectError as exc:  # never reached the provider
             return SendResult(RETRY, f"ZNS unreachable: {type(exc).__name__}")
+        except httpx.HTTPError as exc:  # may have reached it
+            return SendResult(RETRY, f"ZNS did not answer: {type(exc).__name__}", ambiguous=True)
         return self.outcome(response)
 
     def outcome(self, response: httpx.Response) -> SendResult:
-        if response.status_code >= 500 or response.status_code == 429:
-            return SendResult(RETRY, f"ZNS HTTP {response.status_code}")
+        if response.status_code == 429:
+            return SendResult(RETRY, f"ZNS HTTP 429")
+        if response.status_code >= 500:
+            return SendResult(RETRY, f"ZNS HTTP {response.status_code}", ambiguous=True)
         try:
             answer = response.json()
             code = int(answer.get("error"))
         except (ValueError, TypeError, AttributeError):
-            return SendResult(RETRY, f"ZNS answered HTTP {response.status_code} without a ZNS body")
+            return SendResult(RETRY, f"ZNS answered HTTP {response.status_code} without a ZNS body", ambiguous=True)
         if code == 0:
             data = answer.get("data") or {}
             return SendResult(SENT, "ok", str(data.get("msg_id") or "") or None, self.price_vnd)

@@ -283,3 +283,40 @@ def test_the_member_apps_code_service_can_send_through_the_outbox(box):
     box.dispatcher("zns").step()
     (delivery,) = box.servers.zns.stand_in.deliveries.values()
     assert delivery.body["template_data"] == {"otp": "120034"} and delivery.body["phone"] == "84912000009"
+
+
+def test_a_message_that_may_have_been_delivered_never_moves_to_another_channel(box):
+    member = box.enroll()
+    box.project()
+    with pytest.raises(Crash):
+        box.dispatcher("zns", "sms", cls=CrashAfterSend).step()  # ZNS took it; we never recorded that
+    box.clock.advance(minutes=5)
+    box.servers.zns.stand_in.script.append(-118)  # and now Zalo says "no such account"
+    box.dispatcher("zns", "sms").step()
+    box.clock.advance(minutes=5)
+    box.dispatcher("zns", "sms").step()
+    (message,) = box.messages(member)
+    assert message.status == "failed" and "may have been delivered" in message.last_error
+    assert len(box.servers.zns.stand_in.deliveries) == 1 and box.servers.sms.stand_in.deliveries == {}
+
+
+def test_a_timeout_keeps_the_message_on_its_channel_and_a_plain_refusal_moves_it(box):
+    member = box.enroll()
+    box.project()
+    box.servers.zns.stand_in.script.extend(["http500", -118])  # maybe taken; then "no such account"
+    dispatcher = box.dispatcher("zns", "sms")
+    dispatcher.step()
+    (message,) = box.messages(member)
+    assert message.status == "queued" and message.channel == "zns"  # resent there, nowhere else
+    box.clock.advance(minutes=5)
+    dispatcher.step()
+    assert box.messages(member)[0].status == "failed" and box.servers.sms.stand_in.deliveries == {}
+    other = box.enroll()
+    box.project()
+    box.servers.zns.stand_in.script.extend([-115, -118])  # "out of quota": Zalo said it did not take it
+    dispatcher.step()
+    assert box.messages(other)[0].channel is None  # routed afresh next time
+    box.clock.advance(minutes=5)
+    dispatcher.step()
+    (moved,) = box.messages(other)
+    assert moved.status == "sent" and moved.channel == "sms" and moved.refused_by == ("zns",)

@@ -61,11 +61,13 @@ def test_zns_error_codes_are_sorted_into_retry_and_next_channel(zns, answer, out
     zns.stand_in.script.append(answer)
     result = ZnsSender(zns.url, DEV_TOKEN, Decimal(300)).send(outgoing(message_id=f"zns-{answer}"))
     assert result.outcome == outcome and result.cost_vnd == 0
+    assert result.ambiguous == (answer == "http500")  # a 5xx may have been taken; a ZNS error body was not
 
 
 def test_zns_with_a_wrong_token_or_unreachable_is_retried(zns):
     assert ZnsSender(zns.url, "wrong", Decimal(300)).send(outgoing()).detail.startswith("ZNS -124")
-    assert ZnsSender("http://127.0.0.1:9", DEV_TOKEN, Decimal(300)).send(outgoing()).outcome == RETRY
+    unreachable = ZnsSender("http://127.0.0.1:9", DEV_TOKEN, Decimal(300)).send(outgoing())
+    assert unreachable.outcome == RETRY and not unreachable.ambiguous  # it never got there
 
 
 def test_esms_sends_the_documented_fields_without_diacritics_and_the_message_id_as_request_id(esms):
