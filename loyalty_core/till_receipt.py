@@ -20,6 +20,7 @@ from typing import Any
 
 from loyalty_core import commands as cmd
 from loyalty_core import errors
+from loyalty_core import events as ev
 from loyalty_core import program as prog
 from loyalty_core.money import check_points, parse_money
 from loyalty_core.program.model import format_vnd, format_vnd_en
@@ -123,6 +124,15 @@ def paid_share_line(c: cmd.RecordPurchase, purchase: prog.Purchase,
         PAID_SHARE_RULE, 0,
         f"Tích điểm trên {paid[0]} trả bằng tiền của đơn {of[0]}; không tích điểm cho {'; '.join(parts_vi)}",
         f"Points are earned on the {paid[1]} paid in money of a {of[1]} order; none on {'; '.join(parts_en)}")
+
+
+def record_unpriced(change: Any, purchase: prog.Purchase, reference: str, installed: bool,
+                    *more: prog.RuleLine) -> list[dict[str, Any]]:
+    """Record a sale no program can price: it counts toward visits and spend, earns 0, and says why."""
+    breakdown = [line.to_dict() for line in (no_program_line(installed), *more)]
+    change.add(ev.PurchaseRecorded, transaction_ref=reference, occurred_at=purchase.occurred_at,
+               spend=purchase.total, currency=purchase.currency, program_version=0, breakdown=breakdown)
+    return breakdown
 
 
 def no_program_line(installed: bool) -> prog.RuleLine:

@@ -16,7 +16,6 @@ from dataclasses import fields, replace
 from typing import Any, Callable
 
 from loyalty_core import commands as cmd
-from loyalty_core import errors
 from loyalty_core import events as ev
 from loyalty_core import program as prog
 from loyalty_core.decide import Cause, Change
@@ -24,7 +23,9 @@ from loyalty_core.identity.events import HeldPurchasesClaimed, PurchaseHeld
 from loyalty_core.identity.holding import HOLDABLE, is_expired, load_stream, purchase_of, unclaimed_days
 from loyalty_core.migration.handlers import ImportMember
 from loyalty_core.results import Balance, MemberResult
+from loyalty_core.program_policy import program_in_force
 from loyalty_core.service import Context, Plan, member_result, purchase_reference
+from loyalty_core.till_receipt import record_unpriced
 
 CLAIMING_COMMANDS = (cmd.EnrollMember, cmd.LinkIdentifier, ImportMember)
 
@@ -69,12 +70,14 @@ def credit(ctx: Context, plan: Plan, waiting: list[PurchaseHeld], days: int) -> 
             continue
         if reference in member.earnings:
             continue  # already on this member by another route
-        try:
-            program = policy.book.at(held.occurred_at)
-        except errors.LoyaltyError:  # cannot be priced (checked when held; kept so enrolment never fails)
-            expired.append(reference)
-            continue
         change = Change(member, ctx.now, Cause(held.channel, held.store_id, held.actor))
+        program = program_in_force(policy, held.occurred_at)
+        if program is None:  # no program was in force then: credited as a sale that earns 0, and says why
+            record_unpriced(change, purchase_of(held), reference, policy.installed() is not None)
+            member_events += change.events
+            member = change.current
+            credited.append(reference)
+            continue
         remaining = policy.budgets(ctx, program)
         _follow_own_charges(ctx, budget_events, remaining)
         decision = prog.evaluate_purchase(purchase_of(held), program, policy.facts(change.current), remaining)

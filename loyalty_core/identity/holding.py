@@ -124,8 +124,7 @@ def hold(ctx: Context, c: cmd.RecordPurchase, kind: str, value: str, claim: Any)
     occurred_at = _aware(c.occurred_at, ctx.now)
     if occurred_at > ctx.now + FUTURE_SKEW:
         raise errors.InvalidInput("occurred_at is in the future", field="occurred_at")
-    purchase = _purchase_model(c, occurred_at)
-    ctx.service.policy.book.at(occurred_at)  # a sale from before the program existed could never be priced
+    purchase = _purchase_model(c, occurred_at)  # a sale from before any program is held too: a sale is a fact
     claim_id = ids.claim_id(kind, value)
     event = PurchaseHeld(originator_id=claim_id, originator_version=(claim.version if claim else 0) + 1,
                          timestamp=ctx.now, kind=kind, value=value, channel=c.channel, store_id=c.store_id,

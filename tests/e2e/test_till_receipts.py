@@ -161,3 +161,21 @@ def test_line_amounts_and_refunds_and_order_totals_refuse_separators_too(till):
     redeem = till.post(f"/v1/members/{member}/redemptions",
                       {"points": 1, "order_ref": "o-1", "order_total": "100.000"}, key="pos")
     assert redeem.status_code == 422 and redeem.json()["code"] == "amount_not_whole_vnd"
+
+
+def test_a_sale_from_before_the_program_for_a_phone_not_yet_enrolled_is_held_then_credited_at_zero(fresh_api):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.e2e.conftest import new_phone
+
+    phone, api = new_phone(), fresh_api  # the demo program was installed just now
+    yesterday = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()
+    sale = {"transaction_ref": idem(), "member": {"phone": phone}, "total": "90000", "occurred_at": yesterday}
+    held = api.post("/v1/transactions", sale, key="pos")
+    assert held.status_code == 202, held.text  # held, not refused for lack of rules
+    member = api.enroll(phone=phone)["member_id"]
+    state = api.ctx.runtime.store.load_member(uuid.UUID(member))
+    assert state.purchase_count == 1 and state.lifetime_earned == 0
+    events = api.get(f"/v1/members/{member}/events", key="auditor").json()["items"]
+    recorded = next(e for e in events if e["type"] == "PurchaseRecorded")
+    assert recorded["data"]["breakdown"][0]["rule_id"] == "no-program-in-force"
