@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any, Callable
 from uuid import UUID
 
+import json
 import tempfile
 from datetime import timezone
 from pathlib import Path
 from typing import Literal, Optional
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
-from api.deps import Admin, Analyst, Api, IdempotencyKey, Writer
+from api.deps import Admin, Analyst, Api, Corrector, IdempotencyKey, Writer
+from api import subject_access
 from api.routes.stats import Models
 from api.errors import ApiProblem, problems
 from api.schemas.identity import ImportReportOut, ReceiptClaimRequest
@@ -155,3 +157,32 @@ def _upload(file: UploadFile) -> bytes:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ApiProblem(413, "import_file_too_large", f"files are limited to {MAX_UPLOAD_BYTES} bytes")
     return data
+
+
+SUBJECT_ACCESS_RESPONSE: dict[int | str, dict[str, Any]] = {200: {
+    "description": "Everything held about the member: JSON, or one CSV (section, field, value, detail)",
+    "content": {"application/json": {"schema": {"type": "object"}},
+                "text/csv": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/members/{member_id}/subject-access", response_class=Response,
+            responses={**problems(404, 422), **SUBJECT_ACCESS_RESPONSE})
+def subject_access_export(member_id: UUID, api: Api, caller: Corrector, request: Request,
+                          format: Literal["json", "csv"] = "json") -> Response:
+    """Export everything held about a member (profile, consent, events in plain language, messages)."""
+    data = subject_access.gather(api, member_id, _outbox(request))
+    headers = {"Content-Disposition": f'attachment; filename="member-{member_id}.{format}"',
+               "Cache-Control": "no-store"}
+    if format == "csv":
+        return Response(subject_access.as_csv(data), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(json.dumps(data, ensure_ascii=False, default=str), media_type="application/json",
+                    headers=headers)
+
+
+def _outbox(request: Request) -> Any:
+    """The message outbox, when this app has one (it lives in the read side's database)."""
+    try:
+        from api.routes.messages import outbox
+    except ImportError:
+        return None
+    return outbox(request)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
@@ -13,11 +12,10 @@ from pydantic import BaseModel, Field
 from api.deps import Admin, Api, Caller, IdempotencyKey, Reader, allow
 from api.errors import problems
 from api.keys import Role
-from api.schemas.common import Money, Points, Strict
+from api.schemas.common import Points, Strict
+from api.schemas.segments import MemberConditionIn
 from loyalty_core import expiring, offers
-from loyalty_core import program as prog
 from loyalty_core.commands import MemberRef
-from loyalty_core.program.segments import DEFAULT_WINDOW_DAYS
 
 router = APIRouter(prefix="/v1", tags=["offers"], responses=problems(401, 403, 429))
 
@@ -62,26 +60,9 @@ def program_expiring(api: Api, caller: Staff, days: Days = 30,
     return ExpiringListOut(days=days, members=[MemberExpiringOut.of(row) for row in rows])
 
 
-class ConditionIn(Strict):
-    tiers: list[Annotated[str, Field(min_length=1, max_length=40)]] | None = Field(None, max_length=20)
-    online_only: bool = False
-    omnichannel: bool = False
-    lapsed_days: int | None = Field(None, ge=1, le=3650)
-    min_visits: int | None = Field(None, ge=1, le=3650)
-    min_spend: Money | None = None
-    window_days: int = Field(DEFAULT_WINDOW_DAYS, ge=1, le=800)
-
-    def to_condition(self) -> prog.MemberCondition:
-        return prog.MemberCondition(tiers=tuple(self.tiers) if self.tiers is not None else None,
-                                    online_only=self.online_only, omnichannel=self.omnichannel,
-                                    lapsed_days=self.lapsed_days, min_visits=self.min_visits,
-                                    min_spend=Decimal(self.min_spend) if self.min_spend is not None else None,
-                                    window_days=self.window_days)
-
-
 class GrantRequest(Strict):
     grant_id: Annotated[str, Field(min_length=1, max_length=offers.MAX_GRANT_ID, pattern=r"^[A-Za-z0-9_-]+$")]
-    condition: ConditionIn
+    condition: MemberConditionIn
     reward_id: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     points: Points | None = None
     max_members: int | None = Field(None, ge=1, le=100_000_000)

@@ -19,6 +19,7 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from api.schemas.common import Channel, Money, StoreId, Strict, Timestamp
+from api.schemas.segments import MemberConditionIn
 from loyalty_core import program as prog
 from loyalty_core.money import MAX_POINTS_PER_COMMAND
 from loyalty_core.program.errors import InvalidProgram
@@ -78,6 +79,8 @@ class RuleBase(Strict):
     min_spend: Money | None = None
     label_vi: Name | None = None
     label_en: Name | None = None
+    member_condition: MemberConditionIn | None = None
+    """Only members in this segment earn by the rule (docs/program.md, "Targeted offers")."""
 
     def to_rule(self) -> prog.Rule:
         # Only what was sent: the rule kind's own defaults fill in the rest. `kind` is always sent.
@@ -214,6 +217,10 @@ class RewardIn(Strict):
     """Left out: not in the points catalogue (e.g. only earned through a stamp card)."""
     stock: Count | None = None
     """Units on hand; unlimited when left out."""
+    valid_days: int | None = Field(None, ge=1, le=3660)
+    """How long its vouchers stay valid; 90 days when left out."""
+    member_condition: MemberConditionIn | None = None
+    """Only members in this segment may redeem it."""
 
     def to_reward(self) -> prog.Reward:
         return _converted(prog.Reward, self.model_dump())
@@ -276,6 +283,8 @@ class RefundPolicyIn(Strict):
     basis: Word = "pro_rata"
     on_shortfall: Word = "take_what_is_left"
     negative_limit: Count = 0
+    return_window_days: int = Field(30, ge=0, le=3660)
+    """A refund this many days after the purchase or sooner undoes the tier the purchase bought."""
 
     def to_policy(self) -> prog.RefundPolicy:
         return _converted(prog.RefundPolicy, self.model_dump())
@@ -401,6 +410,8 @@ class RewardOut(BaseModel):
     value: Decimalish | None
     points_cost: int | None
     stock: int | None
+    valid_days: int | None = None
+    member_condition: dict[str, Any] | None = None
 
 
 class ExpiryPolicyOut(BaseModel):
@@ -414,6 +425,7 @@ class RefundPolicyOut(BaseModel):
     basis: str
     on_shortfall: str
     negative_limit: int
+    return_window_days: int = 30
 
 
 class ProgramOut(BaseModel):

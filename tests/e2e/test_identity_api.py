@@ -164,3 +164,31 @@ def test_the_command_line_holds_claims_grants_and_exports(tmp_path) -> None:
     assert granted["imported"] == 1
     assert run("export", "balances", "-o", str(tmp_path / "b.xlsx"))["rows"] == 1
     assert run("balance", "0909999999")["balance"]["available"] == 2 * held_points + 5
+
+
+def test_a_subject_access_export_holds_everything_about_the_member_in_plain_language(api: ApiHarness) -> None:
+    import csv
+    import json
+
+    member = api.enroll(name="Trần Thị Bích", email=f"b{new_phone()}@example.vn", consent={"zalo": True})
+    sold = api.post("/v1/transactions", sale(f"SA-{member['member_id'][:8]}", {"member_id": member["member_id"]}),
+                    key="pos", idempotency_key=None)
+    assert sold.status_code == 201, sold.text
+    exported = api.get(f"/v1/members/{member['member_id']}/subject-access", key="staff")
+    assert exported.status_code == 200 and exported.headers["cache-control"] == "no-store"
+    data = json.loads(exported.content)
+    assert data["member"]["name"] == "Trần Thị Bích" and data["member"]["consent"] == {"zalo": True}
+    kinds = {i["kind"]: i["value"] for i in data["member"]["identifiers"]}
+    assert kinds["phone"] == member["phone"] and kinds["qr_token"].startswith("…")
+    assert data["balance"]["available"] == member["balance"]["available"] + sold.json()["points_earned"]
+    assert [e["type"] for e in data["events"]][0] == "MemberEnrolled"
+    assert all(e["text"] for e in data["events"]) and any("điểm" in e["text"] for e in data["events"])
+    assert isinstance(data["messages"], list)
+    as_csv = api.get(f"/v1/members/{member['member_id']}/subject-access", key="admin", params={"format": "csv"})
+    rows = list(csv.reader(as_csv.content.decode("utf-8-sig").splitlines()))
+    assert rows[0] == ["section", "field", "value", "detail"]
+    assert ["member", "name", "Trần Thị Bích", ""] in rows and any(r[0] == "event" for r in rows)
+    assert api.get(f"/v1/members/{member['member_id']}/subject-access", key="pos").status_code == 403
+    assert api.get(f"/v1/members/{member['member_id']}/subject-access", key="analyst").status_code == 403
+    missing = api.get("/v1/members/00000000-0000-4000-8000-000000000000/subject-access", key="staff")
+    assert missing.status_code == 404

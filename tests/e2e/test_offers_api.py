@@ -48,3 +48,26 @@ def test_an_offer_is_granted_to_online_only_shoppers_once(fresh_api):
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_program"
     unknown = fresh_api.post("/v1/offers/grants", {**body, "grant_id": "x2", "reward_id": "nope"})
     assert unknown.status_code == 404
+
+
+def test_marketing_limits_a_rule_and_a_reward_to_a_segment_through_the_admin_api(fresh_api):
+    rule = {"kind": "fixed_bonus", "rule_id": "come-in", "priority": 65, "points": 100, "channels": ["pos"],
+            "member_condition": {"online_only": True}}
+    added = fresh_api.post("/v1/program/rules", rule)
+    assert added.status_code == 201, added.text
+    reward = {"reward_id": "vip-mug", "name_vi": "Cốc VIP", "name_en": "VIP mug", "kind": "free_item",
+              "points_cost": 10, "valid_days": 14, "member_condition": {"tiers": ["gold", "diamond"]}}
+    assert fresh_api.post("/v1/program/rewards", reward).status_code == 201
+    program = fresh_api.get("/v1/program").json()
+    assert {r["rule_id"]: r for r in program["rules"]}["come-in"]["member_condition"]["online_only"] is True
+    shown = {r["reward_id"]: r for r in program["rewards"]}["vip-mug"]
+    assert shown["valid_days"] == 14 and shown["member_condition"]["tiers"] == ["gold", "diamond"]
+    assert program["refund"]["return_window_days"] == 30
+    online = fresh_api.enroll(key="web")["member_id"]
+    _buy(fresh_api, online, 100_000, key="web", channel="web", store=None)
+    assert "come-in" in [line["rule_id"] for line in _buy(fresh_api, online, 100_000)["breakdown"]]
+    refused = fresh_api.post(f"/v1/members/{online}/redemptions", {"reward_id": "vip-mug", "order_ref": "o"},
+                             key="pos")
+    assert refused.status_code == 422 and refused.json()["code"] == "offer_not_eligible"
+    bad = fresh_api.post("/v1/program/rules", {**rule, "rule_id": "bad", "member_condition": {"tiers": []}})
+    assert bad.status_code == 422

@@ -128,7 +128,7 @@ def test_a_reward_is_added_and_restocked(api: ApiHarness) -> None:
     added = api.post("/v1/program/rewards", reward)
     assert added.status_code == 201, added.text
     found = next(r for r in added.json()["rewards"] if r["reward_id"] == "tet-mug")
-    assert found == {**reward, "value": None}
+    assert found == {**reward, "value": None, "valid_days": None, "member_condition": None}
     restocked = api.post("/v1/program/rewards/tet-mug/restock", {"quantity": 50})
     assert restocked.status_code == 200, restocked.text
     assert next(r for r in restocked.json()["rewards"] if r["reward_id"] == "tet-mug")["stock"] == 350

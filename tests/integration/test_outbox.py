@@ -320,3 +320,20 @@ def test_a_timeout_keeps_the_message_on_its_channel_and_a_plain_refusal_moves_it
     dispatcher.step()
     (moved,) = box.messages(other)
     assert moved.status == "sent" and moved.channel == "sms" and moved.refused_by == ("zns",)
+
+
+def test_at_night_a_marketing_message_goes_by_email_at_most_once_a_day_and_the_rest_wait_for_sms(box):
+    box.clock.now = box.clock.now.replace(hour=16, minute=30)  # 23:30 in Ho Chi Minh City
+    member = box.enroll(consent={"sms": True, "email": True})
+    box.earn(member, 10, reference="birthday-bonus:2026")
+    box.earn(member, 10, reference="birthday-bonus:2027")
+    box.project()
+    box.dispatcher("sms", "email").step()
+    birthdays = [m for m in box.messages(member) if m.kind == "birthday"]
+    assert sorted((m.status, m.channel) for m in birthdays) == [("queued", None), ("sent", "email")]
+    (mail,) = [d for d in box.servers.smtp.stand_in.deliveries.values() if "[QC]" in str(d.body["Subject"])]
+    assert str(mail.body["Subject"]).startswith("[QC] ")
+    box.clock.advance(hours=7, minutes=30)  # 07:00: the second one goes by SMS, email's allowance is used
+    box.dispatcher("sms", "email").step()
+    birthdays = [m for m in box.messages(member) if m.kind == "birthday"]
+    assert sorted((m.status, m.channel) for m in birthdays) == [("sent", "email"), ("sent", "sms")]
