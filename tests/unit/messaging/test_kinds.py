@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from types import SimpleNamespace
 from uuid import uuid4
 
 from loyalty_core import events as ev
+from loyalty_core.expiring import ExpiringLot
 from messaging.kinds import drafts_for, otp_draft
 from messaging.reminders import expiry_drafts
 
@@ -61,16 +61,15 @@ def test_a_one_time_code_is_fresh_for_five_minutes_and_keyed_by_its_request():
     assert code.message_id != otp_draft("+84912345678", "123456", "login-2", NOW).message_id
 
 
-def lot(points: int, days: float, pending: bool = False):
-    return SimpleNamespace(remaining=points, is_pending=pending, expires_at=NOW + timedelta(days=days))
+def lot(points: int, days: float) -> ExpiringLot:
+    return ExpiringLot(points=points, expires_at=NOW + timedelta(days=days))
 
 
 def test_expiry_reminders_at_30_and_7_days_once_per_expiry_instant():
-    member = SimpleNamespace(id=MEMBER, lots={"a": lot(10, 20), "b": lot(5, 20), "c": lot(7, 3), "d": lot(9, 40),
-                                              "e": lot(4, 3, pending=True), "f": lot(0, 2)})
-    drafts = expiry_drafts(member, NOW)
+    lots = [lot(15, 20), lot(7, 3), lot(9, 40), lot(0, 2), lot(5, -1)]
+    drafts = expiry_drafts(MEMBER, lots, NOW)
     assert [(d.data["days"], d.data["points"]) for d in drafts] == [(7, 7), (30, 15)]
-    later = expiry_drafts(member, NOW + timedelta(days=14))  # the 20-day lots are now 6 days away
+    later = expiry_drafts(MEMBER, lots, NOW + timedelta(days=14))  # the 20-day lots are now 6 days away
     assert [(d.data["days"], d.data["points"]) for d in later] == [(7, 15), (30, 9)]
     assert drafts[1].message_id != later[0].message_id  # the 7-day reminder is a message of its own
-    assert expiry_drafts(member, NOW)[1].message_id == drafts[1].message_id
+    assert expiry_drafts(MEMBER, lots, NOW)[1].message_id == drafts[1].message_id
