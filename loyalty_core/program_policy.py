@@ -489,26 +489,6 @@ def record_activity(ctx: Context, c: cmd.RecordActivity) -> Plan:
     return ctx.plan(change, result, *policy.charge_budgets(ctx, decision, member.id, reference))
 
 
-def reverse_redemption(ctx: Context, c: cmd.ReverseRedemption) -> Plan:
-    """A reward given back returns its unit to the reward's stock, in the same write as the reversal."""
-    from loyalty_core import service as plain_ledger
-
-    plan = plain_ledger.reverse_redemption(ctx, c)
-    policy: ProgramPolicy = ctx.service.policy
-    program = policy.installed()
-    rewards = {v.reward_id for v in plan.member.vouchers.values() if v.redemption_id == c.redemption_id} \
-        if plan.member is not None and program is not None else set()
-    for reward_id in sorted(rewards):
-        reward = program.reward(reward_id)
-        if reward is not None and reward.stock is not None:
-            stock_id = stock_id_for(policy.program_id, reward_id)
-            version, _ = ctx.service.store.load_budget(stock_id)
-            plan.events.append(ev.RewardStockTaken(originator_id=stock_id, originator_version=version + 1,
-                                                   timestamp=ctx.now, reward_id=reward_id, units=-1,
-                                                   member_id=plan.member.id, reference=c.redemption_id))
-    return plan
-
-
 def install(service: Any) -> ProgramPolicy:
     """Make `service` run the program: its policy, and the purchase and activity handlers."""
     policy = ProgramPolicy(service.store, service.store.settings.program_code)
@@ -519,7 +499,6 @@ def install(service: Any) -> ProgramPolicy:
     from loyalty_core.program_refunds import refund_purchase
 
     service.register(cmd.RefundPurchase, refund_purchase)
-    service.register(cmd.ReverseRedemption, reverse_redemption)
     offers.install(service)
     return policy
 

@@ -276,3 +276,25 @@ def test_a_sale_held_for_a_phone_is_credited_with_the_sign_up_bonus_when_it_enro
     enrolled = api.enroll(phone=phone)
     assert enrolled["balance"]["available"] == 10 + 20  # the held sale, then the sign-up rule, in one write
     assert api.balance(enrolled["member_id"])["lifetime_earned"] == 30
+
+
+def test_two_members_moving_to_the_same_new_phone_at_once_one_gets_it(api):
+    import threading
+
+    target = new_phone()
+    members = [api.enroll()["member_id"] for _ in range(4)]
+    answers: dict[str, int] = {}
+
+    def move(member: str) -> None:
+        answers[member] = api.post(f"/v1/members/{member}/phone", {"phone": target}, key="staff").status_code
+
+    threads = [threading.Thread(target=move, args=(m,)) for m in members]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [m for m, status in answers.items() if status == 200]
+    assert len(winners) == 1 and sorted(answers.values()) == [200, 409, 409, 409]
+    assert api.get("/v1/members/lookup", key="pos", params={"phone": target}).json()["member_id"] == winners[0]
+    for loser in set(members) - set(winners):  # the others keep their own number
+        assert api.get(f"/v1/members/{loser}").json()["phone"] not in (None, "+84" + target[1:])
