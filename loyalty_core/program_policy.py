@@ -459,10 +459,8 @@ def record_purchase(ctx: Context, c: cmd.RecordPurchase) -> Plan:
 
 def _record_without_program(ctx: Context, c: cmd.RecordPurchase, change: Change, purchase: prog.Purchase,
                             reference: str, paid_share: prog.RuleLine | None) -> Plan:
-    lines = [till_receipt.no_program_line(ctx.service.policy.installed() is not None)]
-    breakdown = [line.to_dict() for line in (*lines, *([paid_share] if paid_share else []))]
-    change.add(ev.PurchaseRecorded, transaction_ref=reference, occurred_at=purchase.occurred_at,
-               spend=purchase.total, currency=purchase.currency, program_version=0, breakdown=breakdown)
+    breakdown = till_receipt.record_unpriced(change, purchase, reference, ctx.service.policy.installed() is not None,
+                                             *([paid_share] if paid_share else []))
     return ctx.plan(change, EarnResult(member_id=change.current.id, balance=Balance.of(change.current),
                                        reference=c.transaction_ref, points_earned=0, lot_id=None,
                                        breakdown=breakdown))

@@ -25,7 +25,6 @@ class Can(StrEnum):
     EXPORT_SEGMENTS = "export_segments"
     EDIT_PROGRAM = "edit_program"
     READ_STAFF_LOG = "read_staff_log"
-    MANAGE_STAFF = "manage_staff"
 
 
 GRANTS: dict[Can, frozenset[StaffRole]] = {
@@ -37,7 +36,6 @@ GRANTS: dict[Can, frozenset[StaffRole]] = {
     Can.EXPORT_SEGMENTS: frozenset({MARKETING, ADMIN}),
     Can.EDIT_PROGRAM: frozenset({MARKETING, ADMIN}),
     Can.READ_STAFF_LOG: frozenset({AUDITOR, ADMIN}),
-    Can.MANAGE_STAFF: frozenset({ADMIN}),
 }
 
 
