@@ -27,6 +27,8 @@ from loyalty_core import program as prog
 from loyalty_core.decide import Change, ShortfallPolicy
 from loyalty_core.member import HCM, Member, local_day
 from loyalty_core.money import parse_money
+from loyalty_core import program_rewards
+from loyalty_core.program_rewards import VOUCHER_DAYS, stock_id_for  # noqa: F401  (stock_id_for: re-exported)
 from loyalty_core.results import Balance, EarnResult, RedemptionResult
 from loyalty_core import timebounds
 from loyalty_core import till_receipt
@@ -37,7 +39,6 @@ from loyalty_core.service import (VOUCHER, Context, Plan, Policy, _text, new_id,
 PROGRAM_REFRESH_SECONDS = 1.0
 #: A sale from the future (beyond clock skew between a POS and us) is refused.
 FUTURE_SKEW = timedelta(minutes=5)
-VOUCHER_DAYS = 90
 
 
 def program_id_for(code: str) -> UUID:
@@ -46,10 +47,6 @@ def program_id_for(code: str) -> UUID:
 
 def budget_id_for(program_id: UUID, campaign_id: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/programs/{program_id}/budgets/{campaign_id}")
-
-
-def stock_id_for(program_id: UUID, reward_id: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"/programs/{program_id}/rewards/{reward_id}/stock")
 
 
 class ProgramBook:
@@ -277,53 +274,9 @@ class ProgramPolicy(Policy):
         figures = prog.window_figures(member.purchases, ladder, review)
         return prog.tiers.decide_downgrade_at_review(ladder, member.tier, figures, review, at)
 
-    # --- rewards ------------------------------------------------------------------------------------
+    # --- rewards (loyalty_core/program_rewards.py) ---------------------------------------------------
     def redeem_reward(self, ctx: Context, c: cmd.RedeemPoints) -> Plan:
-        program = self.book.current()
-        reward = program.reward(c.reward_id or "")
-        if reward is None or reward.points_cost is None:
-            raise errors.RewardNotFound(f"no reward {c.reward_id} to redeem with points", reward_id=c.reward_id)
-        member = ctx.service.resolve(c.member)
-        change = ctx.change(member)
-        if reward.member_condition is not None and \
-                not reward.member_condition.holds(self.facts(change.current), ctx.now):
-            raise prog.errors.OfferNotEligible(f"reward {reward.reward_id} is for another group of members",
-                                               reward_id=reward.reward_id)
-        redemption_id = new_id("rdm_")
-        extra = self.take_stock(ctx, reward, member.id, redemption_id)
-        code = new_voucher_code()
-        decide.redeem(change, redemption_id=redemption_id, points=reward.points_cost, order_ref=c.order_ref,
-                      reward_id=reward.reward_id, voucher_code=code)
-        ctx.take_new_claim(VOUCHER, code, member.id)
-        days = reward.valid_days or VOUCHER_DAYS
-        change.add(ev.VoucherIssued, voucher_code=code, reward_id=reward.reward_id, redemption_id=redemption_id,
-                   expires_at=ctx.now + timedelta(days=days), reason="redeemed")
-        return ctx.plan(change, RedemptionResult(member_id=member.id, balance=Balance.of(change.current),
-                                                 redemption_id=redemption_id, points=reward.points_cost,
-                                                 voucher_code=code, reward_id=reward.reward_id), *extra)
-
-    def stock_left(self, ctx: Context, reward: prog.Reward) -> int | None:
-        """Units of a stocked reward left: the program's stock less what its stock aggregate has given."""
-        if reward.stock is None:
-            return None
-        stock_id = stock_id_for(self.program_id, reward.reward_id)
-        version, taken = ctx.service.store.load_budget(stock_id)
-        ctx.budget_versions[stock_id] = version
-        return reward.stock - taken
-
-    def take_stock(self, ctx: Context, reward: prog.Reward, member_id: UUID, reference: str) -> list[ev.Event]:
-        """One unit of a stocked reward, charged to the reward's own aggregate in the redemption's write (like
-        a campaign budget): the last unit goes to one redemption, the other conflicts and is decided again."""
-        left = self.stock_left(ctx, reward)
-        if left is None:
-            return []
-        if left < 1:
-            raise prog.errors.RewardOutOfStock(f"reward {reward.reward_id} is out of stock",
-                                               reward_id=reward.reward_id, stock=max(left, 0))
-        stock_id = stock_id_for(self.program_id, reward.reward_id)
-        return [ev.RewardStockTaken(originator_id=stock_id, originator_version=ctx.budget_versions[stock_id] + 1,
-                                    timestamp=ctx.now, reward_id=reward.reward_id, units=1, member_id=member_id,
-                                    reference=reference)]
+        return program_rewards.redeem_reward(self, ctx, c)
 
     # --- administration ----------------------------------------------------------------------------
     def administer(self, command: Any, actor: str, now: datetime) -> prog.ProgramState:
@@ -493,10 +446,11 @@ def install(service: Any) -> ProgramPolicy:
     service.policy = policy
     service.register(cmd.RecordPurchase, record_purchase)
     service.register(cmd.RecordActivity, record_activity)
-    from loyalty_core import offers  # both build on this module
+    from loyalty_core import offers  # these build on this module
     from loyalty_core.program_refunds import refund_purchase
 
     service.register(cmd.RefundPurchase, refund_purchase)
+    service.register(cmd.ReverseRedemption, program_rewards.reverse_redemption)
     offers.install(service)
     return policy
 

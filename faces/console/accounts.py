@@ -134,6 +134,17 @@ class StaffAccounts:
                    self._clock()])
         return staff
 
+    def list(self) -> list[dict[str, Any]]:
+        rows = self._run("SELECT username, display_name, role, stores, failed_count, locked_until, created_at "
+                         "FROM staff_users ORDER BY username")
+        return [{**r, "stores": json.loads(r["stores"]), "locked": r["locked_until"] > self._clock()} for r in rows]
+
+    def unlock(self, username: str) -> None:
+        self._run("UPDATE staff_users SET failed_count = 0, locked_until = 0 WHERE username = ?", [username])
+
+    def exists(self, username: str) -> bool:
+        return bool(self._run("SELECT 1 AS one FROM staff_users WHERE username = ?", [username]))
+
     def get(self, username: str) -> Staff | None:
         rows = self._run("SELECT username, display_name, role, stores FROM staff_users WHERE username = ?",
                          [username])

@@ -25,6 +25,7 @@ class Can(StrEnum):
     EXPORT_SEGMENTS = "export_segments"
     EDIT_PROGRAM = "edit_program"
     READ_STAFF_LOG = "read_staff_log"
+    MANAGE_STAFF = "manage_staff"
 
 
 GRANTS: dict[Can, frozenset[StaffRole]] = {
@@ -36,6 +37,7 @@ GRANTS: dict[Can, frozenset[StaffRole]] = {
     Can.EXPORT_SEGMENTS: frozenset({MARKETING, ADMIN}),
     Can.EDIT_PROGRAM: frozenset({MARKETING, ADMIN}),
     Can.READ_STAFF_LOG: frozenset({AUDITOR, ADMIN}),
+    Can.MANAGE_STAFF: frozenset({ADMIN}),
 }
 
 

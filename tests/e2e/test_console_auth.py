@@ -322,3 +322,31 @@ def test_the_timeline_filters_by_channel_store_and_kind(api: ApiHarness, staff: 
     assert "staff:cskh" not in by_store and by_store.count("<tr>") >= 2
     adjusted = rows(kind="PointsAdjusted")
     assert adjusted.count("staff:cskh") == 1 and "HCM-01" not in adjusted
+
+
+def test_an_admin_creates_and_unlocks_staff_accounts_and_nobody_else_can(api: ApiHarness,
+                                                                         staff: dict[str, Staff]) -> None:
+    admin = staff["admin"]
+    made = admin.post("/console/staff", username="mgr.hn03", display_name="Quản lý HN-03", role="store_manager",
+                      stores="HN-03", password="mat-khau-dau-tien")
+    assert made.status_code == 200 and "mgr.hn03" in made.text
+    new = Staff(api, "mgr.hn03", "mat-khau-dau-tien")
+    assert new.response.status_code == 303
+    assert "HN-03" in new.client.get("/console/").text
+    for bad in ({"username": "mgr.hn03", "role": "cskh"}, {"username": "x y", "role": "cskh"},
+                {"username": "nostore", "role": "store_manager"}, {"username": "cheap", "role": "cskh",
+                                                                    "password": "short"},
+                {"username": "god", "role": "superuser"}):
+        refused = admin.post("/console/staff", **{"password": "mat-khau-dau-tien", **bad})
+        assert refused.status_code in (409, 422), bad
+    for _ in range(MAX_FAILURES):
+        Staff(api, "mgr.hn03", "wrong-password")
+    assert Staff(api, "mgr.hn03", "mat-khau-dau-tien").response.status_code == 423
+    for username in ("cskh", "marketing", "auditor", "mgr.hn02"):
+        assert staff[username].client.get("/console/staff").status_code == 403
+        assert staff[username].post("/console/staff/mgr.hn03/unlock").status_code == 403
+        assert staff[username].post("/console/staff", username="sneaky", role="admin",
+                                    password="mat-khau-dau-tien").status_code == 403
+    assert admin.post("/console/staff/mgr.hn03/unlock").status_code == 200
+    assert Staff(api, "mgr.hn03", "mat-khau-dau-tien").response.status_code == 303
+    assert Staff(api, "sneaky", "mat-khau-dau-tien").response.status_code == 401

@@ -564,3 +564,20 @@ def test_an_offer_stops_at_its_budget_even_with_two_runners(database_url, monday
         [t.join(60) for t in runners]
         assert sum(r.granted for r in results) == 2 and all(r.stopped_by_budget for r in results)
         assert results[0].points_granted_in_total == 100
+
+
+def test_a_reward_given_back_returns_its_unit_to_the_stock(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        reward = prog.Reward("last-mug", "Cốc", "Mug", "free_item", points_cost=10, stock=1)
+        service.policy.administer(prog.AddReward(reward), "marketing", monday_clock.now)
+        first, second = enroll(service, phone="0901000031"), enroll(service, phone="0901000032")
+        for member in (first, second):
+            service.execute(c.AdjustPoints(idempotency_key=key(), member=member, points=10, reason="gift"))
+        given = service.execute(c.RedeemPoints(idempotency_key=key(), member=first, reward_id="last-mug",
+                                               order_ref="o"))
+        with pytest.raises(prog.ProgramError) as refused:
+            service.execute(c.RedeemPoints(idempotency_key=key(), member=second, reward_id="last-mug", order_ref="o"))
+        assert refused.value.code == "reward_out_of_stock"
+        service.execute(c.ReverseRedemption(idempotency_key=key(), member=first, redemption_id=given.redemption_id))
+        assert service.execute(c.RedeemPoints(idempotency_key=key(), member=second, reward_id="last-mug",
+                                              order_ref="o")).voucher_code
