@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from adapters import orders, signatures, zalo
+from adapters import marketplaces, orders, signatures, zalo
 from adapters.engine import Connection, Engine, Outcome
 from adapters.store import IntegrationStore
 from api.deps import Admin, Api, ApiContext
 from api.errors import ApiProblem, problems
 from api.schemas.common import Channel, StoreId, Strict
+from api.schemas.identity import ImportReportOut
+from loyalty_core.migration.files import read_table
 
 router = APIRouter(prefix="/v1/integrations", tags=["integrations"], responses=problems(429))
 
@@ -76,6 +78,30 @@ def list_connections(api: Api, caller: Admin) -> dict[str, Any]:
 def retry_held_refunds(api: Api, caller: Admin) -> dict[str, int]:
     """Apply again every refund kept for an order not recorded then (or a sale still waiting for its member)."""
     return _engine(api).retry_held()
+
+
+MAX_REPORT_BYTES = 50 * 1024 * 1024
+
+
+@router.post("/{marketplace}/orders", responses=problems(400, 401, 403, 413, 422))
+def import_marketplace_orders(marketplace: Literal["shopee", "lazada", "tiki"], api: Api, caller: Admin,
+                              file: UploadFile = File(...), dry_run: bool = Form(False)) -> ImportReportOut:
+    """Import a marketplace's orders report (CSV or .xlsx): each completed order once, held until its buyer is known."""
+    data = file.file.read(MAX_REPORT_BYTES + 1)
+    if len(data) > MAX_REPORT_BYTES:
+        raise ApiProblem(413, "import_file_too_large", f"files are limited to {MAX_REPORT_BYTES} bytes")
+    header, lines = read_table(data, file.filename or "")
+    checked = marketplaces.check_orders(marketplace, header, lines, api.service.clock())
+    found = [p.to_dict() for p in checked.problems]
+    if dry_run:
+        return ImportReportOut(dry_run=True, rows=checked.total, valid=len(checked.rows), problems=found)
+    if found:
+        raise ApiProblem(422, "import_file_invalid", f"{len(found)} problem(s) in the file; nothing was written "
+                         "(send it with dry_run=true to list them)", problems=found[:1000])
+    done = marketplaces.import_orders(marketplace, api.service, checked, actor=caller.key.key_id).summary()
+    return ImportReportOut(dry_run=False, rows=checked.total, valid=len(checked.rows), imported=done["imported"],
+                           already_imported=done["already_imported"], held=done.get("held", 0),
+                           refused=done["refusals"])
 
 
 @router.post("/{platform}/{shop}/webhooks", responses=problems(401, 413, 422, 503))

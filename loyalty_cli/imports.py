@@ -114,6 +114,7 @@ def import_purchases(file: Path, dry_run: bool = DRY_RUN, skip_invalid: bool = S
 
 def register(app: typer.Typer) -> None:
     from loyalty_cli import bulk  # grants and exports share this module's file handling and progress
+    from loyalty_cli import marketplace_cmds  # noqa: F401  # `import orders`: Shopee, Lazada, Tiki reports
 
     app.add_typer(imports, name="import")
     bulk.register(app)

@@ -349,3 +349,80 @@ def test_zalo_follow_check_in_and_shared_details(shops: ApiHarness) -> None:
     assert available(api, phone) == 10
     forged = zalo(api, ZALO_FOLLOW, str(next(_ids)), secret="not-the-oa-secret")
     assert forged.status_code == 401
+
+
+def _report(rows: list[list[str]]) -> bytes:
+    return "\n".join(",".join(row) for row in rows).encode("utf-8")
+
+
+def upload(api: ApiHarness, marketplace: str, data: bytes, dry_run: bool = False) -> Any:
+    return api.client.post(f"/v1/integrations/{marketplace}/orders", headers=api.headers("admin", "import-1"),
+                           files={"file": ("orders.csv", data, "text/csv")}, data={"dry_run": str(dry_run).lower()})
+
+
+def test_a_shopee_report_records_completed_orders_once_and_holds_masked_buyers(shops: ApiHarness) -> None:
+    api, phone, buyer, now = shops, new_phone(), f"buyer{next(_ids)}", datetime.now(timezone.utc)
+    api.enroll(phone)
+    day = now.isoformat()  # the module's program begins when its app does: a sale before would earn nothing
+    a, b, c, d = (f"2611{next(_ids)}" for _ in range(4))
+    report = _report([
+        ["Mã đơn hàng", "Ngày đặt hàng", "Trạng Thái Đơn Hàng", "Tên sản phẩm", "Tổng giá trị đơn hàng (VND)",
+         "Người Mua", "Số điện thoại"],
+        [a, day, "Hoàn thành", "Cà phê", "150000", "someone", phone],
+        [b, day, "Hoàn thành", "Trà", "100000", buyer, "84******789"],
+        [c, day, "Hoàn thành", "Bánh 1", "200000", "other", phone],
+        [c, day, "Hoàn thành", "Bánh 2", "200000", "other", phone],  # the same order's second item
+        [d, day, "Đã hủy", "Ly", "90000", "other", phone],
+    ])
+    dry = upload(api, "shopee", report, dry_run=True)
+    assert dry.status_code == 200 and dry.json()["valid"] == 3 and dry.json()["imported"] == 0, dry.text
+    assert available(api, phone) == 0
+    first = upload(api, "shopee", report)
+    assert first.status_code == 200, first.text
+    assert first.json()["imported"] + first.json().get("held", 0) == 3, first.text  # the masked buyer's is held
+    assert available(api, phone) == 15 + 20  # 1 point per 10.000 ₫; the cancelled order earns nothing
+    again = upload(api, "shopee", report)
+    assert again.json()["imported"] == 0 and again.json()["already_imported"] == 3
+    assert available(api, phone) == 35
+    later = api.enroll(new_phone(), key="admin", channel_customer_id=f"shopee:{buyer}")
+    assert later["balance"]["available"] == 10  # the masked buyer's order waited for their account
+
+
+def test_a_lazada_report_sums_its_items_and_a_broken_report_writes_nothing(shops: ApiHarness) -> None:
+    api, phone = shops, new_phone()
+    api.enroll(phone)
+    day = datetime.now(timezone.utc).isoformat()
+    ref = f"LZ{next(_ids)}"
+    header = ["orderNumber", "createTime", "status", "paidPrice", "shippingPhone", "customerEmail"]
+    items = [[ref, day, "delivered", "60000", phone, ""], [ref, day, "delivered", "40000", phone, ""]]
+    broken = upload(api, "lazada", _report([header, *items, [f"LZ{next(_ids)}", day, "delivered", "abc", phone, ""]]))
+    assert broken.status_code == 422 and broken.json()["code"] == "import_file_invalid"
+    assert broken.json()["problems"][0]["row"] == 4
+    assert available(api, phone) == 0
+    assert upload(api, "lazada", _report([header, *items])).json()["imported"] == 1  # one order, two items
+    assert available(api, phone) == 10
+    missing = upload(api, "tiki", _report([["Mã đơn hàng", "Tổng tiền"], ["T1", "100000"]]), dry_run=True)
+    assert missing.status_code == 200 and missing.json()["problems"], missing.text
+
+
+def test_the_cli_imports_a_tiki_report_and_resumes_without_writing_twice(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from loyalty_cli.main import app
+
+    runner, env = CliRunner(), {"LOYALTY_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
+    assert runner.invoke(app, ["demo"], env=env).exit_code == 0
+    phone = new_phone()
+    assert runner.invoke(app, ["enroll", phone], env=env).exit_code == 0
+    report = tmp_path / "tiki.csv"
+    at = datetime.now(timezone.utc).isoformat()
+    report.write_bytes(_report([["Mã đơn hàng", "Ngày đặt hàng", "Trạng thái đơn hàng", "Tổng tiền", "Số điện thoại"],
+                                ["TK1", at, "Giao hàng thành công", "300000", phone],
+                                ["TK2", at, "Đã hủy", "100000", phone]]))
+    first = runner.invoke(app, ["import", "orders", "--marketplace", "tiki", str(report)], env=env)
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["imported"] == 1
+    again = json.loads(runner.invoke(app, ["import", "orders", "--marketplace", "tiki", str(report)], env=env).stdout)
+    assert again["imported"] == 0 and again["already_imported"] == 1
+    wrong = runner.invoke(app, ["import", "orders", "--marketplace", "amazon", str(report)], env=env)
+    assert wrong.exit_code == 2
