@@ -118,17 +118,27 @@ class RefundPricing:
 
     def __init__(self, ctx: Context, member: Member, history: PurchaseHistory, receipt: ev.CommandAccepted):
         policy = ctx.service.policy
-        self.purchase = _purchase_model(receipt)
+        earned = history.earned
+        self.occurred_at = earned.occurred_at if earned is not None else receipt.timestamp
         from loyalty_core.program_policy import program_in_force  # a sale from before go-live is refundable too
 
-        self.program = program_in_force(policy, self.purchase.occurred_at) or policy.book.current()
-        earned = history.earned
+        self.program = program_in_force(policy, self.occurred_at) or policy.book.current()
         before = ctx.service.store.load_member_at(member.id, earned.originator_version - 1) if earned else None
         self.member_before = before
         self.facts = policy.facts(before or member)
+        try:
+            self.purchase: prog.Purchase | None = _purchase_model(receipt)
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            self.purchase = None  # a receipt of another shape: the sale's lines are not known
+
+    def lines(self) -> prog.Purchase:
+        if self.purchase is None or not self.purchase.lines:
+            raise errors.InvalidInput("this purchase was recorded without its lines; refund it by amount",
+                                      field="lines")
+        return self.purchase
 
     def decision(self, returned: dict[str, int]) -> prog.EarnDecision:
-        return prog.evaluate_purchase(_without(self.purchase, returned), self.program, self.facts, {})
+        return prog.evaluate_purchase(_without(self.lines(), returned), self.program, self.facts, {})
 
 
 def refund_purchase(ctx: Context, c: cmd.RefundPurchase) -> Plan:
@@ -149,7 +159,7 @@ def refund_purchase(ctx: Context, c: cmd.RefundPurchase) -> Plan:
         raise errors.InvalidInput(f"refund {c.refund_ref} was already applied", field="refund_ref")
     history = purchase_history(ctx.service.store.member_events(member.id), reference)
     pricing = RefundPricing(ctx, member, history, receipt)
-    returned = _check_lines(pricing.purchase, history, c.lines) if c.lines else {}
+    returned = _check_lines(pricing.lines(), history, c.lines) if c.lines else {}
     if earning.refunded + amount > earning.spend:
         raise errors.RefundExceedsPurchase(
             f"refunds would total {earning.refunded + amount}, more than the {earning.spend} that earned points",
@@ -236,7 +246,7 @@ def _undo_tier(change: decide.Change, program: prog.ProgramState, pricing: Refun
     if history.earned is None or before is None or ladder.tier(member.tier) is None:
         return
     window = timedelta(days=program.refund.return_window_days)
-    if change.now - pricing.purchase.occurred_at > window or member.last_tier_change_at is None or \
+    if change.now - pricing.occurred_at > window or member.last_tier_change_at is None or \
             member.last_tier_change_at < history.earned.timestamp:
         return  # outside the window, or the tier was not reached by this purchase or after it
     figures = prog.window_figures(member.purchases, ladder, change.now)

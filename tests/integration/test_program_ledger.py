@@ -581,3 +581,13 @@ def test_a_reward_given_back_returns_its_unit_to_the_stock(database_url, monday_
         service.execute(c.ReverseRedemption(idempotency_key=key(), member=first, redemption_id=given.redemption_id))
         assert service.execute(c.RedeemPoints(idempotency_key=key(), member=second, reward_id="last-mug",
                                               order_ref="o")).voucher_code
+
+
+def test_a_line_refund_of_a_sale_sent_without_lines_is_refused_and_by_amount_works(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        member = enroll(service)
+        buy(service, member, 100_000, "T-NOLINES")
+        with pytest.raises(errors.InvalidInput) as refused:
+            refund(service, "T-NOLINES", 50_000, lines=[c.RefundLineInput(sku="CF-DEN", quantity=1)])
+        assert refused.value.details["field"] == "lines"
+        assert refund(service, "T-NOLINES", 50_000).points_reversed == 5
