@@ -133,18 +133,33 @@ def expiry_body(form: dict[str, str]) -> dict[str, Any]:
                    "periods_after": _int(form, "periods_after")})
 
 
-def tiers_body(form: dict[str, str]) -> dict[str, Any]:
-    try:
-        body = json.loads(form.get("tiers_json") or "")
-    except ValueError:
-        raise FormProblem("tiers_json", "invalid_json") from None
-    if not isinstance(body, dict):
-        raise FormProblem("tiers_json", "invalid_json")
+MAX_TIER_ROWS = 8
+TIER_FIELDS = ("code", "name_vi", "name_en", "threshold", "earn_multiplier", "birthday_bonus_points")
+
+
+def tiers_body(form: dict[str, str], current: dict[str, Any]) -> dict[str, Any]:
+    """The ladder from the tier rows of the form (a row without a code is left out), on top of the current
+    ladder's other settings; basis, window and grace from their own fields."""
+    tiers = []
+    for row in range(MAX_TIER_ROWS):
+        code = (form.get(f"tier{row}_code") or "").strip()
+        if not code:
+            continue
+        tiers.append(_clean({"code": code, "name_vi": (form.get(f"tier{row}_name_vi") or "").strip(),
+                             "name_en": (form.get(f"tier{row}_name_en") or "").strip(),
+                             "threshold": _money(form, f"tier{row}_threshold") or "0",
+                             "earn_multiplier": (form.get(f"tier{row}_earn_multiplier") or "1").strip().replace(",", "."),
+                             "birthday_bonus_points": _int(form, f"tier{row}_birthday_bonus_points") or 0}))
+    body = {**current, "tiers": tiers, "basis": form.get("basis") or current.get("basis", "spend")}
+    for name in ("window_months", "grace_days"):
+        value = _int(form, name)
+        if value is not None:
+            body[name] = value
     return body
 
 
 BODIES = {"rule": rule_body, "campaign": campaign_body, "reward": reward_body, "expiry": expiry_body,
-          "tiers": tiers_body, "remove_rule": lambda form: {"rule_id": form.get("rule_id", "")}}
+          "remove_rule": lambda form: {"rule_id": form.get("rule_id", "")}}
 
 
 # --- pages ------------------------------------------------------------------------------------------------
@@ -173,7 +188,7 @@ def _page(request: Request, session: Any, status: int = 200, **values: Any) -> R
     return render(request, "editor.html", status=status, session=session, current=current, preview=preview,
                   changes=changes, history=list(reversed(history))[:50], problem=problem,
                   rule_kinds=RULE_KINDS, reward_kinds=REWARD_KINDS, expiry_kinds=EXPIRY_KINDS, idem=uuid.uuid4().hex,
-                  tiers_json=json.dumps(current.tiers.to_dict(), ensure_ascii=False, indent=1, default=str) if current else "",
+                  tier_rows=MAX_TIER_ROWS,
                   **values)
 
 
@@ -188,12 +203,16 @@ async def add_change(request: Request, op: str, session: Session) -> Response:
     form = await check_csrf(request, session)
     require(session, Can.EDIT_PROGRAM)
     lang = language(request)
-    if op not in BODIES:
+    if op not in BODIES and op != "tiers":
         return _page(request, session, 404, problem=translate(lang, "not_found"))
     try:
-        change = drafts.validated(op, BODIES[op](form))
         api = request.app.state.api
         current = _current(api)
+        if op == "tiers":
+            ladder = json.loads(json.dumps(current.tiers.to_dict(), default=str)) if current else {}
+            change = drafts.validated(op, tiers_body(form, ladder))
+        else:
+            change = drafts.validated(op, BODIES[op](form))
         if current is not None:  # the program's own checks too, so a draft never holds a change it would refuse
             drafts.apply(current, [*drafts.Drafts(api.tables).get(session.staff.username), change],
                          api.service.clock(), session.staff.actor)

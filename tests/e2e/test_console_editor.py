@@ -107,8 +107,11 @@ def test_the_simulator_shows_the_draft_beside_the_current_program(mkt: Staff) ->
     ("rule", {"kind": "fixed_bonus", "rule_id": "f", "points": "0"}, "("),  # the program's own refusal
     ("campaign", {"campaign_id": "c", "name_vi": "C", "name_en": "C", "starts": "10/01/2026",
                   "ends": "01/01/2026"}, "("),
-    ("tiers", {"tiers_json": "[1, 2"}, "JSON"),
-    ("tiers", {"tiers_json": '{"tiers": []}'}, ""),
+    ("tiers", {f"tier{row}_code": "" for row in range(8)}, "("),  # no tier at all: the program refuses
+    ("tiers", {"tier0_code": "a", "tier0_name_vi": "A", "tier0_name_en": "A", "tier0_threshold": "0",
+               "tier1_code": "b", "tier1_name_vi": "B", "tier1_name_en": "B", "tier1_threshold": "0",
+               **{f"tier{row}_code": "" for row in range(2, 8)}}, "("),
+    ("tiers", {"tier0_code": "a b", **{f"tier{row}_code": "" for row in range(1, 8)}}, "chỉ dùng chữ"),
     ("nonsense", {}, "Không tìm thấy"),
 ])
 def test_bad_forms_are_refused_in_words_and_leave_the_draft_alone(mkt: Staff, op: str, fields: dict[str, str],
@@ -138,3 +141,17 @@ def test_editor_forms_without_csrf_are_403(mkt: Staff) -> None:
                             points="1")
     assert refused.status_code == 403
     assert 'data-testid="no-draft"' in marketer.client.get("/console/program").text
+
+
+def test_the_tier_ladder_is_edited_as_a_form_and_previewed(api: ApiHarness, mkt: Staff) -> None:
+    page = mkt.client.get("/console/program").text
+    fields = dict(re.findall(r'name="(tier\d_[a-z_]+)" value="([^"]*)"', page))
+    assert fields["tier1_code"] == "silver" and fields["tier1_threshold"] == "2000000"
+    fields.update(tier1_threshold="1500000", tier4_code="platinum", tier4_name_vi="Bạch Kim",
+                  tier4_name_en="Platinum", tier4_threshold="30000000", tier4_earn_multiplier="2,5")
+    added = mkt.post("/console/program/draft/tiers", basis="spend", window_months="12", grace_days="30", **fields)
+    assert added.status_code == 200, re.search(r'data-testid="problem">([^<]*)', added.text)
+    preview = dict(re.findall(r'name="(tier\d_[a-z_]+)" value="([^"]*)"', added.text))
+    assert preview["tier1_threshold"] == "1500000" and preview["tier4_code"] == "platinum"
+    assert preview["tier4_earn_multiplier"] == "2.5"
+    assert api.ctx.service.policy.book.current().tiers.tier("platinum") is None  # a draft changes nothing yet
