@@ -9,6 +9,7 @@ again: rows already written are recognised by their receipts and not written twi
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any, Callable
 
@@ -107,9 +108,13 @@ def import_members(file: Path, dry_run: bool = DRY_RUN, skip_invalid: bool = SKI
 
 @imports.command("purchases")
 def import_purchases(file: Path, dry_run: bool = DRY_RUN, skip_invalid: bool = SKIP, workers: int = WORKERS,
-                     as_json: bool = AS_JSON) -> None:
-    """Historical purchases (phone, transaction_ref, total, occurred_at, store_id): history, no points."""
-    _run(file, dry_run, skip_invalid, workers, as_json, importer.check_purchases, importer.import_purchases)
+                     as_json: bool = AS_JSON,
+                     earn: bool = typer.Option(False, "--earn", help="Price each sale with the rules of its own "
+                                               "date (and hold sales for phones not enrolled yet); by default "
+                                               "they are history only.")) -> None:
+    """Historical purchases (phone, transaction_ref, total, occurred_at, store_id): history, or --earn."""
+    write = functools.partial(importer.import_purchases, earn=earn)
+    _run(file, dry_run, skip_invalid, workers, as_json, importer.check_purchases, write)
 
 
 def register(app: typer.Typer) -> None:

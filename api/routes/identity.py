@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 from uuid import UUID
 
+import functools
 import json
 import tempfile
 from datetime import timezone
@@ -49,10 +50,11 @@ def import_members(api: Api, caller: Admin, file: UploadFile = File(...), dry_ru
 
 
 @router.post("/imports/purchases", responses=problems(400, 413, 422))
-def import_purchases(api: Api, caller: Admin, file: UploadFile = File(...),
-                     dry_run: bool = Form(False)) -> ImportReportOut:
-    """Import past sales (history for tiers and statistics, no points) from CSV or .xlsx."""
-    return _import(api, caller, file, dry_run, importer.check_purchases, importer.import_purchases)
+def import_purchases(api: Api, caller: Admin, file: UploadFile = File(...), dry_run: bool = Form(False),
+                     earn: bool = Form(False)) -> ImportReportOut:
+    """Import past sales from CSV or .xlsx: history only, or (earn) priced by the rules of their dates."""
+    write = functools.partial(importer.import_purchases, earn=earn)
+    return _import(api, caller, file, dry_run, importer.check_purchases, write)
 
 
 def _import(api: Any, caller: Any, file: UploadFile, dry_run: bool, check: Callable[..., Any],
@@ -68,7 +70,8 @@ def _import(api: Any, caller: Any, file: UploadFile, dry_run: bool, check: Calla
     report = write(api.service, checked, workers=16, actor=caller.key.key_id)
     done = report.summary()
     return ImportReportOut(dry_run=False, rows=checked.total, valid=len(checked.rows), imported=done["imported"],
-                           already_imported=done["already_imported"], refused=done["refusals"])
+                           already_imported=done["already_imported"], held=done["held"],
+                           refused=done["refusals"])
 
 
 @router.post("/grants", responses=problems(400, 413, 422))

@@ -59,4 +59,6 @@ class ImportReportOut(BaseModel):
     problems: list[ImportProblemOut] = Field(default_factory=list)
     imported: int = 0
     already_imported: int = 0
+    held: int = 0
+    """Sales for phones nobody has enrolled yet, held for them (purchases imported with `earn`)."""
     refused: list[ImportRefusalOut] = Field(default_factory=list)

@@ -96,8 +96,8 @@ def check_members(header: list[Any], lines: Iterable[list[Any]], tiers: Mapping[
         day = r.parse_date(value)
         if day < today:
             raise ValueError(f"Hạn điểm {day:%d/%m/%Y} đã qua.")
-        if day.year > today.year + 50:
-            raise ValueError(f"Hạn điểm {day:%d/%m/%Y} quá xa (tối đa 50 năm).")
+        if day.year >= 3000:  # "31/12/2099" is a common way to write "never"; 9999 would overflow
+            raise ValueError(f"Hạn điểm {day:%d/%m/%Y} quá xa (trước năm 3000).")
         return r.end_of_local_day(day).astimezone(timezone.utc)
 
     def points(value: Any) -> int:

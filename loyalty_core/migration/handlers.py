@@ -128,6 +128,14 @@ def claimed_identifiers(c: ImportMember) -> list[tuple[str, str]]:
     return found
 
 
+def earning_purchase_command(row: PurchaseRow, actor: str = "import") -> cmd.RecordPurchase:
+    """A past sale priced like any sale, with the program's rules of its own date (`--earn`): keyed by its
+    natural key (channel `import` + transaction ref), and held if nobody has the phone yet."""
+    return cmd.RecordPurchase(idempotency_key=row.transaction_ref, channel="import", store_id=row.store_id,
+                              actor=actor, member=cmd.MemberRef(phone=row.phone),
+                              transaction_ref=row.transaction_ref, total=row.total, occurred_at=row.occurred_at)
+
+
 def import_member(ctx: Context, c: ImportMember) -> Plan:
     policy = ctx.service.policy
     if c.tier is not None:

@@ -42,8 +42,10 @@ def import_members(service: Any, checked: Checked, *, workers: int = 16, actor: 
 
 
 def import_purchases(service: Any, checked: Checked, *, workers: int = 16, actor: str = "import",
-                     on_done: Callable[[RowOutcome], None] | None = None) -> ImportReport:
-    commands = ((row.row, handlers.import_purchase_command(row, actor)) for row in checked.rows)
+                     on_done: Callable[[RowOutcome], None] | None = None, earn: bool = False) -> ImportReport:
+    """History only (tier windows, statistics), or with `earn` priced by the rules of each sale's date."""
+    build = handlers.earning_purchase_command if earn else handlers.import_purchase_command
+    commands = ((row.row, build(row, actor)) for row in checked.rows)
     return run_commands(service, commands, workers=workers, on_done=on_done)
 
 

@@ -20,7 +20,7 @@ from loyalty_core import errors
 from loyalty_core.migration.handlers import prefetch_free_claims
 from loyalty_core.service import replay
 
-IMPORTED, ALREADY, REFUSED = "imported", "already_imported", "refused"
+IMPORTED, ALREADY, REFUSED, HELD = "imported", "already_imported", "refused", "held"
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class ImportReport:
 
     def summary(self) -> dict[str, Any]:
         return {"rows": self.total, IMPORTED: self.count(IMPORTED), ALREADY: self.count(ALREADY),
-                REFUSED: self.count(REFUSED),
+                HELD: self.count(HELD), REFUSED: self.count(REFUSED),
                 "refusals": [{"row": o.row, "code": o.code, "problem_vi": o.problem_vi} for o in self.refused]}
 
 
@@ -103,7 +103,10 @@ def run_commands(service: Any, rows: Iterable[tuple[int, Any]], *, workers: int 
                     return RowOutcome(number, ALREADY)
             prefetch_free_claims(service, command)
             result = service.execute(command)
-            return RowOutcome(number, ALREADY if result.replayed else IMPORTED)
+            if result.replayed:
+                return RowOutcome(number, ALREADY)
+            # A sale for a phone nobody has enrolled yet is held for them (loyalty_core/identity).
+            return RowOutcome(number, HELD if getattr(result, "status", None) == "unclaimed" else IMPORTED)
         except errors.StoreUnavailable:
             raise  # the store is gone: stop here; a re-run resumes where this one stopped
         except errors.LoyaltyError as exc:

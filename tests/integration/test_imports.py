@@ -235,3 +235,20 @@ def test_a_channel_id_column_links_the_id_and_brings_the_sales_held_for_it(runti
     # (15 January 2026 is a Thursday: 100.000 ₫ earns 10 points, no weekend doubling)
     assert runtime.service.resolve(c.MemberRef(channel_id="shopee:buyer9")).id == summary_of(runtime,
                                                                                              "0901234567").member_id
+
+
+def test_past_sales_imported_to_earn_are_priced_by_their_date_and_held_for_phones_not_enrolled(runtime, clock):
+    importer.import_members(runtime.service, check(runtime, csv_bytes(HEADER_VI, "0901234567,A,,0,,")))
+    clock.advance(days=1)
+    data = csv_bytes("phone,transaction_ref,total,occurred_at", "0901234567,E-1,100000,2026-01-15T12:00:00+07:00",
+                     "0907654321,E-2,100000,2026-01-15T12:00:00+07:00")
+    header, lines = read_table(data, "p.csv")
+    checked = importer.check_purchases(runtime.service, header, lines)
+    assert checked.ok, checked.problems
+    first = importer.import_purchases(runtime.service, checked, earn=True).summary()
+    assert (first["imported"], first["held"]) == (1, 1)
+    again = importer.import_purchases(runtime.service, checked, earn=True).summary()
+    assert again["already_imported"] == 2
+    assert summary_of(runtime, "0901234567").balance.available == 10
+    late = runtime.service.execute(c.EnrollMember(idempotency_key="late", phone="0907654321", channel="pos"))
+    assert late.balance.available == 10
