@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +26,7 @@ def gather(api: Any, member_id: UUID, outbox: Any | None, lang: str = "vi") -> d
     history = list_history(api.runtime, member_id, None, ALL_EVENTS, lang)
     messages = outbox.for_member(member_id, limit=10_000) if outbox is not None else []
     return {
-        "exported_at": datetime.now(timezone.utc).isoformat(),
+        "exported_at": datetime.now(UTC).isoformat(),
         "member": {"member_id": str(member.id), "name": member.name, "birthday": member.birthday,
                    "tier": member.tier, "enrolled_at": member.enrolled_at.isoformat(),
                    "identifiers": [{"kind": k, "value": _masked(k, v)} for k, v in member.identifiers],

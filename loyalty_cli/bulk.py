@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 from uuid import UUID
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from loyalty_cli.imports import RateColumn, print_problems, err
+from loyalty_cli.imports import RateColumn, err, print_problems
 from loyalty_cli.output import dump
 from loyalty_core.errors import LoyaltyError
 from loyalty_core.migration import exports
@@ -43,7 +44,7 @@ def _segment_pages(runtime: Any, name: str) -> Iterator[Any]:
         models.close()
 
 
-def _progress(total: Optional[int]) -> Progress:
+def _progress(total: int | None) -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
                     TimeElapsedColumn(), console=err)
 
@@ -51,9 +52,9 @@ def _progress(total: Optional[int]) -> Progress:
 def grant(grant_id: str = typer.Option(..., "--grant-id", help="Names this grant; re-running it credits nobody twice."),
           points: int = typer.Option(..., help="Points for each member (a file's points column overrides)."),
           reason: str = typer.Option(..., help="Why, shown to the member and in the audit trail."),
-          file: Optional[Path] = typer.Option(None, help="CSV/xlsx with phone, member_code or member_id."),
-          segment: Optional[str] = typer.Option(None, help="A read-side segment: vip, churn_risk, rfm:555, …"),
-          expires: Optional[str] = typer.Option(None, help="Points expire after this day (dd/mm/yyyy)."),
+          file: Path | None = typer.Option(None, help="CSV/xlsx with phone, member_code or member_id."),
+          segment: str | None = typer.Option(None, help="A read-side segment: vip, churn_risk, rfm:555, …"),
+          expires: str | None = typer.Option(None, help="Points expire after this day (dd/mm/yyyy)."),
           dry_run: bool = typer.Option(False, "--dry-run", help="Check the file; credit nobody."),
           workers: int = typer.Option(16, min=1, max=128)) -> None:
     """Credit the same bonus to every member of a list or a segment, each exactly once."""
@@ -61,7 +62,7 @@ def grant(grant_id: str = typer.Option(..., "--grant-id", help="Names this grant
         err.print("refused: give exactly one of --file and --segment")
         raise typer.Exit(1)
     try:
-        expires_at = end_of_local_day(parse_date(expires)).astimezone(timezone.utc) if expires else None
+        expires_at = end_of_local_day(parse_date(expires)).astimezone(UTC) if expires else None
     except ValueError as exc:
         err.print(f"refused: invalid_input: {exc}")
         raise typer.Exit(1) from None
@@ -103,7 +104,7 @@ def _read(file: Path) -> tuple[list[Any], list[list[Any]]]:
 
 def export(what: str = typer.Argument(..., help="members (with personal data), balances, or segment"),
            output: Path = typer.Option(..., "--output", "-o", help="A .csv or .xlsx file to write."),
-           segment: Optional[str] = typer.Option(None, help="The segment, for `export segment`.")) -> None:
+           segment: str | None = typer.Option(None, help="The segment, for `export segment`.")) -> None:
     """Export members, balances or a segment's members to CSV or Excel, straight from the ledger."""
     if what not in ("members", "balances", "segment") or (what == "segment") != (segment is not None):
         err.print("refused: export members|balances, or export segment --segment NAME")
@@ -134,7 +135,7 @@ def _counting(ids: Any, tick: Any) -> Iterator[UUID]:
 
 def claim_receipt(member: str, transaction_ref: str,
                   sale_channel: str = typer.Option("pos", help="The channel that recorded the sale."),
-                  key: Optional[str] = typer.Option(None, "--key", help="Idempotency key.")) -> None:
+                  key: str | None = typer.Option(None, "--key", help="Idempotency key.")) -> None:
     """Credit a sale recorded without a member to MEMBER from its receipt number (tích điểm sau)."""
     from loyalty_cli.ledger_cmds import _key, _ref, _run
     from loyalty_core.identity.receipts import ClaimReceipt
@@ -149,4 +150,4 @@ def register(app: typer.Typer) -> None:
     app.command("claim-receipt")(claim_receipt)
 
 
-__all__ = ["register", "Console", "datetime"]
+__all__ = ["Console", "datetime", "register"]

@@ -10,13 +10,21 @@ again: rows already written are recognised by their receipts and not written twi
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -118,8 +126,10 @@ def import_purchases(file: Path, dry_run: bool = DRY_RUN, skip_invalid: bool = S
 
 
 def register(app: typer.Typer) -> None:
-    from loyalty_cli import bulk  # grants and exports share this module's file handling and progress
-    from loyalty_cli import marketplace_cmds  # noqa: F401  # `import orders`: Shopee, Lazada, Tiki reports
+    from loyalty_cli import (
+        bulk,  # grants and exports share this module's file handling and progress
+        marketplace_cmds,  # noqa: F401  # `import orders`: Shopee, Lazada, Tiki reports
+    )
 
     app.add_typer(imports, name="import")
     bulk.register(app)

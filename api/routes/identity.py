@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
-from uuid import UUID
-
 import functools
 import json
 import tempfile
-from datetime import timezone
+from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Any, Literal
+from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
-from api.deps import Admin, Analyst, Api, Corrector, IdempotencyKey, Writer
 from api import subject_access
-from api.routes.stats import Models
+from api.deps import Admin, Analyst, Api, Corrector, IdempotencyKey, Writer
 from api.errors import ApiProblem, problems
+from api.routes.stats import Models
 from api.schemas.identity import ImportReportOut, ReceiptClaimRequest
 from api.schemas.transactions import PurchaseOut
 from loyalty_core.commands import MemberRef
-from loyalty_core.identity.receipts import ClaimReceipt
 from loyalty_core.errors import InvalidInput
+from loyalty_core.identity.receipts import ClaimReceipt
 from loyalty_core.migration import exports, importer
 from loyalty_core.migration.files import read_table, write_table
 from loyalty_core.migration.grants import Grant, check_grant_file, run_grant, segment_targets
@@ -77,14 +76,14 @@ def _import(api: Any, caller: Any, file: UploadFile, dry_run: bool, check: Calla
 @router.post("/grants", responses=problems(400, 413, 422))
 def grant_points(api: Api, caller: Admin, models: Models, grant_id: str = Form(..., max_length=80),
                  points: int = Form(..., ge=1), reason: str = Form(..., min_length=1, max_length=500),
-                 expires_on: Optional[str] = Form(None, description="dd/mm/yyyy: points expire after this day"),
-                 segment: Optional[str] = Form(None, max_length=40),
-                 file: Optional[UploadFile] = File(None)) -> ImportReportOut:
+                 expires_on: str | None = Form(None, description="dd/mm/yyyy: points expire after this day"),
+                 segment: str | None = Form(None, max_length=40),
+                 file: UploadFile | None = File(None)) -> ImportReportOut:
     """Credit the same bonus to every member of a list (a file) or a segment, each once per grant id."""
     if (file is None) == (segment is None):
         raise InvalidInput("give exactly one of file and segment", field="file")
     try:
-        expires_at = end_of_local_day(parse_date(expires_on)).astimezone(timezone.utc) if expires_on else None
+        expires_at = end_of_local_day(parse_date(expires_on)).astimezone(UTC) if expires_on else None
     except ValueError as exc:
         raise InvalidInput(str(exc), field="expires_on") from None
     grant = Grant(grant_id, points, reason, actor=caller.key.key_id, expires_at=expires_at)
@@ -136,7 +135,7 @@ def export_members(api: Api, caller: Admin, format: Literal["csv", "xlsx"] = "cs
 
 @router.get("/exports/balances", response_class=Response, responses={**problems(422), **FILE_RESPONSE})
 def export_balances(api: Api, caller: Analyst, models: Models, format: Literal["csv", "xlsx"] = "csv",
-                    segment: Optional[str] = Query(None, max_length=40)) -> Response:
+                    segment: str | None = Query(None, max_length=40)) -> Response:
     """Export balances (no personal data) of every member, or of one segment's members."""
     if segment is None:
         ids: Any = api.runtime.store.member_ids()

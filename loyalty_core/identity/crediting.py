@@ -12,8 +12,9 @@ enrolment is decided again, this time seeing it. So each held sale is credited o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields, replace
-from typing import Any, Callable
+from typing import Any
 
 from loyalty_core import commands as cmd
 from loyalty_core import events as ev
@@ -22,8 +23,8 @@ from loyalty_core.decide import Cause, Change
 from loyalty_core.identity.events import HeldPurchasesClaimed, PurchaseHeld
 from loyalty_core.identity.holding import HOLDABLE, is_expired, load_stream, purchase_of, unclaimed_days
 from loyalty_core.migration.handlers import ImportMember
-from loyalty_core.results import Balance, MemberResult
 from loyalty_core.program_policy import program_in_force
+from loyalty_core.results import Balance, MemberResult
 from loyalty_core.service import Context, Plan, member_result, purchase_reference
 from loyalty_core.till_receipt import record_unpriced
 

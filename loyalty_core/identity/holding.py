@@ -12,10 +12,11 @@ retried sale is answered `unclaimed` again and held once.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from typing import Any
 from uuid import UUID
 
 from loyalty_core import commands as cmd

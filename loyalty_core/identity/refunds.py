@@ -10,8 +10,9 @@ that receipt names the member. The refund rules, shortfall policy and idempotenc
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 from uuid import UUID
 
 from loyalty_core import commands as cmd

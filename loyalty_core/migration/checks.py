@@ -7,14 +7,15 @@ refused on the second row: the file is a list of people, and which row's balance
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from typing import Any, Callable, Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
 
 from loyalty_core import errors
 from loyalty_core.identifiers import normalise_channel_id, normalise_email
-from loyalty_core.money import MAX_BALANCE
 from loyalty_core.migration import rows as r
+from loyalty_core.money import MAX_BALANCE
 
 
 @dataclass
@@ -98,7 +99,7 @@ def check_members(header: list[Any], lines: Iterable[list[Any]], tiers: Mapping[
             raise ValueError(f"Hạn điểm {day:%d/%m/%Y} đã qua.")
         if day.year >= 3000:  # "31/12/2099" is a common way to write "never"; 9999 would overflow
             raise ValueError(f"Hạn điểm {day:%d/%m/%Y} quá xa (trước năm 3000).")
-        return r.end_of_local_day(day).astimezone(timezone.utc)
+        return r.end_of_local_day(day).astimezone(UTC)
 
     def points(value: Any) -> int:
         count = r.parse_count(value, "Điểm")

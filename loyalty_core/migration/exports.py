@@ -8,7 +8,8 @@ member code, tier and points only. Dates are dd/mm/yyyy on the Hồ Chí Minh cl
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 from uuid import UUID
 
 from loyalty_core import commands as cmd

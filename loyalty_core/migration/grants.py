@@ -12,9 +12,10 @@ only by the program's inactivity rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 from uuid import UUID
 
 from loyalty_core import commands as cmd
@@ -123,4 +124,4 @@ def segment_targets(pages: Iterable[Any]) -> Iterable[GrantTarget]:
             yield GrantTarget(number, cmd.MemberRef(member_id=member.member_id))
 
 
-__all__ = ["Grant", "GrantTarget", "check_grant_file", "run_grant", "segment_targets", "datetime"]
+__all__ = ["Grant", "GrantTarget", "check_grant_file", "datetime", "run_grant", "segment_targets"]

@@ -15,11 +15,11 @@ same row replays its first answer, and a changed row is refused as `idempotency_
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-import threading
 from uuid import UUID, uuid4
 
 from loyalty_core import commands as cmd
@@ -28,7 +28,7 @@ from loyalty_core import events as ev
 from loyalty_core import identifiers as ids
 from loyalty_core.decide import Change
 from loyalty_core.migration.rows import MemberRow, PurchaseRow
-from loyalty_core.results import EarnResult, Balance
+from loyalty_core.results import Balance, EarnResult
 from loyalty_core.service import Context, Plan, member_result
 
 MEMBERS_SCOPE, PURCHASES_SCOPE = "import/members", "import/purchases"

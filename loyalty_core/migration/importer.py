@@ -8,8 +8,9 @@ rows, so a half-fixed spreadsheet does not silently import half its people.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from loyalty_core.member import HCM
 from loyalty_core.migration import checks, handlers
@@ -49,5 +50,12 @@ def import_purchases(service: Any, checked: Checked, *, workers: int = 16, actor
     return run_commands(service, commands, workers=workers, on_done=on_done)
 
 
-__all__ = ["check_members", "check_purchases", "import_members", "import_purchases", "Checked", "ImportReport",
-           "datetime"]
+__all__ = [
+    "Checked",
+    "ImportReport",
+    "check_members",
+    "check_purchases",
+    "datetime",
+    "import_members",
+    "import_purchases",
+]

@@ -4,7 +4,7 @@ opening balances keep their own expiry, old 11-digit phones are converted, hosti
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import Workbook
@@ -83,10 +83,10 @@ def test_members_arrive_with_balance_tier_own_expiry_and_converted_old_phone(run
     a = summary_of(runtime, "0389123456")  # 0168 became 038 in 2018
     assert (a.name, a.tier, a.balance.available) == ("Nguyễn Văn A", "gold", 1200)
     # "valid until 31/12/2026" means spendable all that day, Vietnam time
-    assert a.balance.next_expiry_at == datetime(2026, 12, 31, 17, 0, tzinfo=timezone.utc)
+    assert a.balance.next_expiry_at == datetime(2026, 12, 31, 17, 0, tzinfo=UTC)
     b = summary_of(runtime, "0901234567")
     assert (b.tier, b.balance.available, b.balance.next_expiry_at) == ("member", 300, None)
-    clock.now = datetime(2027, 1, 1, 1, 0, tzinfo=timezone.utc)  # 08:00 on 1 January in Hồ Chí Minh City
+    clock.now = datetime(2027, 1, 1, 1, 0, tzinfo=UTC)  # 08:00 on 1 January in Hồ Chí Minh City
     assert runtime.service.balance(c.MemberRef(phone="0389123456")).available == 0
 
 

@@ -4,7 +4,7 @@ always E.164 and its points a non-negative int."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -36,7 +36,7 @@ def test_checking_a_member_file_never_raises_and_valid_rows_are_well_typed(lines
     for row in checked.rows:
         assert row.phone.startswith("+84") and isinstance(row.points, int) and row.points >= 0
         assert row.tier in (None, "member", "gold")
-        assert row.points_expire_at is None or row.points_expire_at > datetime(2026, 1, 14, tzinfo=timezone.utc)
+        assert row.points_expire_at is None or row.points_expire_at > datetime(2026, 1, 14, tzinfo=UTC)
     assert all(p.problem_vi for p in checked.problems)
 
 
@@ -45,7 +45,7 @@ def test_checking_a_member_file_never_raises_and_valid_rows_are_well_typed(lines
 def test_any_header_and_any_purchase_or_grant_rows_are_checked_without_raising(header, lines):
     checks.check_members(header, lines, TIERS, date(2026, 1, 15))
     purchases = checks.check_purchases(["phone", "transaction_ref", "total", "occurred_at"], lines,
-                                       datetime(2026, 1, 15, tzinfo=timezone.utc))
+                                       datetime(2026, 1, 15, tzinfo=UTC))
     assert all(isinstance(r.total, Decimal) and r.total > 0 for r in purchases.rows)
     check_grant_file(["phone", "points"], lines)
     check_grant_file(header, lines)

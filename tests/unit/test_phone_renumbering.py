@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from loyalty_core.errors import InvalidPhone
 from loyalty_core.identifiers import normalise_phone
 from loyalty_core.phone_renumbering import RENUMBERED_PREFIXES, modernise_mobile
 
@@ -52,5 +53,5 @@ def test_numbers_outside_the_table_come_back_unchanged(raw):
 
 def test_an_old_number_does_not_parse_before_conversion():
     # Why the import converts first: the old number is no longer a valid Vietnamese number.
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidPhone):
         normalise_phone("01689123456")
