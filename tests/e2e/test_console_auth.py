@@ -350,3 +350,22 @@ def test_an_admin_creates_and_unlocks_staff_accounts_and_nobody_else_can(api: Ap
     assert admin.post("/console/staff/mgr.hn03/unlock").status_code == 200
     assert Staff(api, "mgr.hn03", "mat-khau-dau-tien").response.status_code == 303
     assert Staff(api, "sneaky", "mat-khau-dau-tien").response.status_code == 401
+
+
+def test_search_finds_a_member_by_qr_token_and_by_the_rotating_card_code(api: ApiHarness,
+                                                                          staff: dict[str, Staff]) -> None:
+    from loyalty_core import commands as c
+    from loyalty_core.presence import IssueCardSecret
+
+    enrolled = api.enroll()
+    member_id = uuid.UUID(enrolled["member_id"])
+    service = api.ctx.service
+    service.execute(IssueCardSecret(idempotency_key=idem(), member=c.MemberRef(member_id=member_id), channel="app"))
+    shown = service.card_codes.current_code(service.resolve(c.MemberRef(member_id=member_id)), service.clock())
+    qr_token = service.resolve(c.MemberRef(member_id=member_id)).identifier("qr_token")
+    client = staff["cskh"].client
+    for scanned in (qr_token, shown):
+        found = client.get("/console/search", params={"q": scanned}, follow_redirects=False)
+        assert found.status_code == 303 and found.headers["location"].endswith(str(member_id)), scanned
+    page = client.get(f"/console/members/{member_id}").text
+    assert qr_token not in page  # the static QR token spends as the member: never shown, even to CSKH
