@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from loyalty_core.errors import InvalidInput
 
@@ -43,11 +46,17 @@ def check_text(value: str, field: str) -> str:
 
 def first_bad_field(value: Any, path: str = "") -> tuple[str, str] | None:
     """(dotted field, bad character) of the first string anywhere in `value` that holds one, or None."""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         bad = bad_character(value)
         return (path or "value", bad) if bad is not None else None
-    if is_dataclass(value) and not isinstance(value, type):
-        items: Any = ((f.name, getattr(value, f.name)) for f in fields(value))
+    if value is None or kind in _SCALARS:
+        return None
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))  # fields() is slow: once per class
+    if names is not None:
+        items: Any = ((name, getattr(value, name)) for name in names)
     elif isinstance(value, dict):
         items = value.items()
         for key in value:
@@ -58,14 +67,52 @@ def first_bad_field(value: Any, path: str = "") -> tuple[str, str] | None:
     else:
         return None
     for name, inner in items:
+        if inner is None or type(inner) in _SCALARS:
+            continue
         found = first_bad_field(inner, _join(path, _printable(str(name))))
         if found is not None:
             return found
     return None
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset({int, bool, float, Decimal, UUID, datetime, date})
+
+
+def _strings(value: Any, out: list[str]) -> None:
+    """Every string inside `value` (dict keys included), appended to `out`: the fast path finds nothing."""
+    kind = type(value)
+    if kind is str:
+        out.append(value)
+        return
+    if value is None or kind in _SCALARS:
+        return
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        for name in names:
+            _strings(getattr(value, name), out)
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            _strings(key, out)
+            _strings(inner, out)
+    elif isinstance(value, (list, tuple)):
+        for inner in value:
+            _strings(inner, out)
+
+
+def has_bad_text(value: Any) -> bool:
+    """Whether any string inside `value` has a forbidden character: one regex pass over all of them."""
+    texts: list[str] = []
+    _strings(value, texts)
+    return FORBIDDEN.search("".join(texts)) is not None
+
+
 def check_all_text(value: Any) -> None:
     """Refuse `value` (a command, a dict, a list) if any string inside it has a forbidden character."""
+    if not has_bad_text(value):  # the fast path; the field's name is worked out only for a refusal
+        return
     found = first_bad_field(value)
     if found is not None:
         field, bad = found

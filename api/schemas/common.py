@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from loyalty_core.money import MAX_POINTS_PER_COMMAND
 from loyalty_core.results import Balance
-from loyalty_core.text import first_bad_field
+from loyalty_core.text import first_bad_field, has_bad_text
 from loyalty_core.text import message as text_message
 
 
@@ -31,7 +31,7 @@ class Strict(BaseModel):
     def _printable_text_only(cls, data: Any) -> Any:
         # The ledger refuses these too (loyalty_core.text); checking here covers the bodies that are not
         # ledger commands (keys, webhooks, program changes) with the same code.
-        found = first_bad_field(data)
+        found = first_bad_field(data) if has_bad_text(data) else None
         if found is not None:
             raise PydanticCustomError("invalid_text", text_message(*found), {"field": found[0]})
         return data
