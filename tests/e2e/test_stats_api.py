@@ -160,7 +160,7 @@ def test_lag_lists_every_projection(api: ApiHarness) -> None:
     api.enroll()
     behind = api.get("/v1/stats/lag", key="analyst").json()
     assert {p["name"] for p in behind["projections"]} == {"balances", "timeline", "campaign_stats", "kpis",
-                                                          "segments", "member_search"}
+                                                          "segments", "member_search", "messages"}
     assert all(p["lag"] > 0 for p in behind["projections"])
     catch_up(api)
     caught = api.get("/v1/stats/lag", key="admin").json()
