@@ -125,9 +125,17 @@ class ProgramPolicy(Policy):
                                        negative_limit=refund.negative_limit)
         return prog.points_to_claw_back(refund, earning.points, earning.spend, earning.refunded, refund_amount)
 
+    def money_value(self, points: int) -> Decimal | None:
+        program = self.installed()
+        return None if program is None else program.point_value * points
+
     def discount_for(self, points: int, order_total: Decimal | None) -> Decimal | None:
         if order_total is None:  # a plain redemption: its money value, when a program gives points one
             program = self.installed()
+            if program is not None and program.points_need_order_total:
+                raise errors.InvalidInput("this program spends points only against an order: give order_total, "
+                                          "so the share of the order points may pay can be checked",
+                                          field="order_total")
             return None if program is None else program.point_value * points
         program = self.book.current()
         value = program.point_value * points

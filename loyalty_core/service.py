@@ -158,6 +158,10 @@ class Policy:
                                       field="order_total")
         return None
 
+    def money_value(self, points: int) -> Decimal | None:
+        """What `points` pay at checkout (a capture's discount); a plain ledger has no point value."""
+        return None
+
     def scheduled_work(self, ctx: Context, change: Change) -> None:
         """Work beyond what every command applies (tier review, birthday bonus); none by default."""
 
@@ -446,8 +450,8 @@ def reserve_points(ctx: Context, c: cmd.ReservePoints) -> Plan:
     if isinstance(c.hold_seconds, bool) or not isinstance(c.hold_seconds, int) or \
             not 1 <= c.hold_seconds <= MAX_HOLD_SECONDS:
         raise errors.InvalidInput(f"hold_seconds must be 1 to {MAX_HOLD_SECONDS}", field="hold_seconds")
-    if c.order_total is not None:  # the share of the order points may pay is checked when they are held
-        ctx.service.policy.discount_for(c.points, c.order_total)
+    # The share of the order points may pay is checked when they are held (a program may require the order).
+    ctx.service.policy.discount_for(c.points, c.order_total)
     member = ctx.service.resolve(c.member)
     change = ctx.change(member)
     reservation_id = new_id("rsv_")
@@ -478,7 +482,7 @@ def capture_reservation(ctx: Context, c: cmd.CaptureReservation) -> Plan:
     return ctx.plan(change, CaptureResult(member_id=member.id, balance=Balance.of(change.current),
                                           reservation_id=c.reservation_id, points_captured=captured,
                                           points_released=released, redemption_id=redemption_id,
-                                          discount_amount=ctx.service.policy.discount_for(captured, None)))
+                                          discount_amount=ctx.service.policy.money_value(captured)))
 
 
 def release_reservation(ctx: Context, c: cmd.ReleaseReservation) -> Plan:

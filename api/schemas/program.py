@@ -312,6 +312,8 @@ class SettingsIn(Strict):
     """Days a sale for a phone or channel id nobody owns yet waits to be credited when they enrol."""
     receipt_claim_days: Annotated[int, Field(ge=0, le=3660)] = 30
     """Days after a sale within which a member may claim it from its receipt number."""
+    points_need_order_total: bool = False
+    """Points are spent only against an order (`order_total`), so the share of the order always applies."""
 
     def to_settings(self) -> prog.ProgramSettings:
         return _converted(prog.ProgramSettings, self.model_dump())
@@ -357,6 +359,7 @@ class SettingsOut(BaseModel):
     adjustment_approval_points: int = 500
     unclaimed_purchase_days: int = 90
     receipt_claim_days: int = 30
+    points_need_order_total: bool = False
 
 
 class RuleOut(BaseModel):

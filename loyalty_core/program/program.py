@@ -64,6 +64,8 @@ class ProgramSettings(Plain):
     unclaimed_purchase_days: int = 90
     #: Days after a sale within which a member may claim it from its receipt ("tích điểm sau").
     receipt_claim_days: int = 30
+    #: Points are spent only against an order (`order_total`), so `max_points_share_of_order` always applies.
+    points_need_order_total: bool = False
 
     def validate(self) -> None:
         if not self.code or not self.name:
@@ -109,6 +111,7 @@ class ProgramState(Plain):
     adjustment_approval_points: int = 500
     unclaimed_purchase_days: int = 90
     receipt_claim_days: int = 30
+    points_need_order_total: bool = False
 
     @property
     def settings(self) -> ProgramSettings:
@@ -124,6 +127,7 @@ class ProgramState(Plain):
             self.adjustment_approval_points,
             self.unclaimed_purchase_days,
             self.receipt_claim_days,
+            self.points_need_order_total,
         )
 
     def rule(self, rule_id: str) -> Rule | None:
@@ -191,6 +195,7 @@ def _(event: ProgramCreated, state: ProgramState | None) -> ProgramState:
         adjustment_approval_points=settings.adjustment_approval_points,
         unclaimed_purchase_days=settings.unclaimed_purchase_days,
         receipt_claim_days=settings.receipt_claim_days,
+        points_need_order_total=settings.points_need_order_total,
     )
 
 
@@ -211,6 +216,7 @@ def _(event: ProgramSettingsChanged, state: ProgramState | None) -> ProgramState
         adjustment_approval_points=settings.adjustment_approval_points,
         unclaimed_purchase_days=settings.unclaimed_purchase_days,
         receipt_claim_days=settings.receipt_claim_days,
+        points_need_order_total=settings.points_need_order_total,
     )
 
 

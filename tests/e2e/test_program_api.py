@@ -46,7 +46,7 @@ def test_the_program_answers_settings_rules_tiers_campaigns_rewards_expiry_refun
                                 "point_value": "100", "rounding": "down", "pending_days": 0,
                                 "max_points_share_of_order": "0.5", "require_presence_for_redemption": [],
                                 "adjustment_approval_points": 500, "unclaimed_purchase_days": 90,
-                                "receipt_claim_days": 30}
+                                "receipt_claim_days": 30, "points_need_order_total": False}
     rules = {rule["rule_id"]: rule for rule in body["rules"]}
     assert rules["base-1-per-10k"]["kind"] == "points_per_amount"
     assert rules["base-1-per-10k"]["per_amount"] == "10000" and rules["base-1-per-10k"]["points"] == 1

@@ -591,3 +591,20 @@ def test_a_line_refund_of_a_sale_sent_without_lines_is_refused_and_by_amount_wor
             refund(service, "T-NOLINES", 50_000, lines=[c.RefundLineInput(sku="CF-DEN", quantity=1)])
         assert refused.value.details["field"] == "lines"
         assert refund(service, "T-NOLINES", 50_000).points_reversed == 5
+
+
+def test_a_program_may_require_every_points_spend_to_name_its_order(database_url, monday_clock):
+    with demo_ledger(database_url, monday_clock) as service:
+        settings = dataclasses.replace(service.policy.book.current().settings, points_need_order_total=True)
+        service.policy.administer(prog.ChangeProgramSettings(settings), "marketing", monday_clock.now)
+        member = enroll(service)
+        service.execute(c.AdjustPoints(idempotency_key=key(), member=member, points=1_000, reason="gift"))
+        for command in (c.RedeemPoints(idempotency_key=key(), member=member, points=100, order_ref="o"),
+                        c.ReservePoints(idempotency_key=key(), member=member, points=100, order_ref="o")):
+            with pytest.raises(errors.InvalidInput) as refused:
+                service.execute(command)
+            assert refused.value.details["field"] == "order_total"
+        held = service.execute(c.ReservePoints(idempotency_key=key(), member=member, points=100, order_ref="o",
+                                               order_total=Decimal(50_000)))
+        captured = service.execute(c.CaptureReservation(idempotency_key=key(), reservation_id=held.reservation_id))
+        assert captured.discount_amount == Decimal(10_000) and service.balance(member).available == 900
