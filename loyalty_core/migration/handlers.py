@@ -87,8 +87,12 @@ class FreeClaims:
         self._free: set[UUID] = set()
         self._lock = threading.Lock()
 
+    MAX_HINTS = 100_000
+
     def add(self, claim_id: UUID) -> None:
         with self._lock:
+            if len(self._free) >= self.MAX_HINTS:  # hints of refused rows are never used: forget them all
+                self._free.clear()
             self._free.add(claim_id)
 
     def take(self, claim_id: UUID) -> bool:
