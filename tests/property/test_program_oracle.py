@@ -142,15 +142,15 @@ class ProgramMachine(RuleBasedStateMachine):
         sale = sales[pick % len(sales)]
         self._refund(sale, min(sale.spend * quarters // 4, sale.spend - sale.refunded))
 
-    @precondition(lambda self: any(s.coffees > s.coffees_back and not s.refunded % oracle.COFFEE_PRICE == 0 or
-                                   s.coffees > s.coffees_back and s.refunded == s.coffees_back * oracle.COFFEE_PRICE
-                                   for s in self.oracle.sales))
+    def _line_refundable(self):
+        """Sales with coffees left, refunded so far only by lines (the two kinds are not mixed on one sale)."""
+        return [s for s in self.oracle.sales
+                if s.coffees > s.coffees_back and s.refunded == s.coffees_back * oracle.COFFEE_PRICE]
+
+    @precondition(lambda self: bool(self._line_refundable()))
     @rule(pick=st.integers(0, 10**6), quantity=st.integers(1, 6))
     def refund_coffees(self, pick, quantity):
-        sales = [s for s in self.oracle.sales
-                 if s.coffees > s.coffees_back and s.refunded == s.coffees_back * oracle.COFFEE_PRICE]
-        if not sales:
-            return
+        sales = self._line_refundable()
         sale = sales[pick % len(sales)]
         quantity = min(quantity, sale.coffees - sale.coffees_back)
         self._refund(sale, quantity * oracle.COFFEE_PRICE, [c.RefundLineInput(sku="CF", quantity=quantity)])
