@@ -252,3 +252,16 @@ def test_past_sales_imported_to_earn_are_priced_by_their_date_and_held_for_phone
     assert summary_of(runtime, "0901234567").balance.available == 10
     late = runtime.service.execute(c.EnrollMember(idempotency_key="late", phone="0907654321", channel="pos"))
     assert late.balance.available == 10
+
+
+def test_a_phone_enrolled_between_the_free_claim_hint_and_the_write_is_refused_not_taken_twice(runtime):
+    from loyalty_core.migration.handlers import import_member_command, prefetch_free_claims
+
+    row = check(runtime, csv_bytes(HEADER_VI, "0901234567,A,,10,,")).rows[0]
+    command = import_member_command(row)
+    prefetch_free_claims(runtime.service, command)  # the worker saw the phone free...
+    runtime.service.execute(c.EnrollMember(idempotency_key="pos", phone="0901234567", channel="pos"))  # ...then
+    with pytest.raises(errors.IdentifierTaken):
+        runtime.service.execute(command)
+    assert sum(1 for _ in runtime.store.member_ids()) == 1
+    assert summary_of(runtime, "0901234567").balance.available == 0
