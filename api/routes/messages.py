@@ -163,7 +163,7 @@ def get_message(message_id: MessageId, box: Box, caller: Staff) -> MessageOut:
 
 
 @router.post("/messages/{message_id}/retry",
-             responses={**problems(404, 409, 422), 202: {"model": RetryOut, "description": "Back in the queue"}})
+             responses={**problems(400, 404, 409, 422), 202: {"model": RetryOut, "description": "Back in the queue"}})
 def retry_message(message_id: MessageId, api: Api, box: Box, caller: Staff, key: IdempotencyKey,
                   response: Response) -> RetryOut:
     """Put a failed message back in the queue with a fresh set of attempts."""

@@ -80,7 +80,7 @@ class GrantOut(BaseModel):
     points_granted_in_total: int
 
 
-@router.post("/offers/grants", responses=problems(404, 422))
+@router.post("/offers/grants", responses=problems(400, 404, 422))
 def grant_offer(body: GrantRequest, api: Api, caller: Admin, key: IdempotencyKey) -> GrantOut:
     """Grant an offer to every member of a segment, each once; send it again to resume after a failure."""
     terms = offers.OfferTerms(grant_id=body.grant_id, condition=body.condition.to_condition(),
