@@ -76,10 +76,10 @@ class Problem(BaseModel):
     field: str | None = None
 
 
-# Inline, not a `model`: FastAPI would file a model's schema under application/json, our problems' type is
-# application/problem+json.
-_PROBLEM_SCHEMA = {k: v for k, v in Problem.model_json_schema().items() if k != "title"}
-PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_JSON: {"schema": _PROBLEM_SCHEMA}}}
+# A reference, not a `model`: FastAPI would file a model's schema under application/json, our problems' type is
+# application/problem+json. The one `Problem` component is added to the document by api/contract.py.
+PROBLEM_COMPONENT: dict[str, Any] = {**Problem.model_json_schema(), "title": "Problem"}
+PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:

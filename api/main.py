@@ -15,6 +15,7 @@ import os
 
 from fastapi import FastAPI
 
+from api import contract
 from api.deps import ApiContext
 from api.errors import install_error_handlers
 from api.idempotency import CommandRunner, InFlight
@@ -60,7 +61,9 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
         owns_runtime=owns_runtime,
     )
 
-    app = FastAPI(title="Loyalty API", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None)
+    app = FastAPI(title="Loyalty API", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
+                  generate_unique_id_function=contract.operation_id)  # `recordPurchase`: see api/contract.py
+    contract.install_problem_component(app)
     # /docs is served by faces/console/landing.py from vendored Swagger UI files (no CDN: stores run offline).
     app.state.api = context
     install_error_handlers(app)
@@ -88,6 +91,9 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
 
     app.include_router(message_routes.router)
     app.include_router(message_routes.callbacks)
+    from api.routes import errors_catalogue  # GET /v1/errors: every code in Vietnamese and English
+
+    app.include_router(errors_catalogue.router)
     from adapters.routes import router as integrations  # Shopify, WooCommerce, Haravan, Sapo, KiotViet webhooks
 
     app.include_router(integrations)
