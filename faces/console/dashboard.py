@@ -16,6 +16,7 @@ import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
@@ -32,6 +33,7 @@ CHANNELS = ("pos", "web", "app", "zalo", "shopee", "lazada", "tiki", "tiktok")
 MAX_DAYS = 366
 EXPORT_LIMIT = 500
 EXPORT_PAGES = 200
+MAX_STORES = 100
 
 
 def _day(text: str | None, default: date) -> date:
@@ -57,6 +59,14 @@ def _store_filter(session: Any, asked: str | None) -> str | None:
     return asked if asked in stores else stores[0]
 
 
+def known_stores(request: Request) -> list[str]:
+    """The stores the service knows of: those its API keys and store managers are limited to."""
+    api, accounts = request.app.state.api, request.app.state.console.accounts
+    stores = {s for key in api.tables.list_keys() if not key.get("revoked_at") for s in key["stores"]}
+    stores |= {s for account in accounts.list() for s in account["stores"]}
+    return sorted(stores)
+
+
 def tier_distribution(models: Any) -> list[tuple[str, int]]:
     """Members per tier, from the segments projection's facts (one row per member)."""
     return models._read("segments", lambda v, tx: [(str(t), int(n)) for t, n in tx.run(
@@ -74,11 +84,18 @@ def dashboard(request: Request, session: Session) -> Response:
     report = models.get_kpis(date_from, date_to, channel=channel, store_id=store)
     per_channel = [(c, models.get_kpis(date_from, date_to, channel=c, store_id=store)) for c in CHANNELS]
     per_channel = [(c, r) for c, r in per_channel if r.active_members or r.enrolled or any(d.purchases for d in r.days)]
+    stores = list(session.staff.stores) or known_stores(request)
+    per_store = [(s, models.get_kpis(date_from, date_to, channel=channel, store_id=s)) for s in stores[:MAX_STORES]]
+    per_store = [(s, r) for s, r in per_store if r.active_members or r.enrolled or any(d.purchases for d in r.days)]
     program = api.service.policy.book.current() if _has_program(api) else None
     return render(request, "dashboard.html", session=session, report=report, per_channel=per_channel,
-                  date_from=date_from, date_to=date_to, channel=channel, store=store, channels=CHANNELS,
+                  per_store=per_store, date_from=date_from, date_to=date_to, channel=channel, store=store,
+                  channels=CHANNELS,
                   tiers=tier_distribution(models), segments=NAMED, campaigns=program.campaigns if program else [],
-                  lag=as_of(api, models, "kpis"), query=request.url.query)
+                  lag=as_of(api, models, "kpis"),
+                  query=urlencode({k: v for k, v in (("from", date_from.strftime("%d/%m/%Y")),
+                                                     ("to", date_to.strftime("%d/%m/%Y")), ("channel", channel),
+                                                     ("store", store)) if v}))
 
 
 @router.get("/dashboard/lag")

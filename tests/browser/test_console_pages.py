@@ -188,6 +188,7 @@ def test_marketing_reads_the_dashboard_with_charts_and_lag(page: Any, server: Se
     assert int(page.inner_text("[data-testid=kpi-enrolled]").replace(".", "")) >= 1
     assert page.inner_text("[data-testid=kpi-liability]").endswith("₫")
     assert page.locator("canvas[data-drawn]").count() == 2
+    assert "HCM-01" in page.inner_text("[data-testid=per-store]")
     shot(page, "dashboard")
     page.click("a.lang")  # English on request, remembered
     assert page.inner_text("main h1") == "Dashboard" and "Points issued" in page.inner_text("[data-testid=kpis]")
