@@ -23,7 +23,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from api.routes.stats import as_of, read_models
 from faces.console.permissions import Can
-from faces.console.web import PREFIX, Session, render, require
+from faces.console.web import PREFIX, Session, language, render, require
 from loyalty_core.member import HCM
 from projections.segments import NAMED
 
@@ -91,7 +91,7 @@ def dashboard(request: Request, session: Session) -> Response:
     return render(request, "dashboard.html", session=session, report=report, per_channel=per_channel,
                   per_store=per_store, date_from=date_from, date_to=date_to, channel=channel, store=store,
                   channels=CHANNELS,
-                  tiers=tier_distribution(models), segments=NAMED, campaigns=program.campaigns if program else [],
+                  tiers=[(_tier_name(program, code, language(request)), n) for code, n in tier_distribution(models)], segments=NAMED, campaigns=program.campaigns if program else [],
                   lag=as_of(api, models, "kpis"),
                   query=urlencode({k: v for k, v in (("from", date_from.strftime("%d/%m/%Y")),
                                                      ("to", date_to.strftime("%d/%m/%Y")), ("channel", channel),
@@ -188,6 +188,11 @@ def _xlsx(name: str, header: list[str], rows: list[list[Any]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _tier_name(program: Any, code: str, lang: str) -> str:
+    tier = program.tiers.tier(code) if program is not None else None
+    return code if tier is None else (tier.name_en if lang == "en" else tier.name_vi)
 
 
 def _has_program(api: Any) -> bool:
