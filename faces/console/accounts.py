@@ -188,6 +188,7 @@ class StaffAccounts:
             self.log(username, "locked" if locked_until else "sign_in_refused", f"failure {failures}")
             return SignIn(None, "locked" if locked_until else "wrong")
         self._run("UPDATE staff_users SET failed_count = 0, locked_until = 0 WHERE username = ?", [username])
+        self._run("DELETE FROM staff_sessions WHERE expires_at < ?", [now])  # expired sessions go, a few at a time
         session_id = secrets.token_urlsafe(32)
         self._run("INSERT INTO staff_sessions (session_hash, username, csrf, created_at, expires_at) "
                   "VALUES (?, ?, ?, ?, ?)",

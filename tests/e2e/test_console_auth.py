@@ -370,3 +370,17 @@ def test_search_finds_a_member_by_qr_token_and_by_the_rotating_card_code(api: Ap
         assert found.status_code == 303 and found.headers["location"].endswith(str(member_id)), scanned
     page = client.get(f"/console/members/{member_id}").text
     assert qr_token not in page  # the static QR token spends as the member: never shown, even to CSKH
+
+
+def test_a_session_ends_after_its_hours_and_expired_rows_are_cleared(api: ApiHarness) -> None:
+    now = [2_000_000.0]
+    accounts = StaffAccounts(api.ctx.tables, clock=lambda: now[0])
+    accounts.create("short.day", PASSWORD, "cskh")
+    first = accounts.sign_in("short.day", PASSWORD).session_id
+    assert accounts.session(first) is not None
+    now[0] += 10 * 3600 + 1
+    assert accounts.session(first) is None
+    second = accounts.sign_in("short.day", PASSWORD).session_id
+    assert accounts.session(second) is not None
+    left = api.ctx.tables._run("SELECT COUNT(*) AS n FROM staff_sessions WHERE username = ?", ["short.day"])
+    assert left[0]["n"] == 1
