@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench clean soak lock faults
+.PHONY: run test install bench bench-quick clean soak lock faults
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -26,6 +26,10 @@ soak: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# HTTP purchases @32 (ours vs the mutable-table service), balance reads and pgbench@32, same run: ~2-3 minutes.
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.run --quick
 
 # The fault suite alone (it also runs inside `make test`): PostgreSQL crashed under load, SIGKILL of a
 # writer and of the worker, failed writes under group commit. Figures land in test-artifacts/faults/.

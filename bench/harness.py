@@ -90,8 +90,11 @@ class Benchmark:
 REGISTRY: list[Benchmark] = []
 
 
-def benchmark(*, group: str, name: str, reference: bool = False, quick: bool = True) -> Callable[[BenchFn], BenchFn]:
-    """Register a benchmark function. Benchmarks run in registration order (bench.baselines first)."""
+def benchmark(*, group: str, name: str, reference: bool = False, quick: bool = False) -> Callable[[BenchFn], BenchFn]:
+    """Register a benchmark function. Benchmarks run in registration order (bench.baselines first).
+
+    ``quick=True`` puts it in ``--quick`` (``make bench-quick``, ~2–3 minutes): only the same-run HTTP ratios are
+    there (ours vs the mutable-table service, and the pgbench@32 reference, which always runs)."""
 
     def decorate(fn: BenchFn) -> BenchFn:
         key = f"{group}/{name}"

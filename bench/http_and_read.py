@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 from bench import ledger_support as ls
 from bench.harness import REGISTRY, BenchContext, Row, benchmark, free_port, loadgen_row, serve, status
-from bench.report import TAG_CATCHUP, TAG_HTTP_BALANCE, TAG_HTTP_PURCHASES, TAG_REBUILD
+from bench.report import TAG_CATCHUP, TAG_HTTP_BALANCE, TAG_HTTP_MUTABLE, TAG_HTTP_PURCHASES, TAG_REBUILD
 
 ROOT = Path(__file__).resolve().parent.parent
 HTTP, READ = "http", "read"
@@ -37,6 +37,7 @@ MEMBERS = 1_000
 STORE = "HCM-01"
 LEVELS = (32, 64)
 MAX_REQUESTS = 500_000
+MUTABLE_POOL = 16  # connections of the mutable-table service (ours: LOYALTY_POOL_SIZE, 8)
 #: Seconds kept for the benchmarks registered after this module (the ledger rows, ~4–5 minutes in a full run)
 #: when the read side sizes its log to the run's budget.
 RESERVE_FOR_LATER_S = {"full": 270.0, "quick": 50.0}
@@ -146,7 +147,7 @@ def _api_rows(ctx: BenchContext, backend: str, plan: list[tuple[str, int, str]])
             load = _load()
             server0, client0 = _cpu_s(proc.pid), _children_cpu_s()
             res = _loadgen(base, scenario=scenario, concurrency=connections,
-                           seconds=ctx.duration(full=10, quick=3), warmup_s=ctx.pick(1.0, 0.5), key=key, ids=ids)
+                           seconds=ctx.duration(full=10, quick=5), warmup_s=ctx.pick(1.0, 0.5), key=key, ids=ids)
             server1, client_s = _cpu_s(proc.pid), _children_cpu_s() - client0
             if proc.poll() is not None:
                 tail = log.read_text(errors="replace")[-400:] if log.exists() else ""
@@ -171,12 +172,53 @@ def _api_rows(ctx: BenchContext, backend: str, plan: list[tuple[str, int, str]])
     return rows
 
 
-@benchmark(group=HTTP, name="API on PostgreSQL (loyalty serve + loadgen)")
+@benchmark(group=HTTP, name="API on PostgreSQL (loyalty serve + loadgen)", quick=True)
 def api_postgres(ctx: BenchContext) -> list[Row]:
     levels = LEVELS if not ctx.quick else LEVELS[:1]
     plan = [("purchases", n, TAG_HTTP_PURCHASES if n == 32 else "") for n in levels]
     plan += [("balance", n, TAG_HTTP_BALANCE if n == 32 else "") for n in levels]
     return _api_rows(ctx, ls.PG, plan)
+
+
+@benchmark(group=HTTP, name="mutable-table FastAPI service on PostgreSQL (baseline, same loadgen)", quick=True)
+def api_mutable(ctx: BenchContext) -> list[Row]:
+    """bench.mutable_service on this benchmark's database, run right after ``api_postgres`` (back to back)."""
+    import uuid
+
+    ids = ctx.tmpdir / "mutable-members.txt"
+    ids.write_text("".join(f"{uuid.uuid4()}\n" for _ in range(MEMBERS)), encoding="utf-8")
+    key = "bench-mutable"
+    status("setup: mutable tables")
+    out = subprocess.run([sys.executable, "-m", "bench.mutable_service", "--dsn", ctx.dsn, "--setup", str(ids)],
+                         capture_output=True, text=True, timeout=120, cwd=str(ROOT))
+    if out.returncode != 0:
+        raise RuntimeError(f"mutable setup failed: {out.stderr.strip()[-300:]}")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    rows: list[Row] = []
+    argv = [sys.executable, "-m", "bench.mutable_service", "--dsn", ctx.dsn, "--port", str(port), "--api-key", key,
+            "--pool-size", str(MUTABLE_POOL)]
+    with serve(argv, health_url=f"{base}/healthz", env=ctx.pg_env(), startup_timeout_s=60.0,
+               log_path=ctx.tmpdir / "serve-mutable.log") as proc:
+        for scenario, connections, tag in (("purchases", 32, TAG_HTTP_MUTABLE), ("balance", 32, "")):
+            load = _load()
+            server0 = _cpu_s(proc.pid)
+            res = _loadgen(base, scenario=scenario, concurrency=connections,
+                           seconds=ctx.duration(full=10, quick=5), warmup_s=ctx.pick(1.0, 0.5), key=key, ids=ids)
+            server1 = _cpu_s(proc.pid)
+            if not res["ok"]:
+                raise RuntimeError(f"no successful {scenario} request: {res.get('status_counts')} "
+                                   f"{res.get('first_error', '')[:200]}")
+            cpu = ""
+            if server0 is not None and server1 is not None and res["requests"]:
+                cpu = f"; server CPU per request {(server1 - server0) / res['requests'] * 1000:.1f} ms"
+            what = ("POST /v1/transactions: INSERT transactions + UPDATE balances in one transaction, unique ref"
+                    if scenario == "purchases" else "GET /v1/members/{id}/balance: one primary-key SELECT")
+            rows.append(loadgen_row(res, name=f"HTTP {scenario} mutable-table service @{connections}", group=HTTP,
+                                    tag=tag, notes=f"bench.mutable_service (FastAPI, 1 uvicorn process like "
+                                                   f"loyalty serve, async psycopg pool of {MUTABLE_POOL}); {what}; "
+                                                   f"{MEMBERS:,} members; {load} before the run{cpu}"))
+    return rows
 
 
 @benchmark(group=HTTP, name="API on SQLite (loyalty serve + loadgen)", quick=False)

@@ -32,6 +32,7 @@ TAG_CATCHUP = "projection_catchup"  # events/s
 TAG_REBUILD = "projection_rebuild"  # events/s
 TAG_LOAD_10K = "load_member_10k_events"  # unit ms: time to load a member with 10,000 events
 TAG_MUTABLE_32 = "mutable_purchases@32"  # baseline
+TAG_HTTP_MUTABLE = "http_mutable_purchases@32"  # baseline: bench.mutable_service over HTTP, same loadgen
 
 
 @dataclass
@@ -102,6 +103,8 @@ TARGETS: list[Callable[[dict[str, Row]], TargetResult]] = [
                   TAG_ONE_CMD_PER_TXN, 10.0, "one-command-per-txn"),
     _ratio_target("HTTP purchases ≥ 0.5× pgbench@32 with p99 < 50 ms", TAG_HTTP_PURCHASES, REFERENCE_TAG, 0.5,
                   "pgbench@32", p99_max_ms=50.0),
+    _ratio_target("HTTP purchases @32 ≥ 1.0× the mutable-table FastAPI service, same run, p99 < 50 ms",
+                  TAG_HTTP_PURCHASES, TAG_HTTP_MUTABLE, 1.0, "mutable HTTP@32", p99_max_ms=50.0),
     _ratio_target("Balance reads ≥ 3,000/s with p99 < 10 ms", TAG_HTTP_BALANCE, None, 3000.0, "",
                   p99_max_ms=10.0),
     _ratio_target("Projection catch-up ≥ 30,000 events/s", TAG_CATCHUP, None, 30_000.0, ""),
