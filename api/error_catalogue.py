@@ -124,6 +124,8 @@ API_CODES: dict[str, tuple[int, str, str]] = {
     "member_has_no_phone": (422, "Hội viên chưa có số điện thoại.", "The member has no phone number."),
     "presence_otp_invalid": (422, "Mã xác nhận không đúng.", "The one-time code is wrong."),
     "template_problem": (422, "Mẫu tin nhắn có lỗi.", "The message template has a problem."),
+    "webhook_url_not_allowed": (422, "Địa chỉ webhook phải là địa chỉ công khai trên Internet.",
+                                "A webhook URL must point at the public internet (not loopback or private)."),
     "webhook_payload_unreadable": (422, "Không đọc được nội dung webhook.",
                                    "The webhook's body is not an order, refund or event this adapter reads."),
     "rate_limited": (429, "Quá nhiều yêu cầu; hãy thử lại sau.", "Too many requests; retry after Retry-After."),

@@ -91,6 +91,9 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
 
     app.include_router(message_routes.router)
     app.include_router(message_routes.callbacks)
+    from api.routes import webhook_rotation  # Standard Webhooks: a new secret, the old one signs for a day
+
+    app.include_router(webhook_rotation.router)
     from api.routes import errors_catalogue  # GET /v1/errors: every code in Vietnamese and English
 
     app.include_router(errors_catalogue.router)

@@ -30,7 +30,7 @@ from typing import Any, Callable
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from api import webhook_urls
+from api import standard_webhooks, webhook_urls
 from api.errors import ApiProblem
 from api.eventdata import event_json, is_member_event
 from api.settings import ApiSettings
@@ -48,7 +48,7 @@ LEASE_SECONDS = 60.0
 
 
 def new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    return standard_webhooks.new_secret()  # standard base64, so any Standard Webhooks library can verify
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -196,10 +196,13 @@ class Dispatcher:
             reraise=True,
         ):
             with attempt:
+                now = int(self.clock())
+                signing = standard_webhooks.SecretRotations.of(self.tables).active_secrets(endpoint, now)
                 headers = {
                     "Content-Type": "application/json",
                     EVENT_ID_HEADER: delivery["delivery_id"],
-                    SIGNATURE_HEADER: sign(endpoint["secret"], body, int(self.clock())),
+                    SIGNATURE_HEADER: sign(endpoint["secret"], body, now),
+                    **standard_webhooks.standard_headers(signing, delivery["delivery_id"], now, body),
                     "User-Agent": "loyalty-webhooks/1",
                     **target.headers,
                 }

@@ -56,14 +56,24 @@ def test_every_problem_refers_to_the_one_shared_problem_schema(schema: dict[str,
 
 def _codes_raised_by_the_api() -> set[str]:
     """Every code an `ApiProblem(status, "code", …)` or `problem_response(status, "code", …)` names in source."""
-    found = set()
+    from api.errors import _VALIDATION_CODES
+
+    found = set(_VALIDATION_CODES.values())
     for folder in ("api", "adapters", "faces", "messaging"):
         for path in (REPO / folder).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Call) and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            constants = {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                         and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                         for target in node.targets if isinstance(target, ast.Name)}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and len(node.args) >= 2 \
                         and getattr(node.func, "id", getattr(node.func, "attr", None)) in ("ApiProblem",
                                                                                          "problem_response"):
-                    found.add(node.args[1].value)
+                    code = node.args[1]
+                    if isinstance(code, ast.Constant):
+                        found.add(code.value)
+                    elif isinstance(code, ast.Name) and code.id in constants:  # CODE = "webhook_url_not_allowed"
+                        found.add(constants[code.id])
     return found
 
 
