@@ -138,3 +138,22 @@ def test_the_cli_says_its_version() -> None:
 
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.strip() == f"loyalty {version('loyalty-ledger')}"
+
+
+def test_a_built_wheel_carries_every_template_asset_and_licence_of_the_packages(tmp_path) -> None:
+    """The Docker image installs the package (not editable): a page whose template or asset is not in the
+    wheel would be a 500 there and nowhere else."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--quiet", "-w", str(tmp_path)],
+                   check=True, capture_output=True)
+    names = set(zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist())
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    packages = re.findall(r'"(\w+)\*"', re.search(r"include = \[(.*)\]", pyproject).group(1))
+    missing = [path.relative_to(ROOT).as_posix() for package in packages if (ROOT / package).is_dir()
+               for path in (ROOT / package).rglob("*")
+               if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+               and path.relative_to(ROOT).as_posix() not in names]
+    assert missing == []
