@@ -57,7 +57,7 @@ class ApiSettings:
             return float(environ.get(name, default))
 
         return cls(
-            core=Settings.from_env(environ),
+            core=Settings.from_env(environ).for_role("api"),
             rate_limits=limits,
             key_cache_seconds=number("LOYALTY_API_KEY_CACHE_SECONDS", cls.key_cache_seconds),
             stream_poll_seconds=number("LOYALTY_STREAM_POLL_SECONDS", cls.stream_poll_seconds),

@@ -325,7 +325,7 @@ class SQLiteTables(ApiTables):
 class PostgresTables(ApiTables):
     """A small pool of its own: the ledger's pool belongs to the event store library."""
 
-    def __init__(self, settings: Settings, max_size: int = 4):
+    def __init__(self, settings: Settings, max_size: int | None = None):
         from psycopg_pool import ConnectionPool
 
         from projections.pools import check_and_purge
@@ -337,13 +337,15 @@ class PostgresTables(ApiTables):
             "dbname": env["POSTGRES_DBNAME"],
             "user": env["POSTGRES_USER"],
             "connect_timeout": 10,
+            "application_name": settings.connection_name("tables"),
         }
         if env.get("POSTGRES_PASSWORD"):
             kwargs["password"] = env["POSTGRES_PASSWORD"]
         if env.get("POSTGRES_SCHEMA"):
             kwargs["options"] = f"-c search_path={env['POSTGRES_SCHEMA']}"
         self.pool = ConnectionPool(
-            kwargs=kwargs, min_size=1, max_size=max_size, open=True, name="loyalty-api",
+            kwargs=kwargs, min_size=1, max_size=max_size or settings.tables_pool_size, open=True,
+            name="loyalty-api",
             # A connection the server closed while we were idle (a restart) is replaced, not lent out.
             check=check_and_purge,
         )

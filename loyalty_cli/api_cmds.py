@@ -96,11 +96,14 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Deliver webhooks until interrupted (SIGTERM or Ctrl-C); safe to run in several processes."""
+        from dataclasses import replace
+
         from api.tables import open_tables
         from api.webhooks import run_dispatcher
         from loyalty_core.runtime import open_runtime
 
         settings = _settings()
+        settings = replace(settings, core=settings.core.for_role("webhooks"))
         runtime = open_runtime(settings.core)
         tables = open_tables(settings.core)
         stop = threading.Event()

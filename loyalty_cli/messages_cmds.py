@@ -146,7 +146,7 @@ def run_cmd(heartbeat_file: Optional[Path] = typer.Option(
     from messaging.settings import MessagingSettings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = _settings()
+    settings = _settings().for_role("messages")
     runtime = open_runtime(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

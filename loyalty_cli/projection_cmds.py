@@ -88,7 +88,8 @@ def rebuild(name: Optional[str] = typer.Argument(None, help="Projection to rebui
             elapsed = max(progress.get_time() - started[0], 1e-9)
             progress.update(task, completed=position, rate=f"{int(position / elapsed):,}")
 
-        report = run_rebuild(_settings(), names, batch_size=batch_size, on_start=on_start, on_batch=on_batch)
+        report = run_rebuild(_settings().for_role("rebuild"), names, batch_size=batch_size, on_start=on_start,
+                             on_batch=on_batch)
     dump({"rebuilt": report.generations, "notifications": report.notifications,
           "seconds": round(report.seconds, 2), "events_per_second": report.per_second,
           "dead_letters": report.dead_letters})  # events set aside: `loyalty projections dead-letters`
@@ -105,7 +106,7 @@ def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when t
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    runtime = open_runtime(_settings())
+    runtime = open_runtime(_settings().for_role("worker"))
     try:  # scheduled work (expiry, pending release, timeouts, tier review, birthdays) every 30 s
         run_worker(runtime.settings, stop, poll_interval, Periodic(runtime.service, 30), batch_size=batch_size)
     finally:

@@ -97,6 +97,17 @@ class LedgerStore(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return CompletingMapper(transcoder=self.construct_transcoder())
 
+    def construct_factory(self, env: Any) -> Any:
+        """The library's factory, its PostgreSQL connections named for pg_stat_activity (`loyalty-api:ledger`).
+
+        Named here, before the pool's first connection (creating the tables opens it next); the library has
+        no setting for `application_name`."""
+        factory = super().construct_factory(env)
+        pool = getattr(getattr(factory, "datastore", None), "pool", None)
+        if isinstance(getattr(pool, "kwargs", None), dict):
+            pool.kwargs["application_name"] = self.settings.connection_name("ledger")  # type: ignore[union-attr]
+        return factory
+
     # --- reads ----------------------------------------------------------------------------------
     def load_member(self, member_id: UUID) -> Member | None:
         """The member as stored now: the cached state fast-forwarded with any newer events."""

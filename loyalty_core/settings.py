@@ -6,7 +6,7 @@ or `postgresql://user@host:port/dbname`; unset, a SQLite file under `./data/`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Mapping
@@ -21,7 +21,27 @@ class Settings:
     program_code: str = "CPSG"
     aggregate_cache_size: int = 10_000
     snapshot_interval: int = 100
-    pool_size: int = 10
+    pool_size: int = 8
+    """`LOYALTY_POOL_SIZE`: the most PostgreSQL connections this process's event store pool opens (the API's
+    request threads share it). Every pool keeps one connection open and grows on demand; see
+    docs/operations.md "Connection budget" for what each process opens."""
+    read_pool_size: int = 3
+    """`LOYALTY_READ_POOL_SIZE`: the most connections of the API's read-side pool (statistics, timelines)."""
+    tables_pool_size: int = 3
+    """`LOYALTY_TABLES_POOL_SIZE`: the most connections of the API's own tables' pool (keys, idempotency,
+    webhooks, rate limits)."""
+    worker_pool_size: int = 2
+    """`LOYALTY_WORKER_POOL_SIZE`: the most connections of each pool of `loyalty worker` and of a rebuild
+    (one thread each: two is enough for a transaction plus the setup lock)."""
+    dispatcher_pool_size: int = 2
+    """`LOYALTY_DISPATCHER_POOL_SIZE`: the most connections of each pool of the webhook and message
+    dispatchers."""
+    application_name: str = "loyalty"
+    """`LOYALTY_APPLICATION_NAME`: the prefix of every connection's PostgreSQL `application_name`, followed
+    by the process role and the pool (`loyalty-worker:ledger`), so pg_stat_activity shows who holds what."""
+    role: str = "cli"
+    """The process this is (api, worker, rebuild, webhooks, messages, cli): chosen by the command, never
+    by the environment; `for_role` sizes the pools for it."""
     point_value_vnd: Decimal = Decimal(100)
     """What one point is worth when spent, for the read side's liability and campaign cost; keep it equal
     to the program's `point_value` (the demo program's is 100 ₫)."""
@@ -40,20 +60,52 @@ class Settings:
             program_code=environ.get("LOYALTY_PROGRAM", "CPSG"),
             aggregate_cache_size=int(environ.get("LOYALTY_CACHE_SIZE", "10000")),
             snapshot_interval=int(environ.get("LOYALTY_SNAPSHOT_INTERVAL", "100")),
-            pool_size=int(environ.get("LOYALTY_POOL_SIZE", "10")),
+            pool_size=_positive(environ, "LOYALTY_POOL_SIZE", 8),
+            read_pool_size=_positive(environ, "LOYALTY_READ_POOL_SIZE", 3),
+            tables_pool_size=_positive(environ, "LOYALTY_TABLES_POOL_SIZE", 3),
+            worker_pool_size=_positive(environ, "LOYALTY_WORKER_POOL_SIZE", 2),
+            dispatcher_pool_size=_positive(environ, "LOYALTY_DISPATCHER_POOL_SIZE", 2),
+            application_name=environ.get("LOYALTY_APPLICATION_NAME") or "loyalty",
             point_value_vnd=Decimal(environ.get("LOYALTY_POINT_VALUE_VND", "100")),
             churn_after_days=int(environ.get("LOYALTY_CHURN_AFTER_DAYS", "90")),
             checkpoint_every=int(environ.get("LOYALTY_CHECKPOINT_EVERY", "10000")),
             card_key=environ.get("LOYALTY_CARD_KEY", ""),
         )
 
+    def for_role(self, role: str) -> Settings:
+        """These settings for one kind of process: its pools sized to what that process really does."""
+        if role == "api":
+            return replace(self, role=role)
+        size = {"worker": self.worker_pool_size, "rebuild": self.worker_pool_size,
+                "webhooks": self.dispatcher_pool_size, "messages": self.dispatcher_pool_size}.get(role, 2)
+        return replace(self, role=role, pool_size=size, read_pool_size=size, tables_pool_size=size)
+
+    def connection_name(self, pool: str) -> str:
+        """The `application_name` of this process's connections of one pool (ledger, read, tables)."""
+        return f"{self.application_name}-{self.role}:{pool}"[:63]  # PostgreSQL keeps 63 bytes
+
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgresql://", "postgres://"))
 
 
-def store_env(settings: Settings) -> dict[str, str]:
-    """The eventsourcing environment for the configured store (never the silent in-memory default)."""
+def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
+    text = environ.get(name) or str(default)
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of connections, got {text!r}") from None
+    if not 1 <= value <= 200:
+        raise ValueError(f"{name} must be between 1 and 200 connections, got {value}")
+    return value
+
+
+def store_env(settings: Settings, pool_size: int | None = None) -> dict[str, str]:
+    """The eventsourcing environment for the configured store (never the silent in-memory default).
+
+    A pool keeps one connection open and opens more on demand up to `pool_size` (the ledger's size unless
+    given); psycopg_pool closes the extra ones after ten idle minutes."""
+    most = settings.pool_size if pool_size is None else pool_size
     url = urlparse(settings.database_url)
     env = {
         # The library's aggregate cache stays off: see ledger.MemberCache for why.
@@ -76,8 +128,8 @@ def store_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": unquote(url.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
-            "POSTGRES_POOL_SIZE": str(settings.pool_size),
-            "POSTGRES_MAX_OVERFLOW": str(settings.pool_size),
+            "POSTGRES_POOL_SIZE": "1",
+            "POSTGRES_MAX_OVERFLOW": str(most - 1),
             "POSTGRES_CONNECT_TIMEOUT": "10",
             # Check a pooled connection before lending it: after a database restart an idle process
             # would otherwise fail its next requests on connections the server already closed.

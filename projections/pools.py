@@ -32,6 +32,15 @@ def check_and_purge(conn: Any) -> None:
         raise
 
 
+def name_connections(datastore: Any, application_name: str) -> None:
+    """Give every connection a library datastore's pool opens from now on this `application_name`, so
+    pg_stat_activity says which process and pool holds it (the library offers no setting for it).
+    Call before the pool first connects: it opens lazily, on the first transaction."""
+    pool = getattr(datastore, "pool", None)
+    if isinstance(pool, ConnectionPool) and isinstance(pool.kwargs, dict):
+        pool.kwargs["application_name"] = application_name
+
+
 def harden(datastore: Any) -> None:
     """Make a library datastore's pool check and purge (SQLite datastores have no pool: nothing to do)."""
     pool = getattr(datastore, "pool", None)

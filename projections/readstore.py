@@ -31,6 +31,7 @@ from eventsourcing.utils import Environment
 from psycopg.rows import tuple_row
 
 from loyalty_core.settings import Settings, store_env
+from projections.pools import name_connections
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 #: SQLite binds at most this many values per statement on older builds; id lists are cut to fit.
@@ -242,10 +243,11 @@ def read_path(events_path: str) -> str:
 
 
 def open_read_store(settings: Settings) -> ReadStore:
-    env = store_env(settings)
+    env = store_env(settings, settings.read_pool_size)
     if settings.is_postgres:
         factory = PostgresFactory(Environment("loyalty", env))
         datastore: PostgresDatastore = factory.datastore
+        name_connections(datastore, settings.connection_name("read"))
         return ReadStore("postgres", datastore, datastore.schema, "loyalty_events")
     events_path = env["SQLITE_DBNAME"]
     factory_env = {**env, "SQLITE_DBNAME": read_path(events_path)}
