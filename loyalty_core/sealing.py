@@ -152,11 +152,12 @@ class _Statement(str):
 def sealed_env(env: dict[str, str]) -> dict[str, str]:
     """The store's environment with the sealing recorder of its dialect."""
     module = env.get("PERSISTENCE_MODULE", "")
-    recorder = {"eventsourcing.sqlite": SealingSQLiteRecorder,
-                "eventsourcing.postgres": SealingPostgresRecorder}.get(module)
-    if recorder is None:
+    # PostgreSQL: the same sealing recorder with a two-round-trip binary write (loyalty_core/fast_recorder.py).
+    topic = {"eventsourcing.sqlite": f"{__name__}:{SealingSQLiteRecorder.__qualname__}",
+             "eventsourcing.postgres": "loyalty_core.fast_recorder:FastSealingPostgresRecorder"}.get(module)
+    if topic is None:
         return env
-    return {**env, "APPLICATION_RECORDER_TOPIC": f"{recorder.__module__}:{recorder.__qualname__}"}
+    return {**env, "APPLICATION_RECORDER_TOPIC": topic}
 
 
 def check_recorder(recorder: Any, dialect: str) -> None:
