@@ -1,0 +1,238 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.member_expiring_out import MemberExpiringOut
+from ...models.problem import Problem
+from ...types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    member_id: UUID,
+    *,
+    days: int | Unset = 30,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["days"] = days
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/members/{member_id}/expiring".format(member_id=quote(str(member_id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> MemberExpiringOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = MemberExpiringOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[MemberExpiringOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    member_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    days: int | Unset = 30,
+
+) -> Response[MemberExpiringOut | Problem]:
+    """ Member Expiring
+
+     Read which of a member's points expire within `days`, by date.
+
+    Args:
+        member_id (UUID):
+        days (int | Unset): Look this many days ahead Default: 30.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MemberExpiringOut | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        member_id=member_id,
+days=days,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    member_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    days: int | Unset = 30,
+
+) -> MemberExpiringOut | Problem | None:
+    """ Member Expiring
+
+     Read which of a member's points expire within `days`, by date.
+
+    Args:
+        member_id (UUID):
+        days (int | Unset): Look this many days ahead Default: 30.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MemberExpiringOut | Problem
+     """
+
+
+    return sync_detailed(
+        member_id=member_id,
+client=client,
+days=days,
+
+    ).parsed
+
+async def asyncio_detailed(
+    member_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    days: int | Unset = 30,
+
+) -> Response[MemberExpiringOut | Problem]:
+    """ Member Expiring
+
+     Read which of a member's points expire within `days`, by date.
+
+    Args:
+        member_id (UUID):
+        days (int | Unset): Look this many days ahead Default: 30.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MemberExpiringOut | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        member_id=member_id,
+days=days,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    member_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    days: int | Unset = 30,
+
+) -> MemberExpiringOut | Problem | None:
+    """ Member Expiring
+
+     Read which of a member's points expire within `days`, by date.
+
+    Args:
+        member_id (UUID):
+        days (int | Unset): Look this many days ahead Default: 30.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MemberExpiringOut | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        member_id=member_id,
+client=client,
+days=days,
+
+    )).parsed

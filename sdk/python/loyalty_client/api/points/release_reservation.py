@@ -1,0 +1,277 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.capture_out import CaptureOut
+from ...models.problem import Problem
+from ...models.release_request import ReleaseRequest
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    reservation_id: str,
+    *,
+    body: None | ReleaseRequest | Unset = UNSET,
+    idempotency_key: str,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Idempotency-Key"] = idempotency_key
+
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/reservations/{reservation_id}/release".format(reservation_id=quote(str(reservation_id), safe=""),),
+    }
+
+    
+    if isinstance(body, ReleaseRequest):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CaptureOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = CaptureOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CaptureOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    reservation_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | ReleaseRequest | Unset = UNSET,
+    idempotency_key: str,
+
+) -> Response[CaptureOut | Problem]:
+    """ Release Reservation
+
+     Give a reservation's points back to the member.
+
+    Args:
+        reservation_id (str):
+        idempotency_key (str): Required on every request that changes state (IETF Idempotency-Key
+            draft). A retry with the same key and body gets the original answer; another body is
+            refused (422).
+        body (None | ReleaseRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CaptureOut | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        reservation_id=reservation_id,
+body=body,
+idempotency_key=idempotency_key,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    reservation_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | ReleaseRequest | Unset = UNSET,
+    idempotency_key: str,
+
+) -> CaptureOut | Problem | None:
+    """ Release Reservation
+
+     Give a reservation's points back to the member.
+
+    Args:
+        reservation_id (str):
+        idempotency_key (str): Required on every request that changes state (IETF Idempotency-Key
+            draft). A retry with the same key and body gets the original answer; another body is
+            refused (422).
+        body (None | ReleaseRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CaptureOut | Problem
+     """
+
+
+    return sync_detailed(
+        reservation_id=reservation_id,
+client=client,
+body=body,
+idempotency_key=idempotency_key,
+
+    ).parsed
+
+async def asyncio_detailed(
+    reservation_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | ReleaseRequest | Unset = UNSET,
+    idempotency_key: str,
+
+) -> Response[CaptureOut | Problem]:
+    """ Release Reservation
+
+     Give a reservation's points back to the member.
+
+    Args:
+        reservation_id (str):
+        idempotency_key (str): Required on every request that changes state (IETF Idempotency-Key
+            draft). A retry with the same key and body gets the original answer; another body is
+            refused (422).
+        body (None | ReleaseRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CaptureOut | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        reservation_id=reservation_id,
+body=body,
+idempotency_key=idempotency_key,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    reservation_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | ReleaseRequest | Unset = UNSET,
+    idempotency_key: str,
+
+) -> CaptureOut | Problem | None:
+    """ Release Reservation
+
+     Give a reservation's points back to the member.
+
+    Args:
+        reservation_id (str):
+        idempotency_key (str): Required on every request that changes state (IETF Idempotency-Key
+            draft). A retry with the same key and body gets the original answer; another body is
+            refused (422).
+        body (None | ReleaseRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CaptureOut | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        reservation_id=reservation_id,
+client=client,
+body=body,
+idempotency_key=idempotency_key,
+
+    )).parsed

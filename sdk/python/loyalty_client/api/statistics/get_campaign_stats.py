@@ -1,0 +1,271 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.campaign_stats_out import CampaignStatsOut
+from ...models.problem import Problem
+from ...types import UNSET, Unset
+from typing import cast
+import datetime
+
+
+
+def _get_kwargs(
+    campaign_id: str,
+    *,
+    from_: datetime.date | None | Unset = UNSET,
+    to: datetime.date | None | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_from_: None | str | Unset
+    if isinstance(from_, Unset):
+        json_from_ = UNSET
+    elif isinstance(from_, datetime.date):
+        json_from_ = from_.isoformat()
+    else:
+        json_from_ = from_
+    params["from"] = json_from_
+
+    json_to: None | str | Unset
+    if isinstance(to, Unset):
+        json_to = UNSET
+    elif isinstance(to, datetime.date):
+        json_to = to.isoformat()
+    else:
+        json_to = to
+    params["to"] = json_to
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/stats/campaigns/{campaign_id}".format(campaign_id=quote(str(campaign_id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CampaignStatsOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = CampaignStatsOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CampaignStatsOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    campaign_id: str,
+    *,
+    client: AuthenticatedClient,
+    from_: datetime.date | None | Unset = UNSET,
+    to: datetime.date | None | Unset = UNSET,
+
+) -> Response[CampaignStatsOut | Problem]:
+    """ Get Campaign Stats
+
+     A campaign's points issued, members reached, redemptions by reached members and cost, per day,
+    channel and store (default range: the campaign's own window, up to today).
+
+    Args:
+        campaign_id (str):
+        from_ (datetime.date | None | Unset): First day (YYYY-MM-DD, Ho Chi Minh date)
+        to (datetime.date | None | Unset): Last day, included (YYYY-MM-DD)
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CampaignStatsOut | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        campaign_id=campaign_id,
+from_=from_,
+to=to,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    campaign_id: str,
+    *,
+    client: AuthenticatedClient,
+    from_: datetime.date | None | Unset = UNSET,
+    to: datetime.date | None | Unset = UNSET,
+
+) -> CampaignStatsOut | Problem | None:
+    """ Get Campaign Stats
+
+     A campaign's points issued, members reached, redemptions by reached members and cost, per day,
+    channel and store (default range: the campaign's own window, up to today).
+
+    Args:
+        campaign_id (str):
+        from_ (datetime.date | None | Unset): First day (YYYY-MM-DD, Ho Chi Minh date)
+        to (datetime.date | None | Unset): Last day, included (YYYY-MM-DD)
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CampaignStatsOut | Problem
+     """
+
+
+    return sync_detailed(
+        campaign_id=campaign_id,
+client=client,
+from_=from_,
+to=to,
+
+    ).parsed
+
+async def asyncio_detailed(
+    campaign_id: str,
+    *,
+    client: AuthenticatedClient,
+    from_: datetime.date | None | Unset = UNSET,
+    to: datetime.date | None | Unset = UNSET,
+
+) -> Response[CampaignStatsOut | Problem]:
+    """ Get Campaign Stats
+
+     A campaign's points issued, members reached, redemptions by reached members and cost, per day,
+    channel and store (default range: the campaign's own window, up to today).
+
+    Args:
+        campaign_id (str):
+        from_ (datetime.date | None | Unset): First day (YYYY-MM-DD, Ho Chi Minh date)
+        to (datetime.date | None | Unset): Last day, included (YYYY-MM-DD)
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CampaignStatsOut | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        campaign_id=campaign_id,
+from_=from_,
+to=to,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    campaign_id: str,
+    *,
+    client: AuthenticatedClient,
+    from_: datetime.date | None | Unset = UNSET,
+    to: datetime.date | None | Unset = UNSET,
+
+) -> CampaignStatsOut | Problem | None:
+    """ Get Campaign Stats
+
+     A campaign's points issued, members reached, redemptions by reached members and cost, per day,
+    channel and store (default range: the campaign's own window, up to today).
+
+    Args:
+        campaign_id (str):
+        from_ (datetime.date | None | Unset): First day (YYYY-MM-DD, Ho Chi Minh date)
+        to (datetime.date | None | Unset): Last day, included (YYYY-MM-DD)
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CampaignStatsOut | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        campaign_id=campaign_id,
+client=client,
+from_=from_,
+to=to,
+
+    )).parsed

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="AsOf")
+
+
+
+@_attrs_define
+class AsOf:
+    """ 
+        Attributes:
+            head (int):
+            lag (int):
+            position (int):
+            projection (str):
+     """
+
+    head: int
+    lag: int
+    position: int
+    projection: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        head = self.head
+
+        lag = self.lag
+
+        position = self.position
+
+        projection = self.projection
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "head": head,
+            "lag": lag,
+            "position": position,
+            "projection": projection,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        head = d.pop("head")
+
+        lag = d.pop("lag")
+
+        position = d.pop("position")
+
+        projection = d.pop("projection")
+
+        as_of = cls(
+            head=head,
+            lag=lag,
+            position=position,
+            projection=projection,
+        )
+
+
+        as_of.additional_properties = d
+        return as_of
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

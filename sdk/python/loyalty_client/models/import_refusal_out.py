@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="ImportRefusalOut")
+
+
+
+@_attrs_define
+class ImportRefusalOut:
+    """ 
+        Attributes:
+            code (None | str):
+            problem_vi (None | str):
+            row (int):
+     """
+
+    code: None | str
+    problem_vi: None | str
+    row: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        code: None | str
+        code = self.code
+
+        problem_vi: None | str
+        problem_vi = self.problem_vi
+
+        row = self.row
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "code": code,
+            "problem_vi": problem_vi,
+            "row": row,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        def _parse_code(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        code = _parse_code(d.pop("code"))
+
+
+        def _parse_problem_vi(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        problem_vi = _parse_problem_vi(d.pop("problem_vi"))
+
+
+        row = d.pop("row")
+
+        import_refusal_out = cls(
+            code=code,
+            problem_vi=problem_vi,
+            row=row,
+        )
+
+
+        import_refusal_out.additional_properties = d
+        return import_refusal_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

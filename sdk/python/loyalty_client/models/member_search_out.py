@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.as_of import AsOf
+  from ..models.member_hit_out import MemberHitOut
+
+
+
+
+
+T = TypeVar("T", bound="MemberSearchOut")
+
+
+
+@_attrs_define
+class MemberSearchOut:
+    """ 
+        Attributes:
+            as_of (AsOf):
+            items (list[MemberHitOut]):
+     """
+
+    as_of: AsOf
+    items: list[MemberHitOut]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.as_of import AsOf # noqa: PLC0415
+        from ..models.member_hit_out import MemberHitOut # noqa: PLC0415
+        as_of = self.as_of.to_dict()
+
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "as_of": as_of,
+            "items": items,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.as_of import AsOf # noqa: PLC0415
+        from ..models.member_hit_out import MemberHitOut # noqa: PLC0415
+        d = dict(src_dict)
+        as_of = AsOf.from_dict(d.pop("as_of"))
+
+
+
+
+        items = []
+        _items = d.pop("items")
+        for items_item_data in (_items):
+            items_item = MemberHitOut.from_dict(items_item_data)
+
+
+
+            items.append(items_item)
+
+
+        member_search_out = cls(
+            as_of=as_of,
+            items=items,
+        )
+
+
+        member_search_out.additional_properties = d
+        return member_search_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

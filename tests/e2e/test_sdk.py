@@ -1,0 +1,96 @@
+"""The generated Python client (sdk/python) on both stores, and the check that it was regenerated after the
+API changed: the served OpenAPI document must equal sdk/openapi.json, which `make sdk` writes and generates
+the client from."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+import warnings
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import ApiHarness, new_phone
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "sdk" / "python"))
+sys.path.insert(0, str(REPO / "sdk" / "examples"))
+
+from loyalty_client import AuthenticatedClient  # noqa: E402
+from loyalty_client.api.members import lookup_member  # noqa: E402
+from loyalty_client.api.transactions import record_purchase, refund_purchase  # noqa: E402
+from loyalty_client.models import MemberRefIn, Problem, PurchaseOut, PurchaseRequest, RefundRequest  # noqa: E402
+from retrying_purchase import record_with_retries  # noqa: E402
+from scripts.generate_sdk import render  # noqa: E402
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+
+def test_the_client_was_generated_from_the_api_as_it_is(api: ApiHarness) -> None:
+    served = render(api.app.openapi())
+    committed = (REPO / "sdk" / "openapi.json").read_text(encoding="utf-8")
+    assert served == committed, "the API changed: run `make sdk` to regenerate sdk/openapi.json and sdk/python"
+
+
+@pytest.fixture
+def loyalty(api: ApiHarness) -> Iterator[AuthenticatedClient]:
+    client = AuthenticatedClient(base_url="http://testserver", token=api.token("pos"))
+    # The generated client over the app in process: its own httpx client, with the key, through the TestClient.
+    client.set_httpx_client(TestClient(api.app, headers={"Authorization": f"Bearer {api.token('pos')}"}))
+    yield client
+
+
+def test_a_retried_purchase_through_the_client_is_recorded_once(api: ApiHarness, loyalty: AuthenticatedClient) -> None:
+    phone = new_phone()
+    api.enroll(phone)
+    body = PurchaseRequest(transaction_ref=f"SDK-{uuid.uuid4().hex[:10]}", total="150000",
+                           member=MemberRefIn(phone=phone))
+    first = record_with_retries(loyalty, body)
+    again = record_purchase.sync_detailed(client=loyalty, body=body)
+    assert first.status_code == again.status_code == 201
+    assert isinstance(first.parsed, PurchaseOut) and first.parsed.points_earned == 15
+    assert again.parsed.to_dict() == first.parsed.to_dict()
+    member = lookup_member.sync(client=loyalty, phone=phone)
+    assert member.balance.available == 15
+
+
+def test_refusals_arrive_as_the_shared_problem_type(api: ApiHarness, loyalty: AuthenticatedClient) -> None:
+    refused = refund_purchase.sync_detailed(transaction_ref="NO-SUCH-SALE", client=loyalty,
+                                            body=RefundRequest(refund_ref="R1", amount="1000"),
+                                            idempotency_key=f"k-{uuid.uuid4().hex}")
+    assert refused.status_code == 404
+    assert isinstance(refused.parsed, Problem) and refused.parsed.code == "transaction_not_found"
+
+
+class AnswerLostOnce(httpx.BaseTransport):
+    """The first request reaches the service, then its answer is lost on the way back (a dropped link)."""
+
+    def __init__(self, inner: httpx.BaseTransport):
+        self.inner, self.lost = inner, 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if self.lost == 0:
+            self.lost += 1
+            raise httpx.ReadError("connection reset after the request was sent", request=request)
+        return response
+
+
+def test_the_example_retries_a_lost_answer_and_the_sale_counts_once(api: ApiHarness) -> None:
+    phone = new_phone()
+    api.enroll(phone)
+    token = api.token("pos")
+    flaky = AnswerLostOnce(TestClient(api.app)._transport)
+    client = AuthenticatedClient(base_url="http://testserver", token=token)
+    client.set_httpx_client(httpx.Client(base_url="http://testserver", transport=flaky,
+                                         headers={"Authorization": f"Bearer {token}"}))
+    body = PurchaseRequest(transaction_ref=f"SDK-{uuid.uuid4().hex[:10]}", total="200000",
+                           member=MemberRefIn(phone=phone))
+    answer = record_with_retries(client, body)
+    assert flaky.lost == 1 and answer.status_code == 201 and answer.parsed.points_earned == 20
+    assert api.get("/v1/members/lookup", params={"phone": phone}).json()["balance"]["available"] == 20
