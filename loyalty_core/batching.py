@@ -83,7 +83,7 @@ class BatchView:
                 self.receipts[event.originator_id] = event
             elif isinstance(event, (ev.ClaimTaken, ev.ClaimReleased)):
                 self.claims[event.originator_id] = project_claim(None, [event])
-            elif isinstance(event, ev.CampaignBudgetCharged):
+            elif isinstance(event, (ev.CampaignBudgetCharged, ev.RewardStockTaken)):  # counted the same way
                 spent = self.load_budget(event.originator_id)[1]
                 self.budgets[event.originator_id] = (event.originator_version, spent + event.points)
         if member is not None:

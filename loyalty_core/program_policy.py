@@ -114,6 +114,10 @@ class ProgramPolicy(Policy):
             return None
         return prog.inactivity_expires_at(program.expiry, member.last_activity_at)
 
+    def adjustment_approval_threshold(self) -> int:
+        program = self.installed()
+        return super().adjustment_approval_threshold() if program is None else program.adjustment_approval_points
+
     def shortfall_policy(self) -> ShortfallPolicy:
         refund = self.book.current().refund
         return ShortfallPolicy(refund.on_shortfall == "allow_negative", refund.negative_limit)
