@@ -28,7 +28,9 @@ from api.deps import Acting, ApiContext
 from api.schemas.members import MemberRefIn
 from api.schemas.transactions import PurchaseOut, PurchaseRequest, RefundOut, RefundRequest
 from loyalty_core import commands as c
-from loyalty_core.errors import InvalidInput, MemberNotFound, RefundExceedsPurchase, TransactionNotFound
+from api.errors import ApiProblem
+from loyalty_core.errors import (InvalidInput, LoyaltyError, MemberNotFound, RefundExceedsPurchase, StoreUnavailable,
+                                 TransactionNotFound)
 from loyalty_core.identity.holding import UnclaimedPurchaseResult
 
 
@@ -94,8 +96,13 @@ class Engine:
             if conn is None:
                 still_held += 1
                 continue
-            fact = _held_fact(row)
-            outcome = self._refund(conn, fact, row["fact_key"], retrying=True)
+            try:
+                outcome = self._refund(conn, _held_fact(row), row["fact_key"], retrying=True)
+            except StoreUnavailable:
+                raise
+            except (LoyaltyError, ApiProblem):  # e.g. the same refund in flight from the platform's own retry
+                still_held += 1
+                continue
             applied += outcome.status != "held"
             still_held += outcome.status == "held"
         return {"applied": applied, "still_held": still_held}

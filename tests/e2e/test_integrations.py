@@ -426,3 +426,33 @@ def test_the_cli_imports_a_tiki_report_and_resumes_without_writing_twice(tmp_pat
     assert again["imported"] == 0 and again["already_imported"] == 1
     wrong = runner.invoke(app, ["import", "orders", "--marketplace", "amazon", str(report)], env=env)
     assert wrong.exit_code == 2
+
+
+def test_concurrent_deliveries_of_one_order_and_one_refund_apply_each_once(shops: ApiHarness) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    api, phone = shops, new_phone()
+    api.enroll(phone)
+    order = shopify_order(phone)
+    refund = shopify_refund(order, "100000")
+    with ThreadPoolExecutor(max_workers=6) as pool:  # the platform's retries racing each other, refund first
+        answers = list(pool.map(lambda n: deliver(api, "shopify", "shopify-shop",
+                                                  *(("refunds/create", refund) if n % 2 else ("orders/paid", order))),
+                                range(12)))
+    # A delivery racing another with the same id is told to retry (409), which platforms do; nothing fails.
+    assert all(a.status_code in (200, 202) or a.json()["code"] == "idempotency_request_in_progress"
+               for a in answers), [a.text for a in answers]
+    assert deliver(api, "shopify", "shopify-shop", "refunds/create", refund).json()["status"] in ("refunded", "held")
+    api.post("/v1/integrations/held/retry", key="admin")  # whatever the interleaving left held
+    assert deliver(api, "shopify", "shopify-shop", "refunds/create", refund).json()["status"] == "refunded"
+    assert available(api, phone) == 10  # 20 earned, half refunded once
+
+
+def test_a_body_too_large_or_too_deep_is_refused_without_a_trace(shops: ApiHarness) -> None:
+    big = deliver(shops, "shopify", "shopify-shop", "orders/paid", b"{" + b" " * 1_000_001 + b"}")
+    assert big.status_code == 413 and big.json()["code"] == "payload_too_large"
+    deep = deliver(shops, "shopify", "shopify-shop", "orders/paid", b"[" * 100_000 + b"]" * 100_000)
+    assert deep.status_code == 422 and deep.json()["code"] == "webhook_payload_unreadable"
+    kiot = deliver(shops, "kiotviet", "kiotviet-shop", "", {"Notifications": [{"Action": "invoice.update.1",
+                                                                                 "Data": ["not an invoice"]}]})
+    assert kiot.status_code == 422
