@@ -2,14 +2,13 @@
 
 The ledger already guarantees one effect per key: a command's receipt is written in the same transaction
 as its events, and a retry gets the stored result (`replayed`), or `idempotency_key_reused` when the body
-differs. What the ledger cannot say is "the first request is still running": this in-process registry of
-keys in flight answers that with 409, so a client retrying too eagerly waits instead of racing itself.
-With several server processes a concurrent duplicate may reach the ledger, which still writes only once.
+differs. What the ledger cannot say is "the first request is still running": a registry of keys in flight
+answers that with 409, so a client retrying too eagerly waits instead of racing itself. The registry is
+shared by every API process (PostgreSQL or Redis, api/shared_state.py; in memory on SQLite's one process).
 """
 
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -17,6 +16,7 @@ from fastapi import Response
 
 from api.errors import ApiProblem
 from api.metrics import Metrics
+from api.shared_state import Registry, local_state
 from loyalty_core.commands import Command
 from loyalty_core.errors import LoyaltyError
 from loyalty_core.results import Result
@@ -26,26 +26,23 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 class InFlight:
-    def __init__(self) -> None:
-        self._keys: set[tuple[str, str]] = set()
-        self._lock = threading.Lock()
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry or local_state().registry
 
     @contextmanager
     def hold(self, scope: str, key: str) -> Iterator[None]:
-        with self._lock:
-            if (scope, key) in self._keys:
-                raise ApiProblem(
-                    409,
-                    "idempotency_request_in_progress",
-                    "a request with this Idempotency-Key is still being processed; retry shortly",
-                    headers={"Retry-After": "1"},
-                )
-            self._keys.add((scope, key))
+        token = self.registry.acquire(scope, key)
+        if token is None:
+            raise ApiProblem(
+                409,
+                "idempotency_request_in_progress",
+                "a request with this Idempotency-Key is still being processed; retry shortly",
+                headers={"Retry-After": "1"},
+            )
         try:
             yield
         finally:
-            with self._lock:
-                self._keys.discard((scope, key))
+            self.registry.release(scope, key, token)
 
 
 class CommandRunner:

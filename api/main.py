@@ -22,6 +22,7 @@ from api.idempotency import CommandRunner, InFlight
 from api.keys import KeyRing
 from api.metrics import Metrics, MetricsMiddleware
 from api.ratelimit import RateLimits
+from api.shared_state import open_shared_state
 from api.routes import audit, health, members, points, program, stats, stream, transactions, webhooks
 from api.settings import ApiSettings
 from projections.pools import harden
@@ -48,13 +49,14 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     tables = open_tables(runtime.settings)
     harden(getattr(runtime.store.recorder, "datastore", None))  # dead pooled connections never reach a route
     metrics = Metrics()
-    inflight = InFlight()
+    shared = open_shared_state(settings.redis_url, tables)  # counters and in-flight keys all processes see
+    inflight = InFlight(shared.registry)
     context = ApiContext(
         settings=settings,
         runtime=runtime,
         tables=tables,
         keys=KeyRing(tables, settings.key_cache_seconds),
-        limits=RateLimits(settings.rate_limits),
+        limits=RateLimits(settings.rate_limits, shared.limiter),
         metrics=metrics,
         run=CommandRunner(runtime.service, metrics, inflight),
         inflight=inflight,
@@ -64,6 +66,9 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     app = FastAPI(title="Loyalty API", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   generate_unique_id_function=contract.operation_id)  # `recordPurchase`: see api/contract.py
     contract.install_problem_component(app)
+    from api.webhook_docs import describe_webhooks  # OpenAPI 3.1 `webhooks`: what a delivery looks like
+
+    describe_webhooks(app)
     # /docs is served by faces/console/landing.py from vendored Swagger UI files (no CDN: stores run offline).
     app.state.api = context
     install_error_handlers(app)

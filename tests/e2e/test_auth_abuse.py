@@ -33,7 +33,9 @@ def guarded(module_database_url: str) -> Iterator[ApiHarness]:
     app = create_app(api_settings(module_database_url))
     assert app.state.api.settings.auth_failure_limit == "20/minute"
     try:
-        with TestClient(app, raise_server_exceptions=False) as client:
+        # An address of its own: on PostgreSQL the counters are shared by every app on the store
+        # (api/shared_state.py), and this module's other apps must not inherit the block.
+        with TestClient(app, raise_server_exceptions=False, client=("198.51.100.20", 50000)) as client:
             yield ApiHarness(app, client)
     finally:
         app.state.api.close()

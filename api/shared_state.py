@@ -1,0 +1,255 @@
+"""State every API process must share: rate-limit counters and the keys of requests in flight.
+
+One process could keep both in memory; N processes (or hosts) behind a load balancer would each give a key
+its whole limit (N times the limit in all) and could run the same Idempotency-Key twice at once. So where
+the state lives follows the deployment:
+
+- `LOYALTY_REDIS_URL` set: Redis. Rate limits use the `limits` library's moving window on its Redis storage
+  (the same algorithm as in memory); a request in flight is a `SET NX PX` key, released by a
+  compare-and-delete.
+- PostgreSQL without Redis: two small tables in the store. A rate limit is a sliding-window counter (the
+  current fixed window's hits plus the previous window's weighted by how much of it still overlaps),
+  counted and checked in ONE upsert, so two processes can never both take the last slot; a request in flight
+  is a row with a lease (a process killed mid-request frees its keys when the lease ends).
+- SQLite: one process by construction (the file lock), so memory, as before.
+
+A database or Redis that does not answer is `StoreUnavailable` (503 with Retry-After), never a pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Protocol
+
+import limits
+from limits.storage import MemoryStorage, Storage
+from limits.strategies import MovingWindowRateLimiter
+
+from loyalty_core.errors import StoreUnavailable
+
+log = logging.getLogger("loyalty.api.shared_state")
+
+IN_FLIGHT_LEASE_SECONDS = 120
+"""How long a request may hold its Idempotency-Key before another process may take it over (a command
+takes milliseconds; this only matters when a process died holding the key)."""
+
+
+class Limiter(Protocol):
+    def hit(self, item: limits.RateLimitItem, *identifiers: str) -> bool: ...
+    def test(self, item: limits.RateLimitItem, *identifiers: str) -> bool: ...
+    def retry_after(self, item: limits.RateLimitItem, *identifiers: str) -> int: ...
+
+
+class Registry(Protocol):
+    def acquire(self, scope: str, key: str) -> str | None: ...
+    def release(self, scope: str, key: str, token: str) -> None: ...
+
+
+# --- in memory or Redis: the `limits` library ----------------------------------------------------------
+class WindowLimiter:
+    """The `limits` moving window on a storage of its own (memory) or shared (Redis)."""
+
+    def __init__(self, storage: Storage, failures: tuple[type[Exception], ...] = ()):
+        self.strategy = MovingWindowRateLimiter(storage)
+        self.failures = failures
+
+    def hit(self, item: limits.RateLimitItem, *identifiers: str) -> bool:
+        return self._guard(lambda: self.strategy.hit(item, *identifiers))
+
+    def test(self, item: limits.RateLimitItem, *identifiers: str) -> bool:
+        return self._guard(lambda: self.strategy.test(item, *identifiers))
+
+    def retry_after(self, item: limits.RateLimitItem, *identifiers: str) -> int:
+        reset_at, _ = self._guard(lambda: self.strategy.get_window_stats(item, *identifiers))
+        return max(1, math.ceil(reset_at - time.time()))
+
+    def _guard(self, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except self.failures as exc:
+            raise StoreUnavailable(f"the shared rate-limit store is unavailable: {type(exc).__name__}") \
+                from exc
+
+
+class LocalRegistry:
+    def __init__(self) -> None:
+        self._keys: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def acquire(self, scope: str, key: str) -> str | None:
+        with self._lock:
+            if (scope, key) in self._keys:
+                return None
+            self._keys.add((scope, key))
+            return "local"
+
+    def release(self, scope: str, key: str, token: str) -> None:
+        with self._lock:
+            self._keys.discard((scope, key))
+
+
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
+
+class RedisRegistry:
+    def __init__(self, client: Any, prefix: str = "loyalty:inflight:"):
+        import redis
+
+        self.client, self.prefix = client, prefix
+        self.failures = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+        self._release = client.register_script(_RELEASE)
+
+    def acquire(self, scope: str, key: str) -> str | None:
+        token = secrets.token_hex(8)
+        try:
+            taken = self.client.set(f"{self.prefix}{scope}\x00{key}", token, nx=True,
+                                    px=IN_FLIGHT_LEASE_SECONDS * 1000)
+        except self.failures as exc:
+            raise StoreUnavailable(f"the shared in-flight registry is unavailable: {type(exc).__name__}") \
+                from exc
+        return token if taken else None
+
+    def release(self, scope: str, key: str, token: str) -> None:
+        try:
+            self._release(keys=[f"{self.prefix}{scope}\x00{key}"], args=[token])
+        except self.failures:
+            pass  # the lease ends on its own
+
+
+# --- PostgreSQL: two small tables -------------------------------------------------------------------------
+POSTGRES_DDL = (
+    """CREATE TABLE IF NOT EXISTS api_rate_windows (
+        rate_key TEXT NOT NULL, window_index BIGINT NOT NULL, hits INTEGER NOT NULL,
+        expires_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (rate_key, window_index))""",
+    """CREATE TABLE IF NOT EXISTS api_in_flight (
+        scope TEXT NOT NULL, request_key TEXT NOT NULL, token TEXT NOT NULL,
+        lease_until DOUBLE PRECISION NOT NULL, PRIMARY KEY (scope, request_key))""",
+)
+
+# Count and check in one statement: the conflicting row is locked before the WHERE is evaluated, so two
+# processes never both take the last slot; a first hit in a new window checks the previous window's weight.
+_HIT = """
+WITH previous AS (
+    SELECT COALESCE(MAX(hits), 0) * %(weight)s AS weighted FROM api_rate_windows
+    WHERE rate_key = %(key)s AND window_index = %(window)s - 1)
+INSERT INTO api_rate_windows AS w (rate_key, window_index, hits, expires_at)
+SELECT %(key)s, %(window)s, %(amount)s, %(expires_at)s FROM previous
+WHERE previous.weighted + %(amount)s <= %(limit)s
+ON CONFLICT (rate_key, window_index) DO UPDATE SET hits = w.hits + %(amount)s
+WHERE w.hits + %(amount)s + (SELECT weighted FROM previous) <= %(limit)s
+RETURNING hits"""
+
+
+class PostgresLimiter:
+    """A sliding-window counter per rate key, shared by every process on the database."""
+
+    def __init__(self, pool: Any, clock: Callable[[], float] = time.time):
+        self.pool, self.clock = pool, clock
+        self._pruned_at = 0.0
+
+    def _window(self, item: limits.RateLimitItem) -> tuple[int, int, float]:
+        expiry = item.get_expiry()
+        now = self.clock()
+        window, elapsed = divmod(now, expiry)
+        return expiry, int(window), 1.0 - elapsed / expiry
+
+    def hit(self, item: limits.RateLimitItem, *identifiers: str) -> bool:
+        expiry, window, weight = self._window(item)
+        with self.pool.connection() as conn:
+            row = conn.execute(_HIT, {"key": item.key_for(*identifiers), "window": window, "weight": weight,
+                                      "amount": 1, "limit": item.amount,
+                                      # a window counts while it is the current or the previous one
+                                      "expires_at": (window + 2) * expiry}).fetchone()
+            now = self.clock()
+            if now - self._pruned_at > 60:
+                self._pruned_at = now
+                conn.execute("DELETE FROM api_rate_windows WHERE expires_at < %s", [now])
+        return row is not None
+
+    def _counts(self, item: limits.RateLimitItem,
+                identifiers: tuple[str, ...]) -> tuple[int, int, float, int]:
+        expiry, window, weight = self._window(item)
+        with self.pool.connection() as conn:
+            rows = dict(conn.execute(
+                "SELECT window_index, hits FROM api_rate_windows WHERE rate_key = %s AND window_index >= %s",
+                [item.key_for(*identifiers), window - 1]).fetchall())
+        return rows.get(window - 1, 0), rows.get(window, 0), weight, expiry
+
+    def test(self, item: limits.RateLimitItem, *identifiers: str) -> bool:
+        previous, current, weight, _ = self._counts(item, identifiers)
+        return previous * weight + current + 1 <= item.amount
+
+    def retry_after(self, item: limits.RateLimitItem, *identifiers: str) -> int:
+        previous, current, weight, expiry = self._counts(item, identifiers)
+        remaining_in_window = weight * expiry
+        if current + 1 > item.amount or previous == 0:
+            return max(1, math.ceil(remaining_in_window))  # only the next window frees a slot
+        # The previous window's weight must fall until one slot is free: previous * w' + current + 1 <= limit.
+        needed_weight = (item.amount - current - 1) / previous
+        return max(1, math.ceil((weight - max(needed_weight, 0.0)) * expiry))
+
+
+class PostgresRegistry:
+    def __init__(self, pool: Any, clock: Callable[[], float] = time.time):
+        self.pool, self.clock = pool, clock
+
+    def acquire(self, scope: str, key: str) -> str | None:
+        token, now = secrets.token_hex(8), self.clock()
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "INSERT INTO api_in_flight AS f (scope, request_key, token, lease_until) "
+                "VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (scope, request_key) DO UPDATE SET token = EXCLUDED.token, "
+                "lease_until = EXCLUDED.lease_until WHERE f.lease_until < %s RETURNING token",
+                [scope, key, token, now + IN_FLIGHT_LEASE_SECONDS, now]).fetchone()
+        return token if row is not None else None
+
+    def release(self, scope: str, key: str, token: str) -> None:
+        import psycopg
+        import psycopg_pool
+
+        try:
+            with self.pool.connection() as conn:
+                conn.execute("DELETE FROM api_in_flight WHERE scope = %s AND request_key = %s AND token = %s",
+                             [scope, key, token])
+        except (psycopg.Error, psycopg_pool.PoolTimeout):
+            # The command's outcome stands; the key is freed when its lease ends.
+            log.warning("could not release in-flight key %s/%s; its lease frees it", scope, key)
+
+
+# --- choosing ------------------------------------------------------------------------------------------
+@dataclass
+class SharedState:
+    kind: str
+    """memory | postgres | redis: where the counters and the in-flight keys live."""
+    limiter: Limiter
+    registry: Registry
+
+
+def local_state() -> SharedState:
+    return SharedState("memory", WindowLimiter(MemoryStorage()), LocalRegistry())
+
+
+def open_shared_state(redis_url: str, tables: Any) -> SharedState:
+    """Redis when `redis_url` is set, else the API tables' PostgreSQL pool, else (SQLite) this process."""
+    if redis_url:
+        import redis
+        from limits.storage import storage_from_string
+
+        failures = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+        client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
+        limiter = WindowLimiter(storage_from_string(redis_url), failures)
+        return SharedState("redis", limiter, RedisRegistry(client))
+    pool = getattr(tables, "pool", None)
+    if pool is None:
+        return local_state()
+    with pool.connection() as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(4242170002)")  # processes starting together
+        for statement in POSTGRES_DDL:
+            conn.execute(statement)
+    return SharedState("postgres", PostgresLimiter(pool), PostgresRegistry(pool))
