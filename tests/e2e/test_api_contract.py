@@ -112,3 +112,12 @@ def test_the_catalogue_is_served_without_a_key(api: ApiHarness) -> None:
     codes = {entry["code"]: entry for entry in response.json()["errors"]}
     assert codes["member_not_found"]["meaning_vi"] == "Không tìm thấy hội viên."
     assert codes["member_not_found"]["status"] == 404
+
+
+def test_outgoing_webhooks_are_described_with_their_signature_headers(schema: dict[str, Any]) -> None:
+    delivery = schema["webhooks"]["ledger-event"]["post"]
+    headers = {p["name"] for p in delivery["parameters"] if p["in"] == "header"}
+    assert {"webhook-id", "webhook-timestamp", "webhook-signature", "loyalty-signature"} <= headers
+    assert delivery["operationId"] == "ledgerEvent"
+    body = delivery["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/LedgerEvent"}

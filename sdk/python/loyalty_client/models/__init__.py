@@ -63,6 +63,8 @@ from .import_report_out import ImportReportOut
 from .kpi_day_out import KpiDayOut
 from .kpi_out import KpiOut
 from .lag_out import LagOut
+from .ledger_event import LedgerEvent
+from .ledger_event_data import LedgerEventData
 from .list_approvals_status_type_0 import ListApprovalsStatusType0
 from .list_connections_response_listconnections import ListConnectionsResponseListconnections
 from .list_error_codes_response_listerrorcodes import ListErrorCodesResponseListerrorcodes
@@ -212,6 +214,8 @@ __all__ = (
     "KpiDayOut",
     "KpiOut",
     "LagOut",
+    "LedgerEvent",
+    "LedgerEventData",
     "ListApprovalsStatusType0",
     "ListConnectionsResponseListconnections",
     "ListErrorCodesResponseListerrorcodes",
