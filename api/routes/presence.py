@@ -25,7 +25,7 @@ class PresenceCodeOut(BaseModel):
     expires_in_seconds: int
 
 
-@router.post("/members/{member_id}/presence-codes", status_code=202, responses=problems(404, 422))
+@router.post("/members/{member_id}/presence-codes", status_code=202, responses=problems(400, 404, 422))
 def send_presence_code_route(member_id: UUID, request: Request, api: Api, caller: Writer,
                              key: IdempotencyKey) -> PresenceCodeOut:
     """Text the member a one-time code that proves, read back at the till, they are present."""
