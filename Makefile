@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/loyalty quickstart
+	LOYALTY_ENV=development $(BIN)/loyalty quickstart
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Callable
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.authguard import auth_failures, client_address
 from api.errors import ApiProblem
@@ -78,13 +79,19 @@ async def _authenticated(request: Request, api: Api, credentials: Annotated[HTTP
     if credentials is None:
         raise ApiProblem(401, "unauthenticated", "send an API key: Authorization: Bearer <key>",
                          headers=unauthorised)
-    guard, address = auth_failures(api), client_address(request)
+    # In the threadpool: the counters and the key may be read from PostgreSQL or Redis (api/shared_state.py).
+    return await run_in_threadpool(_check_key, api, client_address(request), credentials.credentials)
+
+
+def _check_key(api: ApiContext, address: str, token: str) -> ApiKey:
+    guard = auth_failures(api)
     guard.check(address)  # an address that guessed wrong too often waits, whatever key it sends now
-    key = api.keys.authenticate(credentials.credentials)
+    key = api.keys.authenticate(token)
     if key is None:
         guard.failed(address)
-        raise ApiProblem(401, "invalid_api_key", "this API key is unknown or revoked", headers=unauthorised)
-    api.limits.check(key.role.value, key.key_id)
+        raise ApiProblem(401, "invalid_api_key", "this API key is unknown, revoked or expired",
+                         headers={"WWW-Authenticate": "Bearer"})
+    api.limits.check(key.role.value, key.key_id, key.rate_limit)
     return key
 
 

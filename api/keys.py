@@ -15,11 +15,14 @@ import re
 import secrets
 import threading
 import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Callable
 
+from api.key_lifecycle import (DEFAULT_OVERLAP, LAST_USED_EVERY_SECONDS, Lifecycle, is_expired,
+                               parse_rate_limit)
+from api.key_lifecycle import utc_now as _utc_now
 from api.tables import ApiTables
 from loyalty_core.text import bad_character
 
@@ -54,11 +57,21 @@ class ApiKey:
     label: str | None
     created_at: str
     revoked_at: str | None = None
+    expires_at: str | None = None
+    """After this instant the key is refused like a revoked one (api/key_lifecycle.py)."""
+    rate_limit: str | None = None
+    """This key's own rate limit (`limits` notation) instead of its role's."""
+    rotated_from: str | None = None
+    demo: bool = False
+    """Made by `make run`: accepted only while LOYALTY_ENV is `development`."""
+    last_used_at: str | None = field(default=None, compare=False)
+    """When a request last came with this key (to the minute): not part of the key's identity."""
 
     def public(self) -> dict[str, object]:
         return {"key_id": self.key_id, "role": self.role.value, "channel": self.channel,
                 "stores": list(self.stores), "label": self.label, "created_at": self.created_at,
-                "revoked_at": self.revoked_at}
+                "revoked_at": self.revoked_at, "expires_at": self.expires_at, "rate_limit": self.rate_limit,
+                "rotated_from": self.rotated_from, "demo": self.demo, "last_used_at": self.last_used_at}
 
 
 def hash_key(token: str) -> str:
@@ -69,7 +82,8 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 
-def _from_row(row: dict) -> ApiKey:
+def _from_row(row: dict, life: dict | None = None) -> ApiKey:
+    life = life or {}
     return ApiKey(
         key_id=row["key_id"],
         role=Role(row["role"]),
@@ -78,6 +92,11 @@ def _from_row(row: dict) -> ApiKey:
         label=row["label"],
         created_at=row["created_at"],
         revoked_at=row["revoked_at"],
+        expires_at=life.get("expires_at"),
+        rate_limit=life.get("rate_limit"),
+        rotated_from=life.get("rotated_from"),
+        demo=bool(life.get("demo")),
+        last_used_at=life.get("last_used_at"),
     )
 
 
@@ -85,12 +104,18 @@ class KeyRing:
     """Creates, verifies and revokes keys; remembers a verified key for `cache_seconds`."""
 
     def __init__(
-        self, tables: ApiTables, cache_seconds: float = 5.0, monotonic: Callable[[], float] = time.monotonic
+        self, tables: ApiTables, cache_seconds: float = 5.0, monotonic: Callable[[], float] = time.monotonic,
+        *, allow_demo: bool = False, clock: Callable[[], datetime] = _utc_now,
     ):
         self.tables = tables
         self.cache_seconds = cache_seconds
         self.monotonic = monotonic
+        self.allow_demo = allow_demo
+        """Demo keys (`make run`) are accepted only in development (LOYALTY_ENV=development)."""
+        self.clock = clock
+        self.lifecycle = Lifecycle(tables)
         self._cache: dict[str, tuple[float, ApiKey, str]] = {}
+        self._last_used: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def create(
@@ -99,8 +124,16 @@ class KeyRing:
         channel: str | None = None,
         stores: tuple[str, ...] | list[str] = (),
         label: str | None = None,
+        *,
+        expires_at: datetime | None = None,
+        rate_limit: str | None = None,
+        demo: bool = False,
+        rotated_from: str | None = None,
     ) -> tuple[ApiKey, str]:
         role = Role(role)
+        rate_limit = parse_rate_limit(rate_limit)
+        if expires_at is not None and (expires_at.tzinfo is None or expires_at <= self.clock()):
+            raise ValueError("a key's expiry must be a future instant with a time zone")
         stores = tuple(dict.fromkeys(stores))
         if role is Role.CHANNEL and not channel:
             raise ValueError("a channel key needs --channel (pos, web, app, zalo, ...)")
@@ -116,7 +149,9 @@ class KeyRing:
             raise ValueError("a key label is printable text of at most 200 characters")
         key_id = secrets.token_hex(8)
         token = f"lk_{key_id}_{secrets.token_urlsafe(32)}"
-        key = ApiKey(key_id=key_id, role=role, channel=channel, stores=stores, label=label, created_at=_now())
+        expiry = expires_at.astimezone(timezone.utc).isoformat() if expires_at is not None else None
+        key = ApiKey(key_id=key_id, role=role, channel=channel, stores=stores, label=label, created_at=_now(),
+                     expires_at=expiry, rate_limit=rate_limit, rotated_from=rotated_from, demo=demo)
         self.tables.insert_key(
             {
                 "key_id": key_id,
@@ -128,6 +163,9 @@ class KeyRing:
                 "created_at": key.created_at,
             }
         )
+        if expiry or rate_limit or demo or rotated_from:
+            self.lifecycle.record(key_id, expires_at=expiry, rate_limit=rate_limit, rotated_from=rotated_from,
+                                  demo=demo)
         return key, token
 
     def authenticate(self, token: str) -> ApiKey | None:
@@ -139,7 +177,7 @@ class KeyRing:
         with self._lock:
             cached = self._cache.get(key_id)
         if cached is not None and cached[0] > now and hmac.compare_digest(cached[2], digest):
-            return cached[1]
+            return self._usable(cached[1], now)
         row = self.tables.get_key(key_id)
         if (
             row is None
@@ -147,11 +185,42 @@ class KeyRing:
             or not hmac.compare_digest(row["secret_hash"], digest)
         ):
             return None
-        key = _from_row(row)
+        key = _from_row(row, self.lifecycle.get(key_id))
         if self.cache_seconds > 0:
             with self._lock:
                 self._cache[key_id] = (now + self.cache_seconds, key, digest)
+        return self._usable(key, now)
+
+    def _usable(self, key: ApiKey, now: float) -> ApiKey | None:
+        """The key, unless it has expired or is a demo key outside development; its use is noted."""
+        if is_expired(key.expires_at, self.clock()) or (key.demo and not self.allow_demo):
+            return None
+        with self._lock:
+            due = now - self._last_used.get(key.key_id, float("-inf")) >= LAST_USED_EVERY_SECONDS
+            if due:
+                self._last_used[key.key_id] = now
+        if due:
+            self.lifecycle.used(key.key_id, self.clock().isoformat())
         return key
+
+    def rotate(self, key_id: str, overlap: timedelta = DEFAULT_OVERLAP) -> tuple[ApiKey, str]:
+        """A new key like `key_id` (role, channel, stores, label, rate limit); the old one keeps working for
+        `overlap` and then expires (sooner if it was to expire sooner)."""
+        if overlap < timedelta(0):
+            raise ValueError("the overlap cannot be negative")
+        row = self.tables.get_key(key_id)
+        if row is None or row["revoked_at"] is not None:
+            raise ValueError(f"no active key {key_id}")
+        old = _from_row(row, self.lifecycle.get(key_id))
+        if is_expired(old.expires_at, self.clock()):
+            raise ValueError(f"key {key_id} has already expired; create a new one")
+        key, token = self.create(old.role, channel=old.channel if old.role is Role.CHANNEL else None,
+                                 stores=old.stores, label=old.label, rate_limit=old.rate_limit, demo=old.demo,
+                                 rotated_from=key_id)
+        self.lifecycle.expire_by(key_id, (self.clock() + overlap).isoformat())
+        with self._lock:
+            self._cache.pop(key_id, None)
+        return key, token
 
     def revoke(self, key_id: str) -> bool:
         with self._lock:
@@ -159,4 +228,5 @@ class KeyRing:
         return self.tables.revoke_key(key_id, _now())
 
     def list(self) -> list[ApiKey]:
-        return [_from_row(row) for row in self.tables.list_keys()]
+        lives = self.lifecycle.all()
+        return [_from_row(row, lives.get(row["key_id"])) for row in self.tables.list_keys()]

@@ -55,7 +55,7 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
         settings=settings,
         runtime=runtime,
         tables=tables,
-        keys=KeyRing(tables, settings.key_cache_seconds),
+        keys=KeyRing(tables, settings.key_cache_seconds, allow_demo=settings.environment == "development"),
         limits=RateLimits(settings.rate_limits, shared.limiter),
         metrics=metrics,
         run=CommandRunner(runtime.service, metrics, inflight),

@@ -17,9 +17,11 @@ class RateLimits:
         self.items = {role: limits.parse_many(spec) for role, spec in per_role.items() if spec}
         self.limiter = limiter or local_state().limiter
 
-    def check(self, role: str, key_id: str) -> None:
-        """Count one request for `key_id`; refuse with 429 and Retry-After when a window is full."""
-        for item in self.items.get(role, ()):
+    def check(self, role: str, key_id: str, own_limit: str | None = None) -> None:
+        """Count one request for `key_id` against its own limit if it has one, else its role's; refuse with
+        429 and Retry-After when a window is full."""
+        items = limits.parse_many(own_limit) if own_limit else self.items.get(role, ())
+        for item in items:
             if not self.limiter.hit(item, role, key_id):
                 retry_after = self.limiter.retry_after(item, role, key_id)
                 raise ApiProblem(429, "rate_limited", f"rate limit of {item} for this key exceeded",

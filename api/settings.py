@@ -46,6 +46,9 @@ class ApiSettings:
     on-premises receiver; never on a shared or internet-facing deployment."""
     group_commit: bool = True
     redis_url: str = ""
+    environment: str = "production"
+    """`LOYALTY_ENV`: `development` (what `make run` sets) accepts the demo keys `make run` prints; any other
+    value refuses them (api/key_lifecycle.py)."""
     """`LOYALTY_REDIS_URL` (`redis://host:6379/0`): keep rate-limit counters and in-flight Idempotency-Keys in
     Redis. Unset, they live in PostgreSQL (or, on SQLite's single process, in memory): api/shared_state.py."""
     """Write concurrent commands together (loyalty_core.batching): many HTTP threads, one flush per batch."""
@@ -74,6 +77,7 @@ class ApiSettings:
             group_commit=environ.get("LOYALTY_GROUP_COMMIT", "1").lower() not in ("0", "false", "no", "off"),
             auth_failure_limit=environ.get("LOYALTY_API_AUTH_FAILURE_LIMIT", cls.auth_failure_limit),
             redis_url=environ.get("LOYALTY_REDIS_URL", "").strip(),
+            environment=environ.get("LOYALTY_ENV", "").strip().lower() or cls.environment,
             webhook_allow_private=environ.get("LOYALTY_WEBHOOK_ALLOW_PRIVATE", "0").lower() in ("1", "true", "yes", "on"),
         )
 

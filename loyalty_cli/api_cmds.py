@@ -46,14 +46,21 @@ def register(app: typer.Typer) -> None:
         channel: Optional[str] = typer.Option(None, help="The channel a channel key acts for: pos, web"),
         store: List[str] = typer.Option([], "--store", help="A store the key may act for (repeat)"),
         label: Optional[str] = typer.Option(None, help="A note for whoever reads `keys list`"),
+        expires_in_days: Optional[int] = typer.Option(None, min=1, max=3650,
+                                                      help="Refuse the key after this many days"),
+        rate_limit: Optional[str] = typer.Option(None, help="This key's own limit, e.g. 600/minute"),
     ) -> None:
         """Create an API key and print it (alone, on stdout: it is shown only once)."""
+        from datetime import datetime, timedelta, timezone
+
         from api.keys import KeyRing
         from api.tables import open_tables
 
+        expires_at = datetime.now(timezone.utc) + timedelta(days=expires_in_days) if expires_in_days else None
         tables = open_tables(_settings().core)
         try:
-            _, token = KeyRing(tables).create(role, channel=channel, stores=tuple(store), label=label)
+            _, token = KeyRing(tables).create(role, channel=channel, stores=tuple(store), label=label,
+                                              expires_at=expires_at, rate_limit=rate_limit)
         except ValueError as exc:
             typer.echo(f"refused: {exc}", err=True)
             raise typer.Exit(1) from None
@@ -77,9 +84,30 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
         typer.echo(f"revoked {key_id}", err=True)
 
+    @keys.command("rotate")
+    def rotate_key(key_id: str, overlap_hours: float = typer.Option(
+            24.0, min=0, max=24 * 90, help="How long the old key keeps working beside the new one")) -> None:
+        """Make a new key like KEY_ID and print it; the old key expires after the overlap."""
+        from datetime import timedelta
+
+        from api.keys import KeyRing
+        from api.tables import open_tables
+
+        tables = open_tables(_settings().core)
+        try:
+            key, token = KeyRing(tables).rotate(key_id, timedelta(hours=overlap_hours))
+        except ValueError as exc:
+            typer.echo(f"refused: {exc}", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            tables.close()
+        typer.echo(f"new key {key.key_id} replaces {key_id}; {key_id} expires in {overlap_hours:g} h",
+                   err=True)
+        typer.echo(token)
+
     @keys.command("list")
     def list_keys() -> None:
-        """List keys (ids, roles, channels, stores; never the secrets)."""
+        """List keys (ids, roles, channels, stores, expiry, last use; never the secrets)."""
         from api.keys import KeyRing
         from api.tables import open_tables
 

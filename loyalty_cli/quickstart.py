@@ -6,8 +6,11 @@ the webhook dispatcher run as threads beside it, because a SQLite file wants one
 
 from __future__ import annotations
 
+import json
 import os
 import threading
+from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -22,6 +25,28 @@ DEMO_KEYS = (
     ("Analyst", "analyst", None, ()),
     ("Admin", "admin", None, ()),
 )
+DEMO_KEYS_FILE = Path("data/demo-keys.json")
+"""The demo keys of the last `make run`, reused while the store still knows them (readable by you only)."""
+
+
+def demo_keys(ring: Any, path: Path = DEMO_KEYS_FILE) -> list[tuple[str, str]]:
+    """(label, token) of each demo key: the saved one while it still authenticates, else a new demo key
+    (refused outside development: api/key_lifecycle.py). `ring` must accept demo keys."""
+    try:
+        saved = json.loads(path.read_text())
+    except (OSError, ValueError):
+        saved = {}
+    saved = saved if isinstance(saved, dict) else {}
+    found = []
+    for label, role, channel, stores in DEMO_KEYS:
+        token = saved.get(label)
+        if not isinstance(token, str) or ring.authenticate(token) is None:
+            _, token = ring.create(role, channel=channel, stores=stores, label=f"demo: {label}", demo=True)
+        found.append((label, token))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(json.dumps(dict(found), ensure_ascii=False, indent=1))
+    return found
 
 
 def register(app: typer.Typer) -> None:
@@ -37,16 +62,21 @@ def register(app: typer.Typer) -> None:
         from api.webhooks import run_dispatcher
         from projections.worker import run_worker
 
+        from dataclasses import replace
+
         settings = ApiSettings.from_env(os.environ)
+        if not os.environ.get("LOYALTY_ENV"):
+            settings = replace(settings, environment="development")  # the demo is development by definition
         runtime = open_runtime(settings.core)
         installed = runtime.service.policy.install_demo(runtime.service.clock())
         tables = open_tables(settings.core)
-        ring = KeyRing(tables)
+        ring = KeyRing(tables, allow_demo=True)
         typer.echo(f"Store: {settings.core.database_url}")
         typer.echo("Demo program: Cà Phê Sài Gòn " + ("(installed)" if installed else "(already installed)"))
-        typer.echo("Demo API keys (shown once; use as 'Authorization: Bearer <key>'):")
-        for label, role, channel, stores in DEMO_KEYS:
-            _, token = ring.create(role, channel=channel, stores=stores, label=f"demo: {label}")
+        typer.echo(f"Demo API keys (kept in {DEMO_KEYS_FILE}; use as 'Authorization: Bearer <key>'):")
+        if settings.environment != "development":
+            typer.echo(f"  (LOYALTY_ENV={settings.environment}: the API refuses these demo keys)")
+        for label, token in demo_keys(ring):
             typer.echo(f"  {label:28} {token}")
         stop = threading.Event()
         worker = threading.Thread(target=run_worker, name="worker", daemon=True,

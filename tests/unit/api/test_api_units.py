@@ -53,11 +53,18 @@ def test_every_ledger_refusal_maps_to_a_4xx_and_an_unavailable_store_to_a_503() 
 
 
 class _Tables:
-    """Just enough of ApiTables for the key ring."""
+    """Just enough of ApiTables for the key ring (the keys' lifecycle rows in a SQLite file)."""
 
     def __init__(self) -> None:
+        import tempfile
+
+        from api.tables import SQLiteTables
+
         self.rows: dict[str, dict[str, Any]] = {}
         self.reads = 0
+        self._lifecycle = SQLiteTables(f"{tempfile.mkdtemp()}/keys.db")
+        self._transaction = self._lifecycle._transaction
+        self._run = self._lifecycle._run
 
     def insert_key(self, row: dict[str, Any]) -> None:
         self.rows[row["key_id"]] = {**row, "stores": tuple(row["stores"]), "revoked_at": None}
