@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field
 
 from api.schemas.common import Money, Strict
 from loyalty_core import program as prog
+from loyalty_core.money import parse_money
 from loyalty_core.program.segments import DEFAULT_WINDOW_DAYS
 
 
@@ -27,5 +27,6 @@ class MemberConditionIn(Strict):
         return prog.MemberCondition(tiers=tuple(self.tiers) if self.tiers is not None else None,
                                     online_only=self.online_only, omnichannel=self.omnichannel,
                                     lapsed_days=self.lapsed_days, min_visits=self.min_visits,
-                                    min_spend=Decimal(self.min_spend) if self.min_spend is not None else None,
+                                    min_spend=parse_money(self.min_spend, "VND", field="condition.min_spend")
+                                    if self.min_spend is not None else None,
                                     window_days=self.window_days)

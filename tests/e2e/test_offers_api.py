@@ -71,3 +71,10 @@ def test_marketing_limits_a_rule_and_a_reward_to_a_segment_through_the_admin_api
     assert refused.status_code == 422 and refused.json()["code"] == "offer_not_eligible"
     bad = fresh_api.post("/v1/program/rules", {**rule, "rule_id": "bad", "member_condition": {"tiers": []}})
     assert bad.status_code == 422
+
+
+def test_a_grouped_amount_in_a_segment_condition_is_refused_not_a_500(fresh_api):
+    body = {"grant_id": "grouped", "condition": {"min_spend": "0.000.000"}, "points": 5}
+    response = fresh_api.post("/v1/offers/grants", body)
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] in ("amount_not_whole_vnd", "invalid_money")
