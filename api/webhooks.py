@@ -245,8 +245,10 @@ def run_dispatcher(
     clock: Callable[[], float] = time.time,
     max_steps: int | None = None,
     heartbeat: Callable[[], None] | None = None,
+    metrics: Any = None,
 ) -> None:
     """Deliver webhooks until `stop` is set (or for `max_steps` steps). Safe to run in several workers.
+    `metrics` (projections.process_metrics.LoopMetrics) counts steps, deliveries and failed steps.
 
     `heartbeat` is called after every step that did not fail, so a container health check can tell a
     live loop from a stuck one.
@@ -274,8 +276,12 @@ def run_dispatcher(
                 enqueued, sent = dispatcher.step()
                 if heartbeat is not None:
                     heartbeat()
+                if metrics is not None:
+                    metrics.step(sent)
             except Exception:  # noqa: BLE001 - a worker loop must survive a bad step; the next one retries
                 log.exception("webhook dispatcher step failed")
+                if metrics is not None:
+                    metrics.failed()
                 enqueued = sent = 0
             if not enqueued and not sent:
                 stop.wait(settings.webhook_poll_seconds)

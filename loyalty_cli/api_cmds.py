@@ -138,8 +138,12 @@ def register(app: typer.Typer) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         beat = heartbeat_file.touch if heartbeat_file else None
+        from projections.process_metrics import LoopMetrics, serve_metrics
+
+        metrics = LoopMetrics("webhooks")
+        serve_metrics(metrics, os.environ)  # on LOYALTY_METRICS_PORT, if set
         try:
-            run_dispatcher(runtime.store, tables, settings, stop=stop, heartbeat=beat)
+            run_dispatcher(runtime.store, tables, settings, stop=stop, heartbeat=beat, metrics=metrics)
         finally:
             tables.close()
             runtime.close()

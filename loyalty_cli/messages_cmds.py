@@ -152,7 +152,12 @@ def run_cmd(heartbeat_file: Optional[Path] = typer.Option(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         beat = heartbeat_file.touch if heartbeat_file is not None else None
-        run_messages(settings, runtime.service, MessagingSettings.from_env(os.environ), stop, heartbeat=beat)
+        from projections.process_metrics import LoopMetrics, serve_metrics
+
+        metrics = LoopMetrics("messages")
+        serve_metrics(metrics, os.environ)  # on LOYALTY_METRICS_PORT, if set
+        run_messages(settings, runtime.service, MessagingSettings.from_env(os.environ), stop, heartbeat=beat,
+                     metrics=metrics)
     except KeyboardInterrupt:
         stop.set()
     finally:

@@ -106,9 +106,14 @@ def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when t
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    from projections.process_metrics import LoopMetrics, serve_metrics
+
+    metrics = LoopMetrics("worker")
+    serve_metrics(metrics, os.environ)  # on LOYALTY_METRICS_PORT, if set
     runtime = open_runtime(_settings().for_role("worker"))
     try:  # scheduled work (expiry, pending release, timeouts, tier review, birthdays) every 30 s
-        run_worker(runtime.settings, stop, poll_interval, Periodic(runtime.service, 30), batch_size=batch_size)
+        run_worker(runtime.settings, stop, poll_interval, Periodic(runtime.service, 30), batch_size=batch_size,
+                   metrics=metrics)
     finally:
         runtime.close()
 

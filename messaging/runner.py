@@ -51,9 +51,13 @@ def open_outbox(settings: Settings) -> Outbox:
 def run_messages(core: Settings, service: Any, settings: MessagingSettings, stop: threading.Event, *,
                  clock: Clock = utc_now, senders: dict[str, Sender] | None = None,
                  dispatcher_type: type[Dispatcher] = Dispatcher, max_steps: int | None = None,
-                 heartbeat: Callable[[], None] | None = None) -> None:
-    """Send due messages until `stop` is set (or for `max_steps` steps); `heartbeat` after each good step."""
+                 heartbeat: Callable[[], None] | None = None, metrics: Any = None) -> None:
+    """Send due messages until `stop` is set (or for `max_steps` steps); `heartbeat` after each good step;
+    `metrics` (projections.process_metrics.LoopMetrics) counts steps, messages handled, failed steps, and
+    reads the outbox by status at each scrape."""
     outbox = open_outbox(core)
+    if metrics is not None:
+        metrics.watch("loyalty_messages", "Messages in the outbox by status", "status", outbox.counts)
     senders = build_senders(settings) if senders is None else senders
     log.info("messages: senders on: %s", ", ".join(sorted(senders)) or "none (set LOYALTY_ZNS_URL, ...)")
     dispatcher = dispatcher_type(outbox, service, senders, per_member_daily_cap=settings.per_member_daily_cap,
@@ -68,8 +72,12 @@ def run_messages(core: Settings, service: Any, settings: MessagingSettings, stop
                 handled = dispatcher.step()
                 if heartbeat is not None:
                     heartbeat()
+                if metrics is not None:
+                    metrics.step(handled)
             except Exception:  # noqa: BLE001 - a database hiccup: log, wait, go on
                 log.exception("messages step failed; retrying")
+                if metrics is not None:
+                    metrics.failed()
                 handled = 0
             if not handled:
                 stop.wait(settings.poll_seconds)

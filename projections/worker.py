@@ -23,6 +23,7 @@ from projections.catalog import ReadSide, Status
 from projections.config import ReadConfig
 from projections.deadletter import DeadLetters
 from projections.pools import harden
+from projections.process_metrics import LoopMetrics
 from projections.eventrows import open_event_rows
 from projections.readstore import is_missing_table
 from projections.runner import LogReader, catch_up
@@ -39,7 +40,8 @@ class Worker:
 
     def __init__(self, settings: Settings, batch_size: int = 1000,
                  scheduled_work: ScheduledWork | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 metrics: LoopMetrics | None = None):
         self.config = ReadConfig.of(settings)
         self.side = ReadSide.open(settings)
         self.store: LedgerStore = self.side.open_ledger(settings)
@@ -50,6 +52,11 @@ class Worker:
         self._reader: LogReader | None = None
         self.dead_letters = DeadLetters(self.side.store)
         """Events a projection could not apply are set aside here; the cycle goes on with the others."""
+        self.metrics = metrics
+        if metrics is not None:
+            metrics.watch("loyalty_projection_dead_letters_pending",
+                          "Events projections set aside and nobody has retried yet", "projection",
+                          self.dead_letters.count)
 
     def cycle(self, stop: threading.Event | None = None) -> tuple[int, list[Status]]:
         """(notifications applied, each projection's status afterwards)."""
@@ -65,6 +72,8 @@ class Worker:
                 raise
             # A rebuild swapped a generation in and dropped the one this cycle was using.
             log.info("a projection moved under us (%s); picking up the new generation", exc)
+            if self.metrics is not None:
+                self.metrics.conflict()
             applied = 1  # not idle: go round again at once
         if self.scheduled_work is not None:
             self._run_scheduled()
@@ -88,9 +97,9 @@ class Worker:
 
 def run_worker(settings: Settings, stop_event: threading.Event, poll_interval: float = 1.0,
                scheduled_work: ScheduledWork | None = None, *, batch_size: int = 1000,
-               on_cycle: OnCycle | None = None) -> None:
-    """Keep the read side current until `stop_event` is set."""
-    worker = Worker(settings, batch_size=batch_size, scheduled_work=scheduled_work)
+               on_cycle: OnCycle | None = None, metrics: LoopMetrics | None = None) -> None:
+    """Keep the read side current until `stop_event` is set (counting into `metrics` if given)."""
+    worker = Worker(settings, batch_size=batch_size, scheduled_work=scheduled_work, metrics=metrics)
     try:
         while not stop_event.is_set():
             started = time.perf_counter()
@@ -98,8 +107,13 @@ def run_worker(settings: Settings, stop_event: threading.Event, poll_interval: f
                 applied, statuses = worker.cycle(stop_event)
             except Exception:  # noqa: BLE001 - a database hiccup: log, wait, try again
                 log.exception("worker cycle failed; retrying")
+                if metrics is not None:
+                    metrics.failed()
                 stop_event.wait(poll_interval)
                 continue
+            if metrics is not None:
+                metrics.step(applied)
+                metrics.projections(statuses)
             _report(statuses, applied, time.perf_counter() - started)
             if on_cycle is not None:
                 on_cycle(statuses)

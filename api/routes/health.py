@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
-from api.deps import Api
+from api.deps import Api, Auditor
 from api.errors import ApiProblem, problems
 
 router = APIRouter(tags=["operations"])
@@ -41,9 +41,12 @@ def readyz(api: Api) -> Health:
         200: {
             "description": "Prometheus text format",
             "content": {"text/plain": {"schema": {"type": "string"}}},
-        }
+        },
+        **problems(401, 403, 429),
     },
 )
-def metrics(api: Api) -> Response:
-    """Expose Prometheus metrics: requests by route and status, latency, commands by type and outcome."""
+def metrics(api: Api, caller: Auditor) -> Response:
+    """Expose Prometheus metrics: requests by route and status, latency, commands by type and outcome.
+    An auditor or admin key is required (Prometheus: `authorization: {credentials: <key>}`); the worker and
+    the dispatchers serve theirs on LOYALTY_METRICS_PORT (docs/operations.md)."""
     return Response(api.metrics.render(), media_type=api.metrics.content_type)

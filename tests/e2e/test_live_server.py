@@ -41,7 +41,11 @@ def test_the_server_is_ready_documented_and_measured(live_server: LiveServer) ->
     assert httpx.get(f"{live_server.base_url}/docs").status_code == 200
     assert "/v1/transactions" in httpx.get(f"{live_server.base_url}/openapi.json").json()["paths"]
     _member_with(live_server, 0)
-    metrics = httpx.get(f"{live_server.base_url}/metrics").text
+    assert httpx.get(f"{live_server.base_url}/metrics").status_code == 401  # an auditor or admin key
+    with live_server.client("analyst") as analyst:
+        assert analyst.get("/metrics").status_code == 403
+    with live_server.client("auditor") as auditor:
+        metrics = auditor.get("/metrics").text
     assert 'loyalty_http_requests_total{method="POST",route="/v1/members",status="201"}' in metrics
     assert 'loyalty_commands_total{command="EnrollMember",outcome="accepted"}' in metrics
     assert "loyalty_http_request_duration_seconds_bucket" in metrics

@@ -238,7 +238,7 @@ def test_an_admin_lists_and_retries_dead_letters_over_http(database_url: str, mo
             assert harness.get("/v1/projections/dead-letters", key="staff").status_code == 403
             listed = harness.get("/v1/projections/dead-letters").json()
             assert listed["count"] >= 1 and {d["projection"] for d in listed["dead_letters"]} == {"member_search"}
-            metrics = harness.get("/metrics", key=None).text
+            metrics = harness.get("/metrics", key="auditor").text
             assert f'loyalty_projection_dead_letters_pending{{projection="member_search"}} {listed["count"]}.0' \
                 in metrics
             assert harness.post("/v1/projections/dead-letters/retry", {"all": True, "ids": ["x"]}).status_code == 422
