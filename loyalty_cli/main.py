@@ -39,9 +39,16 @@ for _module in ("program_cmds", "projection_cmds", "api_cmds", "quickstart", "im
 
 def main() -> None:
     """The `loyalty` entry point: no input, setting or file ever ends in a traceback, only a one-line error."""
-    from loyalty_cli.output import run_guarded
+    import os
 
-    run_guarded(app)
+    from loyalty_cli.output import run_guarded
+    from loyalty_core import logs
+
+    def configured_app() -> None:
+        logs.configure(os.environ)  # JSON lines unless LOYALTY_LOG_FORMAT=text or in development
+        app()
+
+    run_guarded(configured_app)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,9 @@ class MemberEvent(Event):
     store_id: str | None = None
     actor: str = "system"
     """Who caused it: an API key id, a staff id, or `worker` for scheduled work."""
+    request_id: str | None = None
+    """The HTTP request (`X-Request-ID`) whose command wrote it; None for the CLI, the worker and events
+    written before this field existed (docs/upcasting.md: an added field with a default)."""
 
 
 # --- Member lifecycle -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Callable, Protocol
 from uuid import UUID, uuid4
 
+from loyalty_core.request_context import current_request_id
 from loyalty_core import commands as cmd
 from loyalty_core import errors
 from loyalty_core import events as ev
@@ -63,6 +64,8 @@ class Prepared:
     key: str
     receipt_id: UUID
     request: dict[str, Any]
+    request_id: str | None = None
+    """The HTTP request this command came with (loyalty_core/request_context.py), stamped on its events."""
 
     @property
     def name(self) -> str:
@@ -210,7 +213,8 @@ class LoyaltyService:
             raise errors.InvalidInput(f"unknown command {type(command).__name__}")
         check_all_text(command)  # before anything reads it: a control character never reaches an event
         scope, key = receipt_key(command)
-        return Prepared(command, handler, scope, key, ids.receipt_id(scope, key), command.request())
+        return Prepared(command, handler, scope, key, ids.receipt_id(scope, key), command.request(),
+                        current_request_id.get())
 
     def execute_alone(self, prepared: Prepared) -> Result:
         """Read the receipt, decide, write; on a conflict decide again against the newer state."""
@@ -231,6 +235,9 @@ class LoyaltyService:
         """Decide a command (raising its refusal, if any) and add its receipt to the events to write."""
         context = Context(self, prepared.command, self.clock())
         plan = prepared.handler(context, prepared.command)
+        if prepared.request_id is not None:
+            plan.events[:] = [replace(e, request_id=prepared.request_id) if isinstance(e, ev.MemberEvent) else e
+                              for e in plan.events]
         plan.events.append(ev.CommandAccepted(
             originator_id=prepared.receipt_id, originator_version=1, timestamp=context.now, scope=prepared.scope,
             idempotency_key=prepared.key, command=prepared.name, request=prepared.request,
