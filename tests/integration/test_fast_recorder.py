@@ -104,3 +104,31 @@ def test_concurrent_writers_commit_in_notification_order_with_one_chain(store) -
         t.join(timeout=60)
     assert not errors
     assert _check_chain(store) == 4 * 15 * 2
+
+
+def test_stores_opening_together_all_start(postgres_url: str) -> None:
+    """Each start-up (re)creates the write function; concurrent ones queue on an advisory lock instead of
+    failing with `tuple concurrently updated`. (The tables exist already: on an empty schema the library's
+    own `CREATE TABLE IF NOT EXISTS` of the snapshots table can still collide, a separate start-up race.)"""
+    open_store(Settings(database_url=postgres_url)).close()
+    opened, errors = [], []
+
+    def start() -> None:
+        try:
+            opened.append(open_store(Settings(database_url=postgres_url)))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    try:
+        assert not errors, errors
+        assert len(opened) == 6
+        opened[0].recorder.insert_events([_event(uuid4(), 1)])
+        assert _check_chain(opened[-1]) == 1
+    finally:
+        for s in opened:
+            s.close()
