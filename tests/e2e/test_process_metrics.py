@@ -54,7 +54,7 @@ def test_the_worker_and_the_dispatchers_serve_their_metrics(database_url: str, t
                            ("messages", ["messages", "run"])):
             port, log = free_port(), f"{tmp_path}/{role}.log"
             env = {**os.environ, "LOYALTY_DATABASE_URL": database_url, "LOYALTY_METRICS_PORT": str(port),
-                   "LOYALTY_WEBHOOK_POLL_SECONDS": "0.2", "LOYALTY_MESSAGES_POLL_SECONDS": "0.2"}
+                   "LOYALTY_WEBHOOK_POLL_SECONDS": "0.2"}
             with open(log, "wb") as out:
                 process = subprocess.Popen([sys.executable, "-m", "loyalty_cli.main", *args], env=env, cwd=REPO,
                                            stdout=out, stderr=subprocess.STDOUT)
