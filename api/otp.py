@@ -4,21 +4,21 @@ Two uses share this: signing in to the member app (the subject is the phone numb
 till that the member is present when they have no phone app to show (the subject is `presence/<member
 id>`; see api/presence.py). A code lives `OTP_SECONDS` (5 minutes) and dies after `MAX_ATTEMPTS` wrong
 tries or its first right one. Sending is limited per subject (nobody floods a stranger's phone) and per
-client (nobody walks through phone numbers); the limits are in memory, per process (the `limits` library,
-as for API keys): they stop abuse from one place, and the SMS gateway's own limits catch the rest.
+client (nobody walks through phone numbers), on the counters every API process shares, as for API keys
+(api/shared_state.py): they stop abuse from one place, and the SMS gateway's own limits catch the rest.
 
 Codes are stored as SHA-256 hashes in `api_one_time_codes`, next to the API's other tables; every check
 is one statement, so two tries racing can neither both succeed nor both escape the count.
 
-Delivery is one function, `send(phone, text)`: `log_sender` (development) writes the message to the log;
-the messages package plugs in Zalo ZNS or SMS senders with the same signature.
+Delivery is one function, `send(phone, text)`: `log_sender` in development (LOYALTY_ENV=development)
+writes the message to the log; otherwise `OutboxSender` puts it in the messages outbox, which `loyalty
+messages run` delivers by Zalo ZNS or SMS.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import secrets
 import sys
 import time
@@ -26,8 +26,6 @@ from collections.abc import Callable
 from typing import Any
 
 import limits
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 
 OTP_SECONDS = 300
 MAX_ATTEMPTS = 5
@@ -73,17 +71,19 @@ class RateLimited(Exception):
 
 
 class OneTimeCodes:
-    def __init__(self, tables: Any, send: Sender = log_sender, clock: Callable[[], float] = time.time):
+    def __init__(self, tables: Any, send: Sender = log_sender, clock: Callable[[], float] = time.time,
+                 limiter: Any = None):
         # `_run` is ApiTables' one-statement transaction with `?` placeholders on both stores.
         self._run = tables._run
         self._run(_DDL)
         self.send, self.clock = send, clock
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        from api.shared_state import local_state
+
+        self.limiter = limiter or local_state().limiter
 
     def _hit(self, item: limits.RateLimitItem, *identifiers: str) -> None:
         if not self.limiter.hit(item, *identifiers):
-            reset_at, _ = self.limiter.get_window_stats(item, *identifiers)
-            raise RateLimited(max(1, math.ceil(reset_at - time.time())))
+            raise RateLimited(self.limiter.retry_after(item, *identifiers))
 
     def issue(self, subject: str, phone: str, address: str) -> None:
         """Send a fresh code for `subject` to `phone`, replacing any earlier one; RateLimited when too many."""
@@ -115,5 +115,31 @@ def one_time_codes(api: Any) -> OneTimeCodes:
     the tills' presence codes share its table and its limits."""
     codes = getattr(api, "one_time_codes", None)
     if codes is None:
-        codes = api.one_time_codes = OneTimeCodes(api.tables)
+        development = getattr(getattr(api, "settings", None), "environment", "") == "development"
+        send = log_sender if development else OutboxSender(api)
+        # The same shared counters as the API's rate limits (api/shared_state.py), when the API has them.
+        limiter = getattr(getattr(api, "limits", None), "limiter", None)
+        codes = api.one_time_codes = OneTimeCodes(api.tables, send, limiter=limiter)
     return codes  # type: ignore[no-any-return]
+
+
+class OutboxSender:
+    """Outside development a code goes out as a message (ZNS, SMS) through the messages outbox, which the
+    messages dispatcher sends (messaging/otp.py); the outbox is opened on the first code, on the read-side
+    pool the API already has."""
+
+    def __init__(self, api: Any):
+        self.api = api
+        self._send: Sender | None = None
+
+    def __call__(self, phone: str, text: str) -> None:
+        if self._send is None:
+            from api.routes.stats import read_models_of
+            from messaging.otp import OutboxCodeSender
+            from messaging.outbox import Outbox
+
+            box = getattr(self.api, "messages_outbox", None)
+            if box is None:
+                box = self.api.messages_outbox = Outbox(read_models_of(self.api).side.store).ensure()
+            self._send = OutboxCodeSender(box)
+        self._send(phone, text)

@@ -65,7 +65,11 @@ _open_lock = threading.Lock()
 def read_models(request: Request) -> ReadModels:
     """The app's `ReadModels`, opened on first use (an app that never serves statistics opens nothing) and
     closed with the app's other resources (`ApiContext.close`)."""
-    api: ApiContext = request.app.state.api
+    return read_models_of(request.app.state.api)
+
+
+def read_models_of(api: ApiContext) -> ReadModels:
+    """`read_models` for code that holds the API context rather than a request (one-time code delivery)."""
     models = getattr(api, "read_models", None)
     if models is None:
         with _open_lock:

@@ -220,6 +220,8 @@ def start_server(database_url: str, workdir: Path) -> Iterator[LiveServer]:
     env = {
         **os.environ,
         "LOYALTY_DATABASE_URL": database_url,
+        # Development: one-time codes go to the server's log, where the browser tests read them (api/otp.py).
+        "LOYALTY_ENV": "development",
         "LOYALTY_API_KEY_CACHE_SECONDS": "0",
         "LOYALTY_STREAM_POLL_SECONDS": "0.1",
         "LOYALTY_STREAM_PING_SECONDS": "1",
