@@ -37,6 +37,7 @@ MEMBERS = 1_000
 STORE = "HCM-01"
 LEVELS = (32, 64)
 MAX_REQUESTS = 500_000
+MUTABLE_WORKERS = (1, 2)  # processes of the mutable-table service (ours: 1 until `serve --workers`)
 MUTABLE_POOL = 16  # connections of the mutable-table service (ours: LOYALTY_POOL_SIZE, 8)
 #: Seconds kept for the benchmarks registered after this module (the ledger rows, ~4–5 minutes in a full run)
 #: when the read side sizes its log to the run's budget.
@@ -193,19 +194,27 @@ def api_mutable(ctx: BenchContext) -> list[Row]:
                          capture_output=True, text=True, timeout=120, cwd=str(ROOT))
     if out.returncode != 0:
         raise RuntimeError(f"mutable setup failed: {out.stderr.strip()[-300:]}")
+    rows: list[Row] = []
+    for workers in MUTABLE_WORKERS:
+        rows += _mutable_rows(ctx, ids, key, workers)
+    return rows
+
+
+def _mutable_rows(ctx: BenchContext, ids: Path, key: str, workers: int) -> list[Row]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     rows: list[Row] = []
     argv = [sys.executable, "-m", "bench.mutable_service", "--dsn", ctx.dsn, "--port", str(port), "--api-key", key,
-            "--pool-size", str(MUTABLE_POOL)]
+            "--pool-size", str(MUTABLE_POOL), "--workers", str(workers)]
+    plan = [("purchases", 32, TAG_HTTP_MUTABLE), ("balance", 32, "")] if workers == 1 else [("purchases", 32, "")]
     with serve(argv, health_url=f"{base}/healthz", env=ctx.pg_env(), startup_timeout_s=60.0,
-               log_path=ctx.tmpdir / "serve-mutable.log") as proc:
-        for scenario, connections, tag in (("purchases", 32, TAG_HTTP_MUTABLE), ("balance", 32, "")):
+               log_path=ctx.tmpdir / f"serve-mutable-{workers}.log") as proc:
+        for scenario, connections, tag in plan:
             load = _load()
-            server0 = _cpu_s(proc.pid)
+            server0 = _cpu_s(proc.pid) if workers == 1 else None
             res = _loadgen(base, scenario=scenario, concurrency=connections,
                            seconds=ctx.duration(full=10, quick=5), warmup_s=ctx.pick(1.0, 0.5), key=key, ids=ids)
-            server1 = _cpu_s(proc.pid)
+            server1 = _cpu_s(proc.pid) if workers == 1 else None
             if not res["ok"]:
                 raise RuntimeError(f"no successful {scenario} request: {res.get('status_counts')} "
                                    f"{res.get('first_error', '')[:200]}")
@@ -214,10 +223,12 @@ def api_mutable(ctx: BenchContext) -> list[Row]:
                 cpu = f"; server CPU per request {(server1 - server0) / res['requests'] * 1000:.1f} ms"
             what = ("POST /v1/transactions: INSERT transactions + UPDATE balances in one transaction, unique ref"
                     if scenario == "purchases" else "GET /v1/members/{id}/balance: one primary-key SELECT")
-            rows.append(loadgen_row(res, name=f"HTTP {scenario} mutable-table service @{connections}", group=HTTP,
-                                    tag=tag, notes=f"bench.mutable_service (FastAPI, 1 uvicorn process like "
-                                                   f"loyalty serve, async psycopg pool of {MUTABLE_POOL}); {what}; "
-                                                   f"{MEMBERS:,} members; {load} before the run{cpu}"))
+            procs = "" if workers == 1 else f", {workers} processes"
+            rows.append(loadgen_row(res, name=f"HTTP {scenario} mutable-table service{procs} @{connections}",
+                                    group=HTTP, tag=tag,
+                                    notes=f"bench.mutable_service (FastAPI, {workers} uvicorn process(es) with "
+                                          f"loyalty serve's settings, async psycopg pool of {MUTABLE_POOL} each); "
+                                          f"{what}; {MEMBERS:,} members; {load} before the run{cpu}"))
     return rows
 
 

@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8766)
     p.add_argument("--api-key", default=os.environ.get("MUTABLE_API_KEY", "bench"))
     p.add_argument("--pool-size", type=int, default=16)
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1, like loyalty serve)")
     p.add_argument("--setup", metavar="IDS_FILE", help="create the tables and a balance row per id, then exit")
     args = p.parse_args(argv)
     if args.setup:
@@ -161,10 +162,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import uvicorn
 
-    # The same call as `loyalty serve` (loyalty_cli/api_cmds.py): one process, access log off.
-    uvicorn.run(create_app(args.dsn, args.api_key, args.pool_size), host="127.0.0.1", port=args.port,
-                access_log=False, log_level="warning")
+    if args.workers == 1:
+        # The same call as `loyalty serve` (loyalty_cli/api_cmds.py): one process, access log off.
+        uvicorn.run(create_app(args.dsn, args.api_key, args.pool_size), host="127.0.0.1", port=args.port,
+                    access_log=False, log_level="warning")
+        return 0
+    # N uvicorn worker processes on one socket (each with its own pool of --pool-size connections).
+    os.environ.update(MUTABLE_DSN=args.dsn, MUTABLE_API_KEY=args.api_key, MUTABLE_POOL_SIZE=str(args.pool_size))
+    uvicorn.run("bench.mutable_service:app_from_env", factory=True, workers=args.workers, host="127.0.0.1",
+                port=args.port, access_log=False, log_level="warning")
     return 0
+
+
+def app_from_env() -> Any:
+    """The app of one worker process when ``--workers`` > 1 (uvicorn needs an import string then)."""
+    return create_app(os.environ["MUTABLE_DSN"], os.environ["MUTABLE_API_KEY"], int(os.environ["MUTABLE_POOL_SIZE"]))
 
 
 if __name__ == "__main__":
