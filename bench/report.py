@@ -103,8 +103,6 @@ TARGETS: list[Callable[[dict[str, Row]], TargetResult]] = [
                   TAG_ONE_CMD_PER_TXN, 10.0, "one-command-per-txn"),
     _ratio_target("HTTP purchases ≥ 0.5× pgbench@32 with p99 < 50 ms", TAG_HTTP_PURCHASES, REFERENCE_TAG, 0.5,
                   "pgbench@32", p99_max_ms=50.0),
-    _ratio_target("HTTP purchases @32 ≥ 1.0× the mutable-table FastAPI service, same run, p99 < 50 ms",
-                  TAG_HTTP_PURCHASES, TAG_HTTP_MUTABLE, 1.0, "mutable HTTP@32", p99_max_ms=50.0),
     _ratio_target("Balance reads ≥ 3,000/s with p99 < 10 ms", TAG_HTTP_BALANCE, None, 3000.0, "",
                   p99_max_ms=10.0),
     _ratio_target("Projection catch-up ≥ 30,000 events/s", TAG_CATCHUP, None, 30_000.0, ""),
@@ -112,6 +110,8 @@ TARGETS: list[Callable[[dict[str, Row]], TargetResult]] = [
     _max_ms_target("A member with 10,000 events loads in < 5 ms", TAG_LOAD_10K, 5.0),
     _ratio_target("At least as fast as the mutable-table design (purchases @32)", TAG_INPROCESS_32,
                   TAG_MUTABLE_32, 1.0, "mutable@32"),
+    _ratio_target("HTTP purchases @32 ≥ 1.0× the mutable-table FastAPI service, same run, p99 < 50 ms",
+                  TAG_HTTP_PURCHASES, TAG_HTTP_MUTABLE, 1.0, "mutable HTTP@32", p99_max_ms=50.0),
 ]
 
 

@@ -168,6 +168,16 @@ def test_targets_met_missed_and_not_measured() -> None:
     assert statuses[3] == statuses[4] == statuses[5] == "not measured yet"
     assert statuses[6] == "MISSED" and "over by 2.50 ms" in results[6].detail  # 7.5 ms >= 5 ms
     assert statuses[7] == "MET"  # 6000 >= 1500
+    assert statuses[8] == "not measured yet"  # no mutable-table HTTP row
+
+
+def test_http_target_is_a_ratio_to_the_mutable_service_in_the_same_run() -> None:
+    rows = _rows() + [Row("HTTP purchases mutable-table service @32", "http", "requests/s", 1200.0, 20.0, 45.0,
+                          60.0, tag=report.TAG_HTTP_MUTABLE)]
+    result = report.evaluate_targets(rows)[8]
+    # 3000 >= 1.0 x 1200, but our p99 is 80 ms: MISSED, and the ratio is shown
+    assert result.status == "MISSED" and "2.50× mutable HTTP@32" in result.measured
+    assert "p99 80.0 ms ≥ 50 ms" in result.detail
 
 
 def test_report_writer_keeps_notes_and_shows_ratios(tmp_path) -> None:
