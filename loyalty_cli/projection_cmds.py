@@ -99,7 +99,7 @@ def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when t
            batch_size: int = typer.Option(1000, help="Events per transaction")) -> None:
     """Keep every projection and the audit chain up to date until stopped (SIGTERM or Ctrl-C)."""
     from loyalty_core.runtime import open_runtime
-    from loyalty_core.scheduler import Periodic
+    from loyalty_core.wakeups import WakeUps
     from projections.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -112,7 +112,7 @@ def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when t
     serve_metrics(metrics, os.environ)  # on LOYALTY_METRICS_PORT, if set
     runtime = open_runtime(_settings().for_role("worker"))
     try:  # scheduled work (expiry, pending release, timeouts, tier review, birthdays) every 30 s
-        run_worker(runtime.settings, stop, poll_interval, Periodic(runtime.service, 30), batch_size=batch_size,
+        run_worker(runtime.settings, stop, poll_interval, WakeUps(runtime.service, 30), batch_size=batch_size,
                    metrics=metrics)
     finally:
         runtime.close()
