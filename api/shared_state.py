@@ -148,9 +148,16 @@ RETURNING hits"""
 class PostgresLimiter:
     """A sliding-window counter per rate key, shared by every process on the database."""
 
-    def __init__(self, pool: Any, clock: Callable[[], float] = time.time):
-        self.pool, self.clock = pool, clock
+    TEST_CACHE_SECONDS = 1.0
+    """How long a `test` that found room is believed in this process. The failed-authentication guard tests
+    on every request; without this it would cost every request a round trip. A hit from this process
+    forgets the belief at once; hits from other processes reach it within this long."""
+
+    def __init__(self, pool: Any, clock: Callable[[], float] = time.time,
+                 monotonic: Callable[[], float] = time.monotonic):
+        self.pool, self.clock, self.monotonic = pool, clock, monotonic
         self._pruned_at = 0.0
+        self._room_until: dict[str, float] = {}
 
     def _window(self, item: limits.RateLimitItem) -> tuple[int, int, float]:
         expiry = item.get_expiry()
@@ -159,6 +166,7 @@ class PostgresLimiter:
         return expiry, int(window), 1.0 - elapsed / expiry
 
     def hit(self, item: limits.RateLimitItem, *identifiers: str) -> bool:
+        self._room_until.pop(item.key_for(*identifiers), None)
         expiry, window, weight = self._window(item)
         with self.pool.connection() as conn:
             row = conn.execute(_HIT, {"key": item.key_for(*identifiers), "window": window, "weight": weight,
@@ -181,8 +189,16 @@ class PostgresLimiter:
         return rows.get(window - 1, 0), rows.get(window, 0), weight, expiry
 
     def test(self, item: limits.RateLimitItem, *identifiers: str) -> bool:
+        key, now = item.key_for(*identifiers), self.monotonic()
+        if self._room_until.get(key, 0.0) > now:
+            return True
         previous, current, weight, _ = self._counts(item, identifiers)
-        return previous * weight + current + 1 <= item.amount
+        room = previous * weight + current + 1 <= item.amount
+        if room:
+            if len(self._room_until) > 10_000:  # many addresses: forget them all rather than grow
+                self._room_until.clear()
+            self._room_until[key] = now + self.TEST_CACHE_SECONDS
+        return room
 
     def retry_after(self, item: limits.RateLimitItem, *identifiers: str) -> int:
         previous, current, weight, expiry = self._counts(item, identifiers)

@@ -208,3 +208,27 @@ def test_a_sqlite_api_keeps_its_state_in_its_one_process(tmp_path: Path) -> None
         assert open_shared_state("", tables).kind == "memory"
     finally:
         tables.close()
+
+
+def test_a_test_that_found_room_is_believed_for_a_second_and_forgotten_on_a_hit(pg_database: str) -> None:
+    url = f"{pg_database}?schema={_new_schema(pg_database)}"
+    tables = open_tables(Settings(database_url=url))
+    try:
+        open_shared_state("", tables)
+        ticks = [100.0]
+        here = PostgresLimiter(tables.pool, monotonic=lambda: ticks[0])
+        elsewhere = PostgresLimiter(tables.pool)  # another process
+        item = limits.parse("2/minute")
+        assert here.test(item, "auth", "10.0.0.9")
+        elsewhere.hit(item, "auth", "10.0.0.9")
+        elsewhere.hit(item, "auth", "10.0.0.9")
+        assert here.test(item, "auth", "10.0.0.9")  # still believed: at most a second old
+        ticks[0] += 1.0
+        assert not here.test(item, "auth", "10.0.0.9")  # read again: full
+        other = limits.parse("5/minute")
+        assert here.test(other, "auth", "10.0.0.10")
+        for _ in range(5):
+            here.hit(other, "auth", "10.0.0.10")  # a hit here forgets the belief at once
+        assert not here.test(other, "auth", "10.0.0.10")
+    finally:
+        tables.close()
