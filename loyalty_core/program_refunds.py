@@ -28,12 +28,11 @@ from typing import Any
 from loyalty_core import commands as cmd
 from loyalty_core import decide, errors
 from loyalty_core import events as ev
-from loyalty_core import identifiers as ids
 from loyalty_core import program as prog
 from loyalty_core.member import Member
-from loyalty_core.money import parse_money
 from loyalty_core.results import Balance, RefundResult
-from loyalty_core.service import Context, Plan, _aware, _text, purchase_reference
+from loyalty_core.service import (Context, Plan, _aware, check_refund_within_purchase,
+                                  purchase_reference, refund_target)
 
 
 @dataclass
@@ -143,27 +142,12 @@ class RefundPricing:
 
 def refund_purchase(ctx: Context, c: cmd.RefundPurchase) -> Plan:
     """The program's refund: points, stamps, the stamp-card voucher and the tier the purchase bought."""
-    _text(c.refund_ref, "refund_ref", required=True)
-    purchase_channel = c.purchase_channel or c.channel
-    receipt = ctx.service.store.load_receipt(ids.receipt_id(f"purchase/{purchase_channel}", c.transaction_ref))
-    if receipt is None or receipt.member_id is None:
-        raise errors.TransactionNotFound(f"no purchase {c.transaction_ref} from {purchase_channel}",
-                                         transaction_ref=c.transaction_ref)
-    member = ctx.service.resolve(cmd.MemberRef(member_id=receipt.member_id))
-    reference = purchase_reference(purchase_channel, c.transaction_ref)
-    earning = member.earnings.get(reference)
-    if earning is None:
-        raise errors.TransactionNotFound(f"purchase {c.transaction_ref} earned nothing to reverse")
-    amount = parse_money(c.amount, earning.currency, field="amount", allow_zero=False)
-    if c.refund_ref in earning.refund_refs:
-        raise errors.InvalidInput(f"refund {c.refund_ref} was already applied", field="refund_ref")
+    target = refund_target(ctx, c)
+    member, reference, earning, amount = target.member, target.reference, target.earning, target.amount
     history = purchase_history(ctx.service.store.member_events(member.id), reference)
-    pricing = RefundPricing(ctx, member, history, receipt)
+    pricing = RefundPricing(ctx, member, history, target.receipt)
     returned = _check_lines(pricing.lines(), history, c.lines) if c.lines else {}
-    if earning.refunded + amount > earning.spend:
-        raise errors.RefundExceedsPurchase(
-            f"refunds would total {earning.refunded + amount}, more than the {earning.spend} that earned points",
-            refundable=str(earning.spend - earning.refunded))
+    check_refund_within_purchase(target)
     policy = ctx.service.policy
     change = ctx.change(member)
     if returned:
