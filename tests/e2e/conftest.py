@@ -206,6 +206,8 @@ class LiveServer:
     tokens: dict[str, str]
     env: dict[str, str]
     log_path: Path
+    process: Any = None
+    """The `loyalty serve` subprocess (fault tests kill it)."""
 
     def client(self, key: str) -> httpx.Client:
         return httpx.Client(
@@ -251,7 +253,7 @@ def start_server(database_url: str, workdir: Path) -> Iterator[LiveServer]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = LiveServer(f"http://127.0.0.1:{port}", tokens, env, log_path)
+    server = LiveServer(f"http://127.0.0.1:{port}", tokens, env, log_path, process)
     try:
         deadline = time.monotonic() + 30
         while True:
