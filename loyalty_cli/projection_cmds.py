@@ -7,7 +7,6 @@ import logging
 import os
 import signal
 import threading
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -17,8 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from loyalty_cli.ledger_cmds import _ref
 from loyalty_cli.output import dump, refusing
-from loyalty_core import commands as c
 from loyalty_core.settings import Settings
 
 console = Console(stderr=True)
@@ -29,16 +28,6 @@ audit_app = typer.Typer(no_args_is_help=True,
 
 def _settings() -> Settings:
     return Settings.from_env(os.environ)
-
-
-def _member_ref(member: str) -> c.MemberRef:
-    try:
-        return c.MemberRef(member_id=uuid.UUID(member))
-    except ValueError:
-        pass
-    if "@" in member:
-        return c.MemberRef(email=member)
-    return c.MemberRef(member_code=member) if member[:1].isalpha() else c.MemberRef(phone=member)
 
 
 def _progress() -> Progress:
@@ -239,7 +228,7 @@ def balance_as_of(member: str, at: datetime = AT) -> None:
         raise typer.Exit(2)
     runtime = open_runtime(_settings())
     try:
-        found = refusing(lambda: runtime.service.resolve(_member_ref(member)))
+        found = refusing(lambda: runtime.service.resolve(_ref(member)))
         balance = fold_as_of(runtime.store, found.id, at)
         dump({"member_id": str(found.id), "at": at.isoformat(), "balance": balance})
     finally:
