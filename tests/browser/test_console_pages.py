@@ -253,3 +253,31 @@ def test_marketing_drafts_a_campaign_back_tests_it_on_real_purchases_and_publish
     page.wait_for_selector("canvas[data-drawn]")
     assert page.inner_text("main h1") == "Tết 2027"
     shot(page, "campaign")
+
+
+def test_an_admin_creates_a_staff_account_who_signs_in_and_the_staff_log_shows_it(
+        page: Any, browser: Any, server: Server, shot: Any) -> None:
+    sign_in(page, server, "admin")
+    page.goto(f"{server.base_url}/console/staff")
+    assert page.locator("h1").first.is_visible()
+    form = page.locator("[data-testid=new-account]")
+    form.locator("#new-username").fill("thungan.hcm01")
+    form.locator("#new-name").fill("Lê Thu Ngân")
+    form.locator("#new-role").select_option("cskh")
+    form.locator("#new-password").fill("thu-ngan-2026!")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "thungan.hcm01" in page.content()
+    shot(page, "staff-accounts")
+
+    other = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    try:
+        newcomer = other.new_page()
+        sign_in(newcomer, server, "thungan.hcm01", "thu-ngan-2026!")
+        assert "Lê Thu Ngân" in newcomer.locator("[data-testid=who]").inner_text()
+    finally:
+        other.close()
+
+    page.goto(f"{server.base_url}/console/log")
+    assert "thungan.hcm01" in page.content()
+    shot(page, "staff-log")
