@@ -28,9 +28,9 @@ def _settings() -> Settings:
 
 
 def _member(service, member: str):  # noqa: ANN001, ANN202 - a service and a Member
-    from loyalty_cli.projection_cmds import _member_ref
+    from loyalty_cli.ledger_cmds import _ref
 
-    return refusing(lambda: service.resolve(_member_ref(member)))
+    return refusing(lambda: service.resolve(_ref(member)))
 
 
 @messages_app.command("preview")
