@@ -236,7 +236,9 @@ def test_woocommerce_order_updates_carry_their_refunds(shops: ApiHarness) -> Non
     api, phone = shops, new_phone()
     api.enroll(phone)
     order = {**copy.deepcopy(WOO_ORDER), "id": next(_ids),
-             "date_paid_gmt": _recently().replace(tzinfo=None).isoformat(timespec="seconds")}
+             # Rounded up to the next whole second: WooCommerce sends whole seconds, and a time rounded down
+             # could fall before the module's program was installed a moment ago (0 points, "no program").
+             "date_paid_gmt": (_recently() + timedelta(seconds=1)).replace(tzinfo=None).isoformat(timespec="seconds")}
     order["billing"]["phone"] = phone
     paid = deliver(api, "woocommerce", "woocommerce-shop", "order.updated", order)
     assert paid.status_code == 200 and paid.json()["status"] == "recorded"
