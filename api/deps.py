@@ -27,7 +27,7 @@ from api.settings import ApiSettings
 from api.tables import ApiTables
 from loyalty_core.identifiers import claim_id, receipt_id
 from loyalty_core.runtime import Runtime
-from loyalty_core.service import RESERVATION
+from loyalty_core.handlers.common import RESERVATION
 
 
 @dataclass

@@ -26,7 +26,8 @@ from loyalty_core import events as ev
 from loyalty_core.errors import InvalidInput, LoyaltyError
 from loyalty_core.money import check_points
 from loyalty_core.results import Balance, Result, register_result_type
-from loyalty_core.service import Plan, adjust_points
+from loyalty_core.handlers.points import adjust_points
+from loyalty_core.planning import Plan
 
 DEFAULT_THRESHOLD = 500
 MAX_REASON = 500

@@ -23,7 +23,8 @@ from loyalty_core import events as ev
 from loyalty_core import program as prog
 from loyalty_core.money import check_points
 from loyalty_core.results import Balance, EarnResult
-from loyalty_core.service import Context, Plan, _text
+from loyalty_core.handlers.common import checked_text
+from loyalty_core.planning import Context, Plan
 
 MAX_GRANT_ID = 80
 
@@ -94,7 +95,7 @@ def offer_budget_id(program_id: UUID, grant_id: str) -> UUID:
 
 def grant_offer(ctx: Context, c: GrantOffer) -> Plan:
     """One member's share of an offer: in the segment, within the budget, once."""
-    _text(c.grant_id, "grant_id", required=True)
+    checked_text(c.grant_id, "grant_id", required=True)
     policy = ctx.service.policy
     program = policy.book.current()
     condition = prog.MemberCondition.from_dict(c.condition)

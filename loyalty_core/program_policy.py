@@ -32,8 +32,9 @@ from loyalty_core.program_rewards import VOUCHER_DAYS, stock_id_for  # noqa: F40
 from loyalty_core.results import Balance, EarnResult, RedemptionResult
 from loyalty_core import timebounds
 from loyalty_core import till_receipt
-from loyalty_core.service import (VOUCHER, Context, Plan, Policy, _text, new_id, new_voucher_code,
-                                  purchase_reference)
+from loyalty_core.handlers.common import VOUCHER, checked_text, new_id, new_voucher_code, purchase_reference
+from loyalty_core.planning import Context, Plan
+from loyalty_core.policy import Policy
 
 #: How stale the cached program may be before a command re-reads it (program changes are rare).
 PROGRAM_REFRESH_SECONDS = 1.0
@@ -433,7 +434,7 @@ def _record_without_program(ctx: Context, c: cmd.RecordPurchase, change: Change,
 
 def record_activity(ctx: Context, c: cmd.RecordActivity) -> Plan:
     policy: ProgramPolicy = ctx.service.policy
-    _text(c.reference, "reference", required=True)
+    checked_text(c.reference, "reference", required=True)
     if c.kind not in prog.model.ACTIVITY_KINDS:
         raise errors.InvalidInput(f"activity must be one of {prog.model.ACTIVITY_KINDS}", field="kind")
     occurred_at = timebounds.occurred_at(c.occurred_at, ctx.now)  # in UTC, within (now - 10 years, now + 5 min]

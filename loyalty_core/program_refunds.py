@@ -31,8 +31,9 @@ from loyalty_core import events as ev
 from loyalty_core import program as prog
 from loyalty_core.member import Member
 from loyalty_core.results import Balance, RefundResult
-from loyalty_core.service import (Context, Plan, _aware, check_refund_within_purchase,
-                                  purchase_reference, refund_target)
+from loyalty_core.handlers.common import purchase_reference, utc_time
+from loyalty_core.handlers.refunds import check_refund_within_purchase, refund_target
+from loyalty_core.planning import Context, Plan
 
 
 @dataclass
@@ -74,7 +75,7 @@ def _purchase_model(receipt: ev.CommandAccepted) -> prog.Purchase:
                                     unit_price=Decimal(line.get("unit_price", "0")), amount=Decimal(line["amount"]))
                   for line in body.get("lines", []))
     return prog.Purchase(transaction_ref=body["transaction_ref"], channel=body.get("channel", "pos"),
-                         store_id=body.get("store_id"), occurred_at=_aware(occurred_at, receipt.timestamp),
+                         store_id=body.get("store_id"), occurred_at=utc_time(occurred_at, receipt.timestamp),
                          currency=currency, total=Decimal(body["total"]), lines=lines)
 
 

@@ -18,7 +18,9 @@ from loyalty_core import decide, errors
 from loyalty_core import events as ev
 from loyalty_core import program as prog
 from loyalty_core.results import Balance, RedemptionResult
-from loyalty_core.service import VOUCHER, Context, Plan, new_id, new_voucher_code
+from loyalty_core.handlers import points as plain_ledger
+from loyalty_core.handlers.common import VOUCHER, new_id, new_voucher_code
+from loyalty_core.planning import Context, Plan
 
 #: How long a voucher stays valid when its reward names no `valid_days`.
 VOUCHER_DAYS = 90
@@ -70,8 +72,6 @@ def take_stock(program_id: UUID, ctx: Context, reward: prog.Reward, member_id: U
 
 def reverse_redemption(ctx: Context, c: cmd.ReverseRedemption) -> Plan:
     """The plain ledger's reversal; a stocked reward given back returns its unit in the same write."""
-    from loyalty_core import service as plain_ledger
-
     plan = plain_ledger.reverse_redemption(ctx, c)
     policy = ctx.service.policy
     program = policy.installed()

@@ -25,7 +25,8 @@ from loyalty_core import identifiers as ids
 from loyalty_core import program as prog
 from loyalty_core.decide import Change
 from loyalty_core.results import Balance, Result, register_result_type
-from loyalty_core.service import VOUCHER, Context, Plan, _text, member_result
+from loyalty_core.handlers.common import VOUCHER, checked_text, member_result
+from loyalty_core.planning import Context, Plan
 
 
 class VoucherAlreadyUsed(errors.VoucherNotUsable):
@@ -95,7 +96,7 @@ def find_voucher(service: Any, code: str, at: datetime | None = None) -> Voucher
 
 
 def use_voucher(ctx: Context, c: cmd.UseVoucher) -> Plan:
-    _text(c.order_ref, "order_ref", required=True)
+    checked_text(c.order_ref, "order_ref", required=True)
     code = _voucher_code(c.voucher_code)
     claim = ctx.service.store.load_claim(ids.claim_id(VOUCHER, code))
     if claim is None or claim.member_id is None:

@@ -7,7 +7,8 @@ from typing import Iterator
 
 from loyalty_core import commands as c
 from loyalty_core.ledger import LedgerStore, open_store
-from loyalty_core.service import LoyaltyService, Policy, enable_group_commit
+from loyalty_core.policy import Policy
+from loyalty_core.service import LoyaltyService, enable_group_commit
 from loyalty_core.settings import Settings
 
 _counter = iter(range(10**9))

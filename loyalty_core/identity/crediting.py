@@ -25,7 +25,8 @@ from loyalty_core.identity.holding import HOLDABLE, is_expired, load_stream, pur
 from loyalty_core.migration.handlers import ImportMember
 from loyalty_core.program_policy import program_in_force
 from loyalty_core.results import Balance, MemberResult
-from loyalty_core.service import Context, Plan, member_result, purchase_reference
+from loyalty_core.handlers.common import member_result, purchase_reference
+from loyalty_core.planning import Context, Plan
 from loyalty_core.till_receipt import record_unpriced
 
 CLAIMING_COMMANDS = (cmd.EnrollMember, cmd.LinkIdentifier, ImportMember)

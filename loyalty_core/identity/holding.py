@@ -26,7 +26,8 @@ from loyalty_core import identifiers as ids
 from loyalty_core import program as prog
 from loyalty_core.identity.events import HeldPurchasesClaimed, PurchaseHeld
 from loyalty_core.results import Balance, Result, register_result_type
-from loyalty_core.service import Context, Plan, _aware, purchase_reference
+from loyalty_core.handlers.common import purchase_reference, utc_time
+from loyalty_core.planning import Context, Plan
 
 RECEIPT = "receipt"
 #: Identifier kinds a purchase may be held for until someone takes them over.
@@ -122,7 +123,7 @@ def holding_purchases(inner: Callable[[Context, Any], Plan]) -> Callable[[Contex
 def hold(ctx: Context, c: cmd.RecordPurchase, kind: str, value: str, claim: Any) -> Plan:
     from loyalty_core.program_policy import FUTURE_SKEW, _purchase_model  # the program's own checks of a sale
 
-    occurred_at = _aware(c.occurred_at, ctx.now)
+    occurred_at = utc_time(c.occurred_at, ctx.now)
     if occurred_at > ctx.now + FUTURE_SKEW:
         raise errors.InvalidInput("occurred_at is in the future", field="occurred_at")
     purchase = _purchase_model(c, occurred_at)  # a sale from before any program is held too: a sale is a fact

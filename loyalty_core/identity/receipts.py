@@ -19,7 +19,8 @@ from loyalty_core.identity.crediting import credit
 from loyalty_core.identity.events import HeldPurchasesClaimed
 from loyalty_core.identity.holding import RECEIPT, load_stream, receipt_claim_days
 from loyalty_core.results import Balance, EarnResult
-from loyalty_core.service import Context, Plan, _text, purchase_reference
+from loyalty_core.handlers.common import checked_text, purchase_reference
+from loyalty_core.planning import Context, Plan
 
 
 class ReceiptAlreadyClaimed(errors.LoyaltyError):
@@ -42,8 +43,8 @@ class ClaimReceipt(cmd.Command):
 
 
 def claim_receipt(ctx: Context, c: ClaimReceipt) -> Plan:
-    _text(c.transaction_ref, "transaction_ref", required=True)
-    _text(c.sale_channel, "sale_channel", required=True)
+    checked_text(c.transaction_ref, "transaction_ref", required=True)
+    checked_text(c.sale_channel, "sale_channel", required=True)
     reference = purchase_reference(c.sale_channel, c.transaction_ref)
     claim_id = ids.claim_id(RECEIPT, reference)
     stream = load_stream(ctx.service.store, claim_id)

@@ -19,7 +19,7 @@ from loyalty_core import commands as cmd
 from loyalty_core import errors
 from loyalty_core import identifiers as ids
 from loyalty_core.identity.holding import credited_member
-from loyalty_core.service import Context, Plan
+from loyalty_core.planning import Context, Plan
 
 
 class _ReceiptNamingMember:

@@ -29,7 +29,8 @@ from loyalty_core import identifiers as ids
 from loyalty_core.decide import Change
 from loyalty_core.migration.rows import MemberRow, PurchaseRow
 from loyalty_core.results import Balance, EarnResult
-from loyalty_core.service import Context, Plan, member_result
+from loyalty_core.handlers.common import member_result
+from loyalty_core.planning import Context, Plan
 
 MEMBERS_SCOPE, PURCHASES_SCOPE = "import/members", "import/purchases"
 OPENING_BALANCE = "import/opening-balance"

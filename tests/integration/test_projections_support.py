@@ -18,7 +18,9 @@ from loyalty_core import events as ev
 from loyalty_core.ledger import LedgerStore
 from loyalty_core.member import HCM, Member, project_member
 from loyalty_core.results import Balance, EarnResult
-from loyalty_core.service import Context, LoyaltyService, Plan, purchase_reference
+from loyalty_core.handlers.common import purchase_reference
+from loyalty_core.planning import Context, Plan
+from loyalty_core.service import LoyaltyService
 from loyalty_core.settings import Settings
 from projections.worker import Worker
 
