@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench bench-quick clean soak lock faults sdk
+.PHONY: run test install bench bench-quick clean soak soak-till lock faults sdk
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -37,13 +37,21 @@ faults: $(STAMP)
 	$(BIN)/python -m pytest tests/faults tests/integration/test_write_failures.py tests/e2e/test_durability.py \
 		tests/e2e/test_worker_kill.py -q -s
 
-# The generated Python client: sdk/openapi.json from the app, sdk/python/loyalty_client from it. The generator
-# has its own venv (it pins its own typer). tests/e2e/test_sdk.py fails until this is run after an API change.
+# Mixed till traffic (sales, balances, reserve+capture, redemptions, refunds) through a real `loyalty serve` and
+# worker on PostgreSQL for SOAK_MINUTES (default 20), sampled every minute; figures in test-artifacts/soak/.
+SOAK_MINUTES ?= 20
+soak-till: $(STAMP)
+	$(BIN)/python -m tests.faults.soak_till --minutes $(SOAK_MINUTES)
+
+# The generated clients: sdk/openapi.json from the app, sdk/python/loyalty_client and sdk/typescript/src/schema.d.ts
+# from it. The Python generator has its own venv (it pins its own typer); the TypeScript one is pinned in
+# sdk/typescript/package-lock.json. tests/e2e/test_sdk*.py fail until this is run after an API change.
 sdk: $(STAMP)
 	test -x .venv-sdk/bin/openapi-python-client || ($(PYTHON) -m venv .venv-sdk || python3 -m venv .venv-sdk)
 	test -x .venv-sdk/bin/openapi-python-client || .venv-sdk/bin/pip install --quiet 'openapi-python-client==0.29.1'
 	rm -rf sdk/python/loyalty_client
 	$(BIN)/python scripts/generate_sdk.py --generate .venv-sdk/bin/openapi-python-client
+	cd sdk/typescript && npm ci --no-audit --no-fund --prefer-offline && npm run --silent generate
 
 lock: $(STAMP)
 	$(BIN)/python scripts/make_lock.py
