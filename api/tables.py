@@ -19,6 +19,8 @@ from typing import Any, Iterator, Sequence
 from urllib.parse import unquote, urlparse
 
 from loyalty_core.settings import Settings, store_env
+from projections.schema import TABLES, baseline, component
+from projections.schema_runner import ensure, tables_target
 
 _DDL = (
     """CREATE TABLE IF NOT EXISTS api_keys (
@@ -63,6 +65,8 @@ _DDL = (
     "(webhook_id, notification_id)",
     "CREATE TABLE IF NOT EXISTS api_webhook_cursor (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
 )
+#: Migrated by projections/schema_runner.py when the tables are opened (docs/operations.md, "Migrations").
+SCHEMA = component("api_tables", TABLES, baseline(*_DDL))
 
 _KEY_COLUMNS = "key_id, secret_hash, role, channel, stores, label, created_at, revoked_at"
 _HOOK_COLUMNS = (
@@ -283,9 +287,7 @@ class SQLiteTables(ApiTables):
     def __init__(self, path: str):
         self.path = path
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with self._transaction() as cursor:
-            for statement in _DDL:
-                cursor.execute(statement)
+        ensure(tables_target(self), SCHEMA)
 
     def _sql(self, statement: str) -> str:
         return statement
@@ -345,15 +347,13 @@ class PostgresTables(ApiTables):
             kwargs["options"] = f"-c search_path={env['POSTGRES_SCHEMA']}"
         self.pool = ConnectionPool(
             kwargs=kwargs, min_size=1, max_size=max_size or settings.tables_pool_size, open=True,
+            timeout=settings.pool_timeout_seconds,  # then PoolTimeout: a 503 store_unavailable, not a hang
             name="loyalty-api",
             # A connection the server closed while we were idle (a restart) is replaced, not lent out.
             check=check_and_purge,
         )
-        with self._transaction() as cursor:
-            # Two processes starting at once would race on CREATE TABLE IF NOT EXISTS; the lock orders them.
-            cursor.execute("SELECT pg_advisory_xact_lock(4242170001)")
-            for statement in _DDL:
-                cursor.execute(statement)
+        # Two processes starting at once would race on CREATE TABLE IF NOT EXISTS: the runner's lock orders them.
+        ensure(tables_target(self), SCHEMA)
 
     def _sql(self, statement: str) -> str:
         return statement.replace("?", "%s")

@@ -25,6 +25,7 @@ together do not fail with `tuple concurrently updated`.
 from __future__ import annotations
 
 from typing import Any, Sequence
+from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresDatastore
@@ -71,6 +72,14 @@ $fn$
 """
 
 
+_LOCK_NOT_AVAILABLE = "55P03"
+"""PostgreSQL's SQLSTATE for `lock_timeout` running out."""
+
+
+class _LockTimedOut(Exception):
+    """Not an OperationalError, so the library's retry lets it through."""
+
+
 class FastSealingPostgresRecorder(SealingPostgresRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
@@ -89,8 +98,24 @@ class FastSealingPostgresRecorder(SealingPostgresRecorder):
         self._insert_sealed = (f"SELECT n AS notification_id FROM {function}(%b::uuid[], %b::int8[], %b::text[], "
                                "%b::bytea[]) AS n")
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        try:
+            return self._insert_retrying(stored_events, **kwargs)
+        except _LockTimedOut as exc:
+            raise exc.__cause__  # type: ignore[misc]  # the library's OperationalError, as it was raised
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _insert_retrying(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """A lost connection is retried here; a lock timeout is not (it already waited its whole bound, and
+        ten more waits would make LOYALTY_LOCK_TIMEOUT_SECONDS ten times longer than it says)."""
+        try:
+            return self._insert(stored_events, **kwargs)
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+                raise _LockTimedOut() from exc
+            raise
+
+    def _insert(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not self._fast:
             return super().insert_events(stored_events, **kwargs)
         if not stored_events:
@@ -103,3 +128,46 @@ class FastSealingPostgresRecorder(SealingPostgresRecorder):
         if len(ids) != len(stored_events):
             raise RuntimeError(f"got {len(ids)} notification ids for {len(stored_events)} events")
         return ids
+
+    def select_histories(self, originator_ids: Sequence[UUID], snapshots_table: str | None = None
+                         ) -> list[tuple[bool, StoredEvent]]:
+        """The stored histories of many aggregates in ONE statement: each one's newest snapshot (from
+        `snapshots_table`, when given) and every event after it, as (is_snapshot, event) in originator then
+        version order. What `Repository.get` reads for one aggregate, in two round trips, for a whole batch of
+        cold members (loyalty_core/batching.py)."""
+        if not originator_ids:
+            return []
+        schema = _quoted(self.datastore.schema)
+        events = f"{schema}.{_quoted(self.events_table_name)}"
+        if snapshots_table is None:
+            sql = (f"SELECT false AS snap, e.originator_id, e.originator_version, e.topic, e.state FROM {events} e "
+                   "WHERE e.originator_id = ANY(%b::uuid[]) ORDER BY e.originator_id, e.originator_version")
+        else:
+            sql = _HISTORIES.format(events=events, snapshots=f"{schema}.{_quoted(snapshots_table)}")
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(sql, [list(originator_ids)], prepare=True)
+            rows = curs.fetchall()
+        return [(row["snap"], StoredEvent(originator_id=row["originator_id"], originator_version=row["originator_version"],
+                                          topic=row["topic"], state=bytes(row["state"]))) for row in rows]
+
+
+# Each aggregate's newest snapshot, then its events after that snapshot (all of them without one). LATERAL, so
+# each part is an index scan on the primary key (originator_id, originator_version) whatever the statistics say;
+# OFFSET 0 keeps the planner from flattening the events' part into a hash join over the whole table (chosen on
+# a table not yet analysed: 70-110 ms instead of well under one).
+_HISTORIES = """
+WITH wanted AS (SELECT DISTINCT unnest(%b::uuid[]) AS id),
+snap AS (
+    SELECT w.id AS originator_id, s.originator_version, s.topic, s.state
+    FROM wanted w CROSS JOIN LATERAL (
+        SELECT originator_version, topic, state FROM {snapshots} s WHERE s.originator_id = w.id
+        ORDER BY s.originator_version DESC LIMIT 1) s)
+SELECT true AS snap, originator_id, originator_version, topic, state FROM snap
+UNION ALL
+SELECT false, w.id, e.originator_version, e.topic, e.state
+FROM wanted w LEFT JOIN snap ON snap.originator_id = w.id
+CROSS JOIN LATERAL (
+    SELECT originator_version, topic, state FROM {events} e
+    WHERE e.originator_id = w.id AND e.originator_version > coalesce(snap.originator_version, 0)
+    ORDER BY e.originator_version OFFSET 0) e
+ORDER BY 2, 1 DESC, 3"""

@@ -36,6 +36,14 @@ class Settings:
     dispatcher_pool_size: int = 2
     """`LOYALTY_DISPATCHER_POOL_SIZE`: the most connections of each pool of the webhook and message
     dispatchers."""
+    pool_timeout_seconds: int = 10
+    """`LOYALTY_POOL_TIMEOUT_SECONDS`: the longest a request waits for a PostgreSQL connection of a pool (all
+    lent out, or the server slow to accept one) before it is refused as `store_unavailable` (503, Retry-After),
+    so more requests than the pools serve queue for a bounded time instead of hanging."""
+    lock_timeout_seconds: int = 5
+    """`LOYALTY_LOCK_TIMEOUT_SECONDS`: the longest a write waits for the events table's lock (another
+    transaction holding it: a stuck writer, a maintenance `LOCK TABLE`) before it gives up; the write is
+    rolled back whole and its callers get `store_unavailable` (503, Retry-After). 0 waits for ever."""
     application_name: str = "loyalty"
     """`LOYALTY_APPLICATION_NAME`: the prefix of every connection's PostgreSQL `application_name`, followed
     by the process role and the pool (`loyalty-worker:ledger`), so pg_stat_activity shows who holds what."""
@@ -65,6 +73,8 @@ class Settings:
             tables_pool_size=_positive(environ, "LOYALTY_TABLES_POOL_SIZE", 4),
             worker_pool_size=_positive(environ, "LOYALTY_WORKER_POOL_SIZE", 2),
             dispatcher_pool_size=_positive(environ, "LOYALTY_DISPATCHER_POOL_SIZE", 2),
+            pool_timeout_seconds=_seconds(environ, "LOYALTY_POOL_TIMEOUT_SECONDS", 10, least=1),
+            lock_timeout_seconds=_seconds(environ, "LOYALTY_LOCK_TIMEOUT_SECONDS", 5, least=0),
             application_name=environ.get("LOYALTY_APPLICATION_NAME") or "loyalty",
             point_value_vnd=Decimal(environ.get("LOYALTY_POINT_VALUE_VND", "100")),
             churn_after_days=int(environ.get("LOYALTY_CHURN_AFTER_DAYS", "90")),
@@ -100,6 +110,17 @@ def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _seconds(environ: Mapping[str, str], name: str, default: int, least: int) -> int:
+    text = environ.get(name) or str(default)
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of seconds, got {text!r}") from None
+    if not least <= value <= 3600:
+        raise ValueError(f"{name} must be between {least} and 3600 seconds, got {value}")
+    return value
+
+
 def store_env(settings: Settings, pool_size: int | None = None) -> dict[str, str]:
     """The eventsourcing environment for the configured store (never the silent in-memory default).
 
@@ -130,7 +151,9 @@ def store_env(settings: Settings, pool_size: int | None = None) -> dict[str, str
             "POSTGRES_PASSWORD": unquote(url.password or ""),
             "POSTGRES_POOL_SIZE": "1",
             "POSTGRES_MAX_OVERFLOW": str(most - 1),
-            "POSTGRES_CONNECT_TIMEOUT": "10",
+            # The library's pool waits this long for a connection (lent out or being opened), then fails.
+            "POSTGRES_CONNECT_TIMEOUT": str(settings.pool_timeout_seconds),
+            "POSTGRES_LOCK_TIMEOUT": str(settings.lock_timeout_seconds),
             # Check a pooled connection before lending it: after a database restart an idle process
             # would otherwise fail its next requests on connections the server already closed.
             "POSTGRES_PRE_PING": "y",
