@@ -2,10 +2,15 @@
 
 Each app has its own registry, so two apps in one process (tests) never share counters. The middleware is
 plain ASGI rather than Starlette's BaseHTTPMiddleware, which would buffer the event stream.
+
+Under `loyalty serve --workers N` a scrape reaches one worker, so the supervisor gives every worker
+`PROMETHEUS_MULTIPROC_DIR` (prometheus_client's multiprocess mode: each process's counters in a file there)
+and the request and command counters are answered summed over all of them, restarted ones included.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, Awaitable, Callable
 
@@ -43,7 +48,26 @@ class Metrics:
         self.commands.labels(name, outcome).inc()
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            return generate_latest(self.registry)
+        from prometheus_client import multiprocess
+
+        summed = CollectorRegistry()
+        multiprocess.MultiProcessCollector(summed)
+        return generate_latest(summed) + generate_latest(_Except(self.registry, _SUMMED))  # type: ignore[arg-type]
+
+
+_SUMMED = {"loyalty_http_requests", "loyalty_http_request_duration_seconds", "loyalty_commands"}
+
+
+class _Except:
+    """A registry's metrics but the named ones (which the multiprocess files answer for every worker)."""
+
+    def __init__(self, registry: CollectorRegistry, names: set[str]) -> None:
+        self.registry, self.names = registry, names
+
+    def collect(self) -> Any:
+        return (metric for metric in self.registry.collect() if metric.name not in self.names)
 
 
 class MetricsMiddleware:

@@ -19,6 +19,21 @@ def _settings():  # imported lazily: `loyalty --help` should not import FastAPI
     return ApiSettings.from_env(os.environ)
 
 
+def _worker_count(asked: Optional[int], postgres: bool) -> int:
+    """SQLite has one writer, so it runs one process: asking for more is refused, the default is 1."""
+    if not postgres:
+        if asked is not None and asked > 1:
+            typer.echo("refused: --workers above 1 needs PostgreSQL; SQLite allows one writing process "
+                       "(use --workers 1, or LOYALTY_DATABASE_URL=postgresql://...)", err=True)
+            raise typer.Exit(2)
+        return 1
+    if asked is not None:
+        return asked
+    from api.workers import usable_cores
+
+    return usable_cores()
+
+
 def register(app: typer.Typer) -> None:
     keys = typer.Typer(no_args_is_help=True, help="API keys: create, revoke, list.")
     webhooks = typer.Typer(no_args_is_help=True, help="Webhook delivery.")
@@ -27,13 +42,23 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0 in a container)"),
-              port: int = typer.Option(8000, help="TCP port")) -> None:
+              port: int = typer.Option(8000, help="TCP port"),
+              workers: Optional[int] = typer.Option(
+                  None, min=1, max=256, envvar="LOYALTY_WORKERS",
+                  help="API processes, each owning a share of the members (default: the usable cores on "
+                       "PostgreSQL, 1 on SQLite; 1 = one process, no dispatcher)")) -> None:
         """Serve the HTTP API (OpenAPI docs at /docs) on the store LOYALTY_DATABASE_URL names."""
+        settings = _settings()
+        count = _worker_count(workers, settings.core.is_postgres)
+        if count > 1:
+            from api.workers import supervise
+
+            raise typer.Exit(supervise(host, port, count))
         import uvicorn
 
         from api.main import create_app
 
-        app_ = create_app(_settings())
+        app_ = create_app(settings)
         try:
             # Access logging is off: on this hot path it costs more than the request (design/libraries.md).
             uvicorn.run(app_, host=host, port=port, access_log=False, log_level="info")

@@ -218,7 +218,9 @@ class LiveServer:
         return self.log_path.read_text(errors="replace")
 
 
-def start_server(database_url: str, workdir: Path) -> Iterator[LiveServer]:
+def start_server(database_url: str, workdir: Path, workers: int = 1,
+                 extra_env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """`loyalty serve` on a free port; one process unless `workers` says otherwise (test_serve_workers.py)."""
     env = {
         **os.environ,
         "LOYALTY_DATABASE_URL": database_url,
@@ -228,6 +230,7 @@ def start_server(database_url: str, workdir: Path) -> Iterator[LiveServer]:
         "LOYALTY_STREAM_POLL_SECONDS": "0.1",
         "LOYALTY_STREAM_PING_SECONDS": "1",
         **{f"LOYALTY_API_RATE_LIMIT_{role.upper()}": spec for role, spec in GENEROUS_LIMITS.items()},
+        **(extra_env or {}),
     }
     # The program and the keys are made in-process (one subprocess costs seconds here); `loyalty keys create`
     # itself is tested in tests/unit/api/test_cli.py.
@@ -247,7 +250,7 @@ def start_server(database_url: str, workdir: Path) -> Iterator[LiveServer]:
     log_path = workdir / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "loyalty_cli.main", "serve", "--port", str(port)],
+            [sys.executable, "-m", "loyalty_cli.main", "serve", "--port", str(port), "--workers", str(workers)],
             env=env,
             cwd=REPO,
             stdout=log,
