@@ -76,6 +76,19 @@ def _iso(at: float) -> str:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What one send got: the receiver's HTTP status (None when there was no answer) or why it failed."""
+
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+    @property
+    def delivered(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclass(frozen=True)
 class Backoff:
     base_seconds: float = 10.0
     cap_seconds: float = 3600.0
@@ -143,37 +156,43 @@ class Dispatcher:
             self._send(endpoint, delivery)
         return len(due)
 
-    def _send(self, endpoint: Row, delivery: Row) -> None:
-        body = delivery["payload"].encode()
-        attempts = delivery["attempts"] + 1
+    def attempt(self, endpoint: Row, message_id: str, body: bytes) -> Outcome:
+        """Send `body` to the endpoint once, signed, as `message_id` (quick retries for connection blips
+        only), checked and pinned like every delivery. Writes nothing: callers record the outcome."""
+        started = time.monotonic()
         status_code, error = None, None
         try:
             # Checked again at each delivery (the name may resolve elsewhere now), and sent to that address.
             target = webhook_urls.pinned(endpoint["url"], allow_private=self.allow_private)
             if isinstance(target, str):
                 raise httpx.RequestError(f"not delivered: {target}")
-            response = self._post(endpoint, delivery, body, target)
-            status_code = response.status_code
-            if 200 <= status_code < 300:
-                self.tables.record_attempt(
-                    delivery["delivery_id"],
-                    status="delivered",
-                    attempts=attempts,
-                    next_attempt_at=self.clock(),
-                    last_status=status_code,
-                    last_error=None,
-                    delivered_at=_iso(self.clock()),
-                )
-                return
-            error = f"HTTP {status_code}"
+            status_code = self._post(endpoint, message_id, body, target).status_code
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
+        return Outcome(status_code, error, round((time.monotonic() - started) * 1000))
+
+    def _send(self, endpoint: Row, delivery: Row) -> None:
+        attempts = delivery["attempts"] + 1
+        outcome = self.attempt(endpoint, delivery["delivery_id"], delivery["payload"].encode())
+        if outcome.delivered:
+            self.tables.record_attempt(
+                delivery["delivery_id"],
+                status="delivered",
+                attempts=attempts,
+                next_attempt_at=self.clock(),
+                last_status=outcome.status_code,
+                last_error=None,
+                delivered_at=_iso(self.clock()),
+            )
+            return
         gave_up = attempts >= self.backoff.max_attempts
         log.warning(
             "webhook %s delivery %s failed (%s), attempt %d%s",
             endpoint["webhook_id"],
             delivery["delivery_id"],
-            error,
+            outcome.error,
             attempts,
             ", giving up" if gave_up else "",
         )
@@ -182,12 +201,12 @@ class Dispatcher:
             status="failed" if gave_up else "pending",
             attempts=attempts,
             next_attempt_at=self.clock() + self.backoff.delay(attempts),
-            last_status=status_code,
-            last_error=error,
+            last_status=outcome.status_code,
+            last_error=outcome.error,
             delivered_at=None,
         )
 
-    def _post(self, endpoint: Row, delivery: Row, body: bytes, target: webhook_urls.Target) -> httpx.Response:
+    def _post(self, endpoint: Row, message_id: str, body: bytes, target: webhook_urls.Target) -> httpx.Response:
         # Quick retries for connection blips only; a receiver's own error answer waits for the backoff.
         for attempt in Retrying(
             stop=stop_after_attempt(3),
@@ -200,9 +219,9 @@ class Dispatcher:
                 signing = standard_webhooks.SecretRotations.of(self.tables).active_secrets(endpoint, now)
                 headers = {
                     "Content-Type": "application/json",
-                    EVENT_ID_HEADER: delivery["delivery_id"],
+                    EVENT_ID_HEADER: message_id,
                     SIGNATURE_HEADER: sign(endpoint["secret"], body, now),
-                    **standard_webhooks.standard_headers(signing, delivery["delivery_id"], now, body),
+                    **standard_webhooks.standard_headers(signing, message_id, now, body),
                     "User-Agent": "loyalty-webhooks/1",
                     **target.headers,
                 }
