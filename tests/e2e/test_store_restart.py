@@ -41,10 +41,14 @@ def own_database() -> Iterator[str]:
 
 
 def terminate_backends(database_url: str) -> int:
+    """Terminate every backend of the database and wait until each has exited, as a restart does before the
+    server takes connections again (the pools poll a recently used connection's socket rather than pinging
+    it: projections/pools.py)."""
     name = database_url.rsplit("/", 1)[1].split("?")[0]
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        rows = conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        rows = conn.execute("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
                             "WHERE datname = %s AND pid <> pg_backend_pid()", [name]).fetchall()
+    assert all(exited for exited, in rows), rows
     return len(rows)
 
 
