@@ -26,7 +26,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 def install(app: Any) -> None:
-    from faces.console import auth, dashboard, editor, landing, members, staff_admin
+    from faces.console import auth, dashboard, editor, landing, members, staff_admin, webhooks
 
     api = app.state.api
     accounts = StaffAccounts(api.tables)
@@ -50,7 +50,7 @@ def install(app: Any) -> None:
     def _console_root() -> Response:
         return RedirectResponse(f"{PREFIX}/", status_code=308)
 
-    for module in (landing, auth, members, dashboard, editor, staff_admin):
+    for module in (landing, auth, members, dashboard, editor, staff_admin, webhooks):
         app.include_router(module.router)
 
 

@@ -17,8 +17,9 @@ from api.authguard import auth_failures, client_address
 from api.errors import ApiProblem
 from faces.console.accounts import LOCK_MINUTES, MIN_PASSWORD, AccountRefused
 from faces.console.permissions import Can
+from faces.console.text import action_label
 from faces.console.web import (PREFIX, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, CsrfRefused, Session, check_csrf,
-                               console, current_session, redirect, render, require)
+                               console, current_session, language, redirect, render, require)
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -110,4 +111,7 @@ async def change_password(request: Request, session: Session) -> Response:
 def staff_log(request: Request, session: Session) -> Response:
     """Sign-ins, refusals, lock-outs, password changes and the reasons of actions (auditor, admin)."""
     require(session, Can.READ_STAFF_LOG)
-    return render(request, "log.html", session=session, entries=console(request).accounts.recent_log(200))
+    lang = language(request)
+    entries = [{**entry, "label": action_label(lang, entry["action"])}
+               for entry in console(request).accounts.recent_log(200)]
+    return render(request, "log.html", session=session, entries=entries)

@@ -26,6 +26,7 @@ class Can(StrEnum):
     EDIT_PROGRAM = "edit_program"
     READ_STAFF_LOG = "read_staff_log"
     MANAGE_STAFF = "manage_staff"
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 GRANTS: dict[Can, frozenset[StaffRole]] = {
@@ -38,6 +39,7 @@ GRANTS: dict[Can, frozenset[StaffRole]] = {
     Can.EDIT_PROGRAM: frozenset({MARKETING, ADMIN}),
     Can.READ_STAFF_LOG: frozenset({AUDITOR, ADMIN}),
     Can.MANAGE_STAFF: frozenset({ADMIN}),
+    Can.MANAGE_WEBHOOKS: frozenset({ADMIN}),
 }
 
 

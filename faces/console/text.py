@@ -169,6 +169,58 @@ EN: dict[str, str] = {
 }
 
 
+# The webhooks page (faces/console/webhooks.py).
+VI.update({
+    "webhooks": "Webhook", "webhooks_intro": "Các địa chỉ nhận sự kiện và nhật ký gửi đến từng địa chỉ. \"Gửi thử\" "
+    "gửi ngay một tin ping có chữ ký; \"Gửi lại\" gửi lại một lần gửi cũ với cùng webhook-id.",
+    "no_webhooks": "Chưa có webhook nào (tạo bằng POST /v1/webhooks).", "webhook_active": "Đang hoạt động",
+    "event_types": "Loại sự kiện", "ping": "Gửi thử", "event": "Sự kiện", "attempts": "Số lần gửi",
+    "last_answer": "Phản hồi gần nhất", "no_deliveries": "Chưa có lần gửi nào.", "delivery_pending": "Đang chờ gửi",
+    "delivery_delivered": "Đã gửi", "delivery_failed": "Thất bại (đã ngừng thử)", "delivery_cancelled": "Đã hủy",
+    "redeliver": "Gửi lại", "redelivered_ok": "Đã gửi lại thành công.",
+    "redelivered_failed": "Gửi lại không thành công: {why}", "ping_ok": "Đã nhận: HTTP {status} sau {ms} ms.",
+    "ping_failed": "Không gửi được: {why}", "webhook_not_found": "Không tìm thấy webhook.",
+    "webhook_delivery_not_found": "Không tìm thấy lần gửi này.", "webhook_disabled": "Webhook đã bị tắt.",
+    "idempotency_request_in_progress": "Đang gửi lại, chờ một chút.",
+})
+EN.update({
+    "webhooks": "Webhooks", "webhooks_intro": "The endpoints that receive events, and the log of what was sent to each. "
+    "\"Ping\" sends a signed ping now; \"Redeliver\" sends a past delivery again with the same webhook-id.",
+    "no_webhooks": "No webhooks yet (register one with POST /v1/webhooks).", "webhook_active": "Active",
+    "event_types": "Event types", "ping": "Ping", "event": "Event", "attempts": "Attempts",
+    "last_answer": "Last answer", "no_deliveries": "Nothing sent yet.", "delivery_pending": "Pending",
+    "delivery_delivered": "Delivered", "delivery_failed": "Failed (given up)", "delivery_cancelled": "Cancelled",
+    "redeliver": "Redeliver", "redelivered_ok": "Redelivered.", "redelivered_failed": "Redelivery failed: {why}",
+    "ping_ok": "Received: HTTP {status} in {ms} ms.", "ping_failed": "Not delivered: {why}",
+    "webhook_not_found": "No such webhook.", "webhook_delivery_not_found": "No such delivery.",
+    "webhook_disabled": "The webhook is disabled.", "idempotency_request_in_progress": "Already being sent; wait a moment.",
+})
+
+#: What each staff-log action code means (the log keeps the code; the page shows these words).
+LOG_ACTIONS: dict[str, tuple[str, str]] = {
+    "signed_in": ("Đăng nhập", "Signed in"),
+    "signed_out": ("Đăng xuất", "Signed out"),
+    "sign_in_refused": ("Đăng nhập bị từ chối", "Sign-in refused"),
+    "locked": ("Khóa tài khoản sau nhiều lần sai mật khẩu", "Locked after wrong passwords"),
+    "password_changed": ("Đổi mật khẩu", "Password changed"),
+    "password_change_refused": ("Đổi mật khẩu bị từ chối", "Password change refused"),
+    "account_created": ("Tạo tài khoản nhân viên", "Staff account created"),
+    "account_unlocked": ("Mở khóa tài khoản", "Account unlocked"),
+    "correct_profile": ("Sửa hồ sơ thành viên", "Member profile corrected"),
+    "change_consent": ("Đổi đồng ý nhận tin", "Consent changed"),
+    "link_channel_id": ("Gắn tài khoản kênh", "Channel account linked"),
+    "release": ("Trả điểm đang giữ", "Hold released"),
+    "use_voucher": ("Dùng phiếu quà tặng", "Voucher used"),
+    "webhook_pinged": ("Gửi thử webhook", "Webhook pinged"),
+    "webhook_redelivered": ("Gửi lại webhook", "Webhook delivery resent"),
+}
+
+
+def action_label(lang: str, code: str) -> str:
+    """The staff-log action in words; an unknown code shows as itself (a visible gap, never a crash)."""
+    vi, en = LOG_ACTIONS.get(code, (code, code))
+    return en if lang == "en" else vi
+
 def translate(lang: str, key: str, **values: Any) -> str:
     text = (EN.get(key) if lang == "en" else None) or VI.get(key) or key
     try:
