@@ -153,6 +153,9 @@ class Supervisor:
             return 0
         finally:
             self.stopping.set()
+            w = self.workers
+            log.info("dispatcher: %d requests to their member's owner, %d to another worker (owner down), "
+                     "%d answered 503; worker restarts %s", w.routed, w.fallbacks, w.unavailable, self.restarts)
             if server is not None:
                 server.close()
             for client in list(self.clients):
