@@ -26,6 +26,7 @@ from api.ratelimit import RateLimits
 from api.shared_state import open_shared_state
 from api.routes import audit, health, members, points, program, stats, stream, transactions, webhooks
 from api.settings import ApiSettings
+from projections.pool_wait import bound_waits
 from projections.pools import harden
 from api.tables import open_tables
 from api.textguard import PrintableUrlMiddleware
@@ -49,6 +50,7 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
         enable_group_commit(runtime.service)
     tables = open_tables(runtime.settings)
     harden(getattr(runtime.store.recorder, "datastore", None))  # dead pooled connections never reach a route
+    bound_waits(getattr(runtime.store.recorder, "datastore", None))  # a full pool is a 503, once, not 10 waits
     metrics = Metrics()
     shared = open_shared_state(settings.redis_url, tables)  # counters and in-flight keys all processes see
     inflight = InFlight(shared.registry)

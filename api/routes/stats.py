@@ -19,6 +19,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from api.deps import Analyst, Api, ApiContext, Caller, allow
+from projections.pool_wait import bound_waits
 from projections.pools import harden
 from api.errors import ApiProblem, problems
 from api.keys import Role
@@ -77,6 +78,7 @@ def read_models_of(api: ApiContext) -> ReadModels:
             if models is None:
                 models = ReadModels.open(api.runtime.settings, clock=api.service.clock)
                 harden(models.side.store.datastore)  # a database restart costs no failed request
+                bound_waits(models.side.store.datastore)  # a full pool is a 503 after its bounded wait
                 api.read_models = models  # type: ignore[attr-defined]
     return models  # type: ignore[no-any-return]
 
