@@ -19,6 +19,9 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from projections.schema import TABLES, baseline, component
+from projections.schema_runner import ensure, tables_target
+
 _DDL = (
     """CREATE TABLE IF NOT EXISTS integration_connections (
         platform TEXT NOT NULL,
@@ -41,6 +44,8 @@ _DDL = (
         PRIMARY KEY (platform, shop, fact_key))""",
     "CREATE INDEX IF NOT EXISTS integration_outcomes_held ON integration_outcomes (status, platform, shop, order_ref)",
 )
+#: Migrated when first opened (projections/schema_runner.py; docs/operations.md, "Migrations").
+SCHEMA = component("integrations", TABLES, baseline(*_DDL))
 
 
 def _now() -> str:
@@ -52,9 +57,7 @@ class IntegrationStore:
 
     def __init__(self, tables: Any):
         self._tables = tables
-        with tables._transaction() as cursor:  # the API's connection handling: one place for both stores
-            for statement in _DDL:
-                cursor.execute(statement)
+        ensure(tables_target(tables), SCHEMA)
 
     def _run(self, statement: str, params: list[Any]) -> list[dict[str, Any]]:
         with self._tables._transaction() as cursor:

@@ -16,6 +16,9 @@ from typing import Any
 
 import limits
 
+from projections.schema import TABLES, baseline, component
+from projections.schema_runner import ensure, tables_target
+
 DDL = (
     """CREATE TABLE IF NOT EXISTS api_key_lifecycle (
         key_id TEXT PRIMARY KEY,
@@ -25,6 +28,8 @@ DDL = (
         demo INTEGER NOT NULL DEFAULT 0,
         last_used_at TEXT)""",
 )
+#: Migrated when first opened (projections/schema_runner.py; docs/operations.md, "Migrations").
+SCHEMA = component("api_key_lifecycle", TABLES, baseline(*DDL))
 
 LAST_USED_EVERY_SECONDS = 60.0
 DEFAULT_OVERLAP = timedelta(hours=24)
@@ -51,9 +56,7 @@ class Lifecycle:
 
     def __init__(self, tables: Any):
         self.tables = tables
-        with tables._transaction() as cursor:  # noqa: SLF001 - the tables' one way to run a statement
-            for statement in DDL:
-                cursor.execute(statement)
+        ensure(tables_target(tables), SCHEMA)
 
     def _run(self, statement: str, params: list[Any]) -> list[dict[str, Any]]:
         return self.tables._run(statement, params)  # noqa: SLF001

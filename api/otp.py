@@ -27,6 +27,9 @@ from typing import Any
 
 import limits
 
+from projections.schema import TABLES, baseline, component
+from projections.schema_runner import ensure, tables_target
+
 OTP_SECONDS = 300
 MAX_ATTEMPTS = 5
 PER_SUBJECT = limits.parse("3/10minutes")
@@ -42,6 +45,8 @@ _DDL = """CREATE TABLE IF NOT EXISTS api_one_time_codes (
     code_hash TEXT NOT NULL,
     expires_at DOUBLE PRECISION NOT NULL,
     attempts INTEGER NOT NULL)"""
+#: Migrated when first opened (projections/schema_runner.py; docs/operations.md, "Migrations").
+SCHEMA = component("api_one_time_codes", TABLES, baseline(_DDL))
 
 
 def log_sender(phone: str, text: str) -> None:
@@ -75,7 +80,7 @@ class OneTimeCodes:
                  limiter: Any = None):
         # `_run` is ApiTables' one-statement transaction with `?` placeholders on both stores.
         self._run = tables._run
-        self._run(_DDL)
+        ensure(tables_target(tables), SCHEMA)
         self.send, self.clock = send, clock
         from api.shared_state import local_state
 

@@ -31,6 +31,8 @@ from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
 from loyalty_core.errors import StoreUnavailable
+from projections.schema import TABLES, baseline, component
+from projections.schema_runner import ensure, tables_target
 
 log = logging.getLogger("loyalty.api.shared_state")
 
@@ -133,6 +135,8 @@ POSTGRES_DDL = (
         scope TEXT NOT NULL, request_key TEXT NOT NULL, token TEXT NOT NULL,
         lease_until DOUBLE PRECISION NOT NULL, PRIMARY KEY (scope, request_key))""",
 )
+#: PostgreSQL only (SQLite keeps this state in memory); migrated by projections/schema_runner.py.
+SCHEMA = component("api_shared_state", TABLES, baseline(*POSTGRES_DDL))
 
 # Count and check in one statement: the conflicting row is locked before the WHERE is evaluated, so two
 # processes never both take the last slot; a first hit in a new window checks the previous window's weight.
@@ -267,8 +271,5 @@ def open_shared_state(redis_url: str, tables: Any) -> SharedState:
     pool = getattr(tables, "pool", None)
     if pool is None:
         return local_state()
-    with pool.connection() as conn, conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(4242170002)")  # processes starting together
-        for statement in POSTGRES_DDL:
-            conn.execute(statement)
+    ensure(tables_target(tables), SCHEMA)  # under the migrations' lock: processes start together
     return SharedState("postgres", PostgresLimiter(pool), PostgresRegistry(pool))

@@ -24,6 +24,8 @@ from typing import Any
 from standardwebhooks import Webhook
 
 from api.errors import ApiProblem
+from projections.schema import TABLES, baseline, component
+from projections.schema_runner import ensure, tables_target
 
 ROTATION_GRACE_SECONDS = 24 * 3600
 
@@ -34,6 +36,8 @@ _DDL = """CREATE TABLE IF NOT EXISTS api_webhook_secret_rotations (
     new_secret TEXT NOT NULL,
     valid_until DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (webhook_id, idempotency_key))"""
+#: Migrated when first opened (projections/schema_runner.py; docs/operations.md, "Migrations").
+SCHEMA = component("api_webhook_secret_rotations", TABLES, baseline(_DDL))
 
 
 def new_secret() -> str:
@@ -52,8 +56,7 @@ class SecretRotations:
 
     def __init__(self, tables: Any):
         self.tables = tables
-        with tables._transaction() as cursor:  # the API's connection handling: one place for both stores
-            cursor.execute(_DDL)
+        ensure(tables_target(tables), SCHEMA)
 
     @classmethod
     def of(cls, tables: Any) -> SecretRotations:

@@ -88,7 +88,11 @@ class LedgerStore(Application[UUID]):
     def __init__(self, settings: Settings):
         self.settings = settings
         # The recorder seals each event in the transaction that writes it (loyalty_core/sealing.py).
-        super().__init__(env=sealing.sealed_env(store_env(settings)))
+        env = sealing.sealed_env(store_env(settings))
+        # PostgreSQL: the library's tables are created below, under the migrations' lock (sealing.py).
+        super().__init__(env={**env, "CREATE_TABLE": "n"} if settings.is_postgres else env)
+        if settings.is_postgres:
+            sealing.create_tables_guarded([self.recorder] + ([self.snapshots.recorder] if self.snapshots else []))
         self.members = MemberCache(settings.aggregate_cache_size)
         self._budgets: dict[UUID, tuple[int, int]] = {}
         self._budget_lock = threading.Lock()

@@ -25,7 +25,7 @@ from typing import Any, Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
 GENESIS = bytes(32)
@@ -166,3 +166,36 @@ def check_recorder(recorder: Any, dialect: str) -> None:
     if not isinstance(recorder, expected):
         raise RuntimeError(f"store misconfigured: expected {expected.__name__}, got {type(recorder).__module__}."
                            f"{type(recorder).__qualname__}")
+
+
+#: The advisory lock the service's own migrations take (projections/schema_runner.LOCK_KEY; the domain
+#: imports nothing from the read side).
+SCHEMA_LOCK_KEY = 4_242_170_000
+_DUPLICATE_OBJECT = "42710"
+
+
+def create_tables_guarded(recorders: list[Any]) -> None:
+    """Create the library's tables (events, seals, snapshots) under the migrations' advisory lock.
+
+    The library runs each PostgreSQL `CREATE TYPE` in a transaction of its own that suppresses only
+    `DuplicateObject`: two processes starting on an empty database both try to create the type and the
+    loser fails with `duplicate key value violates unique constraint "pg_type_typname_nsp_index"`. So the
+    store is opened with the library's `CREATE_TABLE` off, and the very same statements run here, one
+    transaction per recorder, after the lock: the second process waits, then finds everything there."""
+    for recorder in recorders:
+        if not isinstance(recorder, PostgresRecorder):
+            recorder.create_table()
+            continue
+        with recorder.datastore.transaction(commit=True) as curs:
+            curs.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK_KEY})", prepare=False)
+            for statement in recorder.sql_create_statements:
+                if "CREATE TYPE" not in statement.as_string():
+                    curs.execute(statement, prepare=False)
+                    continue
+                try:  # in a savepoint: an existing type (no IF NOT EXISTS) must not abort the transaction
+                    with curs.connection.transaction():
+                        curs.execute(statement, prepare=False)
+                except Exception as exc:
+                    if getattr(exc, "sqlstate", None) != _DUPLICATE_OBJECT:
+                        raise
+        recorder.datastore.register_type_adapters()

@@ -24,20 +24,22 @@ import orjson
 
 from messaging.kinds import OTP, Draft
 from projections.readstore import ReadStore, Tx
-from projections.registry import Registry
+from projections.schema import READ, baseline, component
+from projections.schema_runner import ensure, read_target
 
 TABLE = "messages_outbox"
 STATUSES = ("queued", "sending", "sent", "delivered", "failed", "skipped")
-_TYPES = {"postgres": {"ts": "timestamptz", "money": "numeric", "int": "bigint"},
-          "sqlite": {"ts": "TEXT", "money": "INTEGER", "int": "INTEGER"}}
 _DDL = ("message_id TEXT PRIMARY KEY, member_id TEXT, kind TEXT NOT NULL, purpose TEXT NOT NULL, phone TEXT, "
         "data TEXT NOT NULL, status TEXT NOT NULL, channel TEXT, recipient TEXT, refused_by TEXT NOT NULL, "
         "attempts {int} NOT NULL, next_attempt_at {ts} NOT NULL, lease_until {ts}, lease_token TEXT, "
         "created_at {ts} NOT NULL, not_after {ts} NOT NULL, sent_at {ts}, delivered_at {ts}, "
         "provider_id TEXT, cost_vnd {money}, last_error TEXT, source_position {int} NOT NULL")
-_INDEXES = ("CREATE INDEX IF NOT EXISTS {name}_due ON {table} (status, next_attempt_at)",
-            "CREATE INDEX IF NOT EXISTS {name}_member ON {table} (member_id, created_at)",
-            "CREATE INDEX IF NOT EXISTS {name}_recipient ON {table} (recipient, sent_at)")
+#: The dialect's types are `{ts}`, `{money}`, `{int}` (projections/schema.py); migrated by the runner.
+SCHEMA = component("messages_outbox", READ, baseline(
+    "CREATE TABLE IF NOT EXISTS {messages_outbox} (" + _DDL + ")",
+    "CREATE INDEX IF NOT EXISTS messages_outbox_due ON {messages_outbox} (status, next_attempt_at)",
+    "CREATE INDEX IF NOT EXISTS messages_outbox_member ON {messages_outbox} (member_id, created_at)",
+    "CREATE INDEX IF NOT EXISTS messages_outbox_recipient ON {messages_outbox} (recipient, sent_at)"))
 COLUMNS = ("message_id", "member_id", "kind", "purpose", "phone", "data", "status", "channel", "recipient",
            "refused_by", "attempts", "next_attempt_at", "lease_until", "lease_token", "created_at", "not_after",
            "sent_at", "delivered_at", "provider_id", "cost_vnd", "last_error", "source_position")
@@ -91,11 +93,7 @@ class Outbox:
     def ensure(self) -> Outbox:
         if self._ready:
             return self
-        types = _TYPES[self.store.dialect]
-        with Registry(self.store).setup_lock(), self.store.transaction() as tx:
-            tx.run(f"CREATE TABLE IF NOT EXISTS {self.table} ({_DDL.format(**types)})")
-            for index in _INDEXES:
-                tx.run(index.format(name=TABLE, table=self.table))
+        ensure(read_target(self.store), SCHEMA)
         self._ready = True
         return self
 

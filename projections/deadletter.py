@@ -33,10 +33,18 @@ from eventsourcing import persistence
 from prometheus_client import Counter
 
 from projections.readstore import ReadStore, Tx, is_missing_table
+from projections.schema import READ, baseline, component
+from projections.schema_runner import ensure, read_target
 
 log = logging.getLogger("loyalty.projections.dead_letters")
 
 TABLE = "projection_dead_letters"
+SCHEMA = component("projection_dead_letters", READ, baseline(
+    "CREATE TABLE IF NOT EXISTS {projection_dead_letters} (projection TEXT NOT NULL, generation INTEGER NOT NULL, "
+    "notification_id {int} NOT NULL, topic TEXT NOT NULL, originator_id TEXT NOT NULL, "
+    "originator_version INTEGER NOT NULL, error TEXT NOT NULL, first_seen {ts} NOT NULL, "
+    "last_seen {ts} NOT NULL, attempts INTEGER NOT NULL, "
+    "PRIMARY KEY (projection, generation, notification_id))"))
 MAX_ERROR = 2000
 
 #: Counted in the process that found them (the worker, a rebuild); the API's /metrics shows the table.
@@ -104,13 +112,7 @@ class DeadLetters:
     def ensure(self) -> None:
         if self._ready:
             return
-        types = ("bigint", "timestamptz") if self.store.dialect == "postgres" else ("INTEGER", "TEXT")
-        with self.store.transaction() as tx:
-            tx.run(f"CREATE TABLE IF NOT EXISTS {self.table} (projection TEXT NOT NULL, generation INTEGER NOT NULL, "
-                   f"notification_id {types[0]} NOT NULL, topic TEXT NOT NULL, originator_id TEXT NOT NULL, "
-                   f"originator_version INTEGER NOT NULL, error TEXT NOT NULL, first_seen {types[1]} NOT NULL, "
-                   f"last_seen {types[1]} NOT NULL, attempts INTEGER NOT NULL, "
-                   f"PRIMARY KEY (projection, generation, notification_id))")
+        ensure(read_target(self.store), SCHEMA)
         self._ready = True
 
     def record(self, tx: Tx, projection: str, generation: int, notification_id: int, topic: str,

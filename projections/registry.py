@@ -13,10 +13,15 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from projections.readstore import ReadStore
+from projections.schema import READ, baseline, component
+from projections.schema_runner import ensure, read_target
 
 #: Any fixed number: the key of the PostgreSQL advisory lock that serialises creating the read tables.
 _SETUP_LOCK = 7_524_117
 _held = threading.local()
+SCHEMA = component("projection_registry", READ, baseline(
+    "CREATE TABLE IF NOT EXISTS {projection_registry} (name TEXT PRIMARY KEY, live INTEGER NOT NULL, "
+    "building INTEGER, last INTEGER NOT NULL)"))
 
 
 class Registry:
@@ -26,9 +31,8 @@ class Registry:
 
     def ensure(self, names: list[str]) -> dict[str, int]:
         """Create the registry and a row per projection (generation 1) if missing; the live generations."""
+        ensure(read_target(self.store), SCHEMA)
         with self.store.transaction() as tx:
-            tx.run(f"CREATE TABLE IF NOT EXISTS {self.table} (name TEXT PRIMARY KEY, live INTEGER NOT NULL, "
-                   f"building INTEGER, last INTEGER NOT NULL)")
             tx.many(f"INSERT INTO {self.table} (name, live, building, last) VALUES (?, 1, NULL, 1) "
                     f"ON CONFLICT (name) DO NOTHING", [[name] for name in names])
         return self.live()

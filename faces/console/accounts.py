@@ -25,6 +25,9 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from projections.schema import TABLES, baseline, component
+from projections.schema_runner import ensure, tables_target
+
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 SESSION_HOURS = 10
@@ -61,6 +64,8 @@ _DDL = (
         detail TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS staff_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)""",
 )
+#: Migrated when first opened (projections/schema_runner.py; docs/operations.md, "Migrations").
+SCHEMA = component("staff_accounts", TABLES, baseline(*_DDL))
 
 
 class StaffRole(StrEnum):
@@ -120,8 +125,7 @@ def check_password(password: str) -> str:
 class StaffAccounts:
     def __init__(self, tables: Any, clock: Any = time.time):
         self._run, self._clock = tables._run, clock
-        for statement in _DDL:
-            self._run(statement)
+        ensure(tables_target(tables), SCHEMA)
 
     # --- accounts ------------------------------------------------------------------------------------
     def create(self, username: str, password: str, role: str, stores: tuple[str, ...] = (),

@@ -27,11 +27,15 @@ from loyalty_core import events as ev
 from loyalty_core import identifiers as ids
 from loyalty_core import program as prog
 from loyalty_core.program.errors import InvalidProgram, ProgramError
+from projections.schema import TABLES, baseline, component
+from projections.schema_runner import ensure, tables_target
 
 _DDL = """CREATE TABLE IF NOT EXISTS console_program_drafts (
     author TEXT PRIMARY KEY,
     changes TEXT NOT NULL,
     updated_at DOUBLE PRECISION NOT NULL)"""
+#: Migrated when first opened (projections/schema_runner.py; docs/operations.md, "Migrations").
+SCHEMA = component("console_program_drafts", TABLES, baseline(_DDL))
 MAX_CHANGES = 50
 MAX_ATTEMPTS = 10
 _RULE = TypeAdapter(RuleIn)
@@ -116,7 +120,7 @@ def apply(state: prog.ProgramState, changes: list[Change], now: datetime,
 class Drafts:
     def __init__(self, tables: Any):
         self._run = tables._run
-        self._run(_DDL)
+        ensure(tables_target(tables), SCHEMA)
 
     def get(self, author: str) -> list[Change]:
         rows = self._run("SELECT changes FROM console_program_drafts WHERE author = ?", [author])

@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from projections.schema import TABLES, baseline, component
+from projections.schema_runner import ensure, tables_target
+
 _DDL = (
     """CREATE TABLE IF NOT EXISTS member_app_sessions (
         token_hash TEXT PRIMARY KEY,
@@ -31,6 +34,8 @@ _DDL = (
         requested_at TEXT NOT NULL,
         status TEXT NOT NULL)""",
 )
+#: Migrated when first opened (projections/schema_runner.py; docs/operations.md, "Migrations").
+SCHEMA = component("member_app", TABLES, baseline(*_DDL))
 
 
 def digest(secret: str) -> str:
@@ -41,8 +46,7 @@ class MemberAppTables:
     def __init__(self, tables: Any):
         # `_run` is ApiTables' one-statement transaction with `?` placeholders on both stores.
         self._run = tables._run
-        for statement in _DDL:
-            self._run(statement)
+        ensure(tables_target(tables), SCHEMA)
 
     # --- sessions ----------------------------------------------------------------------------------
     def put_session(self, token: str, member_id: str | None, phone: str, now: float, expires_at: float) -> None:
