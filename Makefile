@@ -27,7 +27,8 @@ soak: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
-# HTTP purchases @32 (ours vs the mutable-table service), balance reads and pgbench@32, same run: ~2-3 minutes.
+# HTTP purchases @32 (ours vs the mutable-table service, also by process count 1/2), balance reads and pgbench@32,
+# same run: ~3-4 minutes.
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench.run --quick
 

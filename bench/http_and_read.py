@@ -28,8 +28,10 @@ from typing import Any
 from urllib.parse import quote
 
 from bench import ledger_support as ls
-from bench.harness import REGISTRY, BenchContext, Row, benchmark, free_port, loadgen_row, serve, status
-from bench.report import TAG_CATCHUP, TAG_HTTP_BALANCE, TAG_HTTP_MUTABLE, TAG_HTTP_PURCHASES, TAG_REBUILD
+from bench.harness import (REGISTRY, BenchContext, Row, ServerFailed, benchmark, free_port, fresh_database,
+                           loadgen_row, serve, status)
+from bench.report import (TAG_CATCHUP, TAG_HTTP_BALANCE, TAG_HTTP_MUTABLE, TAG_HTTP_MUTABLE_PROCESSES,
+                          TAG_HTTP_PROCESSES, TAG_HTTP_PURCHASES, TAG_REBUILD)
 
 ROOT = Path(__file__).resolve().parent.parent
 HTTP, READ = "http", "read"
@@ -37,7 +39,8 @@ MEMBERS = 1_000
 STORE = "HCM-01"
 LEVELS = (32, 64)
 MAX_REQUESTS = 500_000
-MUTABLE_WORKERS = (1, 2)  # processes of the mutable-table service (ours: 1 until `serve --workers`)
+MUTABLE_WORKERS = (1,)  # processes of the mutable-table service here; api_processes measures 1, 2, 4 beside ours
+PROCESS_COUNTS = (1, 2, 4)  # api_processes: those above the usable cores (but 2) are skipped, with a note
 MUTABLE_POOL = 16  # connections of the mutable-table service (ours: LOYALTY_POOL_SIZE, 8)
 #: Seconds kept for the benchmarks registered after this module (the ledger rows, ~4–5 minutes in a full run)
 #: when the read side sizes its log to the run's budget.
@@ -128,28 +131,54 @@ def _loadgen(base_url: str, *, scenario: str, concurrency: int, seconds: float, 
     return json.loads(out.stdout)
 
 
-def _api_rows(ctx: BenchContext, backend: str, plan: list[tuple[str, int, str]]) -> list[Row]:
-    """Serve the API on ``backend`` and run ``plan``: (scenario, connections, tag) one after another."""
-    label = "PostgreSQL" if backend == ls.PG else "SQLite"
-    url = _database_url(ctx, backend)
-    env = ctx.pg_env() | {
+def _api_env(ctx: BenchContext, url: str) -> dict[str, str]:
+    return ctx.pg_env() | {
         "LOYALTY_DATABASE_URL": url,
         # The per-key limit (1200/minute for a channel key) would turn the benchmark into a 429 counter.
         "LOYALTY_API_RATE_LIMIT_CHANNEL": "1000000/second",
     }
-    key, ids = _prepare_api_store(ctx, url, env)
+
+
+def _tree_cpu_s(pid: int) -> float | None:
+    """CPU seconds of ``pid`` and its children (`loyalty serve --workers N`: the supervisor and its workers)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    own = _cpu_s(pid)
+    return None if own is None else own + sum(_cpu_s(int(c)) or 0.0 for c in children)
+
+
+def _api_rows(ctx: BenchContext, backend: str, plan: list[tuple[str, int, str]], workers: int = 1,
+              prepared: tuple[str, Path] | None = None, suffix: str = "") -> list[Row]:
+    """Serve the API on ``backend`` with ``workers`` processes and run ``plan``: (scenario, connections, tag)
+    one after another."""
+    label = "PostgreSQL" if backend == ls.PG else "SQLite"
+    url = _database_url(ctx, backend)
+    env = _api_env(ctx, url)
+    key, ids = prepared or _prepare_api_store(ctx, url, env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = ctx.tmpdir / f"serve-{backend}.log"
+    log = ctx.tmpdir / f"serve-{backend}-{workers}.log"
+    try:
+        return _measure_api(ctx, label, base, env, log, key, ids, plan, workers, suffix)
+    except ServerFailed as exc:
+        tail = log.read_text(errors="replace")[-600:] if log.exists() else ""
+        raise ServerFailed(f"{exc}: {tail}") from None
+
+
+def _measure_api(ctx: BenchContext, label: str, base: str, env: dict[str, str], log: Path, key: str, ids: Path,
+                 plan: list[tuple[str, int, str]], workers: int, suffix: str) -> list[Row]:
     rows: list[Row] = []
-    with serve(_cli("serve", "--host", "127.0.0.1", "--port", str(port)), health_url=f"{base}/healthz", env=env,
-               startup_timeout_s=60.0, log_path=log) as proc:
+    port = base.rsplit(":", 1)[1]
+    with serve(_cli("serve", "--host", "127.0.0.1", "--port", port, "--workers", str(workers)),
+               health_url=f"{base}/healthz", env=env, startup_timeout_s=120.0, log_path=log) as proc:
         for scenario, connections, tag in plan:
             load = _load()
-            server0, client0 = _cpu_s(proc.pid), _children_cpu_s()
+            server0, client0 = _tree_cpu_s(proc.pid), _children_cpu_s()
             res = _loadgen(base, scenario=scenario, concurrency=connections,
                            seconds=ctx.duration(full=10, quick=5), warmup_s=ctx.pick(1.0, 0.5), key=key, ids=ids)
-            server1, client_s = _cpu_s(proc.pid), _children_cpu_s() - client0
+            server1, client_s = _tree_cpu_s(proc.pid), _children_cpu_s() - client0
             if proc.poll() is not None:
                 tail = log.read_text(errors="replace")[-400:] if log.exists() else ""
                 raise RuntimeError(f"loyalty serve exited with {proc.returncode}: {tail}")
@@ -158,8 +187,9 @@ def _api_rows(ctx: BenchContext, backend: str, plan: list[tuple[str, int, str]])
                                    f"{res.get('first_error', '')[:200]}")
             what = ("POST /v1/transactions (1 line, 125,000 VND, fresh transaction_ref)" if scenario == "purchases"
                     else "GET /v1/members/{id}/balance")
-            name = (f"HTTP purchases {label} @{connections}" if scenario == "purchases"
-                    else f"HTTP balance reads {label} @{connections}")
+            procs = "" if workers == 1 else f", {workers} processes"
+            name = (f"HTTP purchases {label}{procs} @{connections}{suffix}" if scenario == "purchases"
+                    else f"HTTP balance reads {label}{procs} @{connections}{suffix}")
             # CPU per request, warm-up included (its requests are not in `requests`: an overestimate).
             cpu = ""
             if server0 is not None and server1 is not None and res["requests"]:
@@ -168,7 +198,10 @@ def _api_rows(ctx: BenchContext, backend: str, plan: list[tuple[str, int, str]])
                        f"{client_s / res['requests'] * 1000:.1f} ms (warm-up included)")
                 res = {**res, "server_cpu_s": server_s, "loadgen_cpu_s": client_s}
             rows.append(loadgen_row(res, name=name, group=HTTP, tag=tag,
-                                    notes=f"loyalty serve (1 process, group commit), {label}; {what}; "
+                                    notes=f"loyalty serve --workers {workers} ("
+                                          + ("1 process" if workers == 1 else "a dispatcher routing each member "
+                                             "to its owner process, X-Member-Id sent")
+                                          + f", group commit), {label}; {what}; "
                                           f"{MEMBERS:,} members; {load} before the run{cpu}"))
     return rows
 
@@ -200,21 +233,23 @@ def api_mutable(ctx: BenchContext) -> list[Row]:
     return rows
 
 
-def _mutable_rows(ctx: BenchContext, ids: Path, key: str, workers: int) -> list[Row]:
+def _mutable_rows(ctx: BenchContext, ids: Path, key: str, workers: int, *, dsn: str | None = None,
+                  plan: list[tuple[str, int, str]] | None = None, suffix: str = "") -> list[Row]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     rows: list[Row] = []
-    argv = [sys.executable, "-m", "bench.mutable_service", "--dsn", ctx.dsn, "--port", str(port), "--api-key", key,
-            "--pool-size", str(MUTABLE_POOL), "--workers", str(workers)]
-    plan = [("purchases", 32, TAG_HTTP_MUTABLE), ("balance", 32, "")] if workers == 1 else [("purchases", 32, "")]
+    argv = [sys.executable, "-m", "bench.mutable_service", "--dsn", dsn or ctx.dsn, "--port", str(port),
+            "--api-key", key, "--pool-size", str(MUTABLE_POOL), "--workers", str(workers)]
+    if plan is None:
+        plan = [("purchases", 32, TAG_HTTP_MUTABLE), ("balance", 32, "")] if workers == 1 else [("purchases", 32, "")]
     with serve(argv, health_url=f"{base}/healthz", env=ctx.pg_env(), startup_timeout_s=60.0,
                log_path=ctx.tmpdir / f"serve-mutable-{workers}.log") as proc:
         for scenario, connections, tag in plan:
             load = _load()
-            server0 = _cpu_s(proc.pid) if workers == 1 else None
+            server0 = _tree_cpu_s(proc.pid)  # uvicorn's parent and its worker processes
             res = _loadgen(base, scenario=scenario, concurrency=connections,
                            seconds=ctx.duration(full=10, quick=5), warmup_s=ctx.pick(1.0, 0.5), key=key, ids=ids)
-            server1 = _cpu_s(proc.pid) if workers == 1 else None
+            server1 = _tree_cpu_s(proc.pid)
             if not res["ok"]:
                 raise RuntimeError(f"no successful {scenario} request: {res.get('status_counts')} "
                                    f"{res.get('first_error', '')[:200]}")
@@ -224,11 +259,50 @@ def _mutable_rows(ctx: BenchContext, ids: Path, key: str, workers: int) -> list[
             what = ("POST /v1/transactions: INSERT transactions + UPDATE balances in one transaction, unique ref"
                     if scenario == "purchases" else "GET /v1/members/{id}/balance: one primary-key SELECT")
             procs = "" if workers == 1 else f", {workers} processes"
-            rows.append(loadgen_row(res, name=f"HTTP {scenario} mutable-table service{procs} @{connections}",
+            rows.append(loadgen_row(res, name=f"HTTP {scenario} mutable-table service{procs} @{connections}{suffix}",
                                     group=HTTP, tag=tag,
                                     notes=f"bench.mutable_service (FastAPI, {workers} uvicorn process(es) with "
                                           f"loyalty serve's settings, async psycopg pool of {MUTABLE_POOL} each); "
                                           f"{what}; {MEMBERS:,} members; {load} before the run{cpu}"))
+    return rows
+
+
+@benchmark(group=HTTP, name="HTTP purchases by process count, ours beside the mutable-table service", quick=True)
+def api_processes(ctx: BenchContext) -> list[Row]:
+    """Ours with N processes (`loyalty serve --workers N`: members routed to their owner) then the mutable-table
+    service with N uvicorn processes, for N = 1, 2, 4, interleaved so each pair shares the box's load of the
+    moment; the same 1,000 member ids and the same loadgen (which sends X-Member-Id) for both."""
+    from api.workers import usable_cores
+
+    cores = usable_cores()
+    counts = [n for n in PROCESS_COUNTS if n <= max(2, cores)]
+    skipped = [n for n in PROCESS_COUNTS if n not in counts]
+    note = (f" ({', '.join(map(str, skipped))} processes not measured: {cores} usable cores)" if skipped else "")
+    url = _database_url(ctx, ls.PG)
+    prepared = _prepare_api_store(ctx, url, _api_env(ctx, url))
+    key = "bench-mutable"
+    rows: list[Row] = []
+    with fresh_database(ctx.pg, "mutable_procs") as mutable_db:
+        dsn = ctx.pg.conninfo(mutable_db)
+        status("setup: mutable tables")
+        out = subprocess.run([sys.executable, "-m", "bench.mutable_service", "--dsn", dsn, "--setup",
+                              str(prepared[1])], capture_output=True, text=True, timeout=120, cwd=str(ROOT))
+        if out.returncode != 0:
+            raise RuntimeError(f"mutable setup failed: {out.stderr.strip()[-300:]}")
+        for n in counts:
+            for who, measure in (
+                    ("ours", lambda: _api_rows(ctx, ls.PG, [("purchases", 32, TAG_HTTP_PROCESSES.format(n=n))],
+                                               workers=n, prepared=prepared, suffix=" (process series)")),
+                    ("mutable", lambda: _mutable_rows(ctx, prepared[1], key, n, dsn=dsn, suffix=" (process series)",
+                                                      plan=[("purchases", 32,
+                                                             TAG_HTTP_MUTABLE_PROCESSES.format(n=n))]))):
+                try:  # one failed round is a row saying so; the others are still measured
+                    rows += measure()
+                except Exception as exc:  # noqa: BLE001
+                    rows.append(Row(name=f"HTTP purchases {who}, {n} processes @32 (process series)", group=HTTP,
+                                    unit="requests/s", value=None, notes=f"error: {type(exc).__name__}: {exc}"))
+    for row in rows:
+        row.notes += note
     return rows
 
 

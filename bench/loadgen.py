@@ -11,7 +11,7 @@ Prints one JSON object: rps (successful requests per second), p50_ms/p99_ms/max_
 status_counts. Scenarios:
 
 * ``purchases``: ``POST /v1/transactions`` with a fresh ``transaction_ref`` each time, sent also as
-  ``Idempotency-Key``; members chosen at random from ``--members`` ids made with ``--member-id-template``,
+  ``Idempotency-Key``, the member also in ``X-Member-Id`` (the routable header); members chosen at random from ``--members`` ids made with ``--member-id-template``,
   or from the ids in ``--member-ids-file`` (one a line); the body names store ``--store-id``.
 * ``balance``: ``GET /v1/members/{member_id}/balance``.
 
@@ -68,7 +68,9 @@ def build_request(scenario: str, member: str, api_key: str,
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     if scenario == "purchases":
         body = purchase_body(member, store_id=store_id)
-        return "POST", "/v1/transactions", {**headers, "Idempotency-Key": body["transaction_ref"]}, body
+        # X-Member-Id: `loyalty serve --workers N` (or a proxy) routes the request to the member's owner process.
+        return "POST", "/v1/transactions", {**headers, "Idempotency-Key": body["transaction_ref"],
+                                            "X-Member-Id": member}, body
     if scenario == "balance":
         return "GET", f"/v1/members/{member}/balance", headers, None
     raise ValueError(f"unknown scenario {scenario!r}")

@@ -33,6 +33,8 @@ TAG_REBUILD = "projection_rebuild"  # events/s
 TAG_LOAD_10K = "load_member_10k_events"  # unit ms: time to load a member with 10,000 events
 TAG_MUTABLE_32 = "mutable_purchases@32"  # baseline
 TAG_HTTP_MUTABLE = "http_mutable_purchases@32"  # baseline: bench.mutable_service over HTTP, same loadgen
+TAG_HTTP_PROCESSES = "http_purchases_{n}proc@32"  # ours, `loyalty serve --workers n`, members routed
+TAG_HTTP_MUTABLE_PROCESSES = "http_mutable_purchases_{n}proc@32"  # the mutable service, n uvicorn processes
 
 
 @dataclass
@@ -112,6 +114,11 @@ TARGETS: list[Callable[[dict[str, Row]], TargetResult]] = [
                   TAG_MUTABLE_32, 1.0, "mutable@32"),
     _ratio_target("HTTP purchases @32 ≥ 1.0× the mutable-table FastAPI service, same run, p99 < 50 ms",
                   TAG_HTTP_PURCHASES, TAG_HTTP_MUTABLE, 1.0, "mutable HTTP@32", p99_max_ms=50.0),
+    _ratio_target("HTTP purchases @32 with 2 processes ≥ 1.8× with 1 (members routed to their owner)",
+                  TAG_HTTP_PROCESSES.format(n=2), TAG_HTTP_PROCESSES.format(n=1), 1.8, "1 process"),
+    _ratio_target("HTTP purchases @32 with 2 processes ≥ 1.0× the mutable-table service with 2, p99 < 50 ms",
+                  TAG_HTTP_PROCESSES.format(n=2), TAG_HTTP_MUTABLE_PROCESSES.format(n=2), 1.0,
+                  "mutable HTTP, 2 processes", p99_max_ms=50.0),
 ]
 
 

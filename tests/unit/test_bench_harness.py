@@ -215,7 +215,8 @@ def test_report_without_reference_has_no_ratios() -> None:
 def test_loadgen_requests_follow_the_api_contract() -> None:
     method, path, headers, body = build_request("purchases", "bench-000001", "KEY")
     assert (method, path) == ("POST", "/v1/transactions")
-    assert headers == {"Authorization": "Bearer KEY", "Idempotency-Key": body["transaction_ref"]}
+    assert headers == {"Authorization": "Bearer KEY", "Idempotency-Key": body["transaction_ref"],
+                       "X-Member-Id": "bench-000001"}  # routable: `loyalty serve --workers N` sends it to its owner
     assert body["member"] == {"member_id": "bench-000001"}
     assert body["channel"] == "pos" and body["currency"] == "VND" and body["total"] == "125000"
     assert set(body) >= {"transaction_ref", "store_id", "occurred_at", "lines"}
