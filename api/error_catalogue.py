@@ -45,6 +45,7 @@ DOMAIN_EN = {
     "idempotency_key_reused": "This Idempotency-Key was used for a different request.",
     "identifier_not_linked": "This identifier is not linked to the member.",
     "identifier_taken": "This phone or identifier already belongs to another member.",
+    "member_erased": "The member's personal data was erased; it cannot be changed any more.",
     "implausible_date": "A date or time outside the plausible range.",
     "import_file_unreadable": "The import file cannot be read (UTF-8 CSV or Excel .xlsx expected).",
     "insufficient_points": "Not enough points.",

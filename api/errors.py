@@ -29,6 +29,7 @@ PROBLEM_JSON = "application/problem+json"
 
 _STATUS = {
     "identifier_taken": 409,
+    "member_erased": 409,
     "reservation_already_captured": 409,
     "reservation_already_released": 409,
     "reservation_expired": 409,

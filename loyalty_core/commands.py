@@ -112,6 +112,14 @@ class UpdateProfile(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class EraseMember(Command):
+    """Erase a member's personal data (docs/privacy.md): claims released, data key destroyed."""
+
+    member: MemberRef
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ChangeConsent(Command):
     member: MemberRef
     consent: dict[str, bool]

@@ -103,6 +103,11 @@ class IdentifierTaken(LoyaltyError):
     message_vi = "Số điện thoại / mã định danh này đã thuộc về hội viên khác."
 
 
+class MemberErased(LoyaltyError):
+    code = "member_erased"
+    message_vi = "Dữ liệu cá nhân của hội viên này đã bị xoá; không thể thay đổi thông tin cá nhân."
+
+
 class IdentifierNotLinked(LoyaltyError):
     code = "identifier_not_linked"
     message_vi = "Mã định danh này không gắn với hội viên."

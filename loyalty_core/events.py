@@ -288,6 +288,15 @@ class CardSecretIssued(MemberEvent):
     """issued | rotated | revoked"""
 
 
+@dataclass(frozen=True, kw_only=True)
+class PersonalDataErased(MemberEvent):
+    """The member's personal data was erased (crypto-shredding): their data key is destroyed in the same
+    transaction, so every sealed value of theirs reads as "đã xoá". Nothing personal is in this event: the
+    reason is the staff's, the actor who did it is the event's `actor`. Points, lots and figures stay."""
+
+    reason: str
+
+
 # --- Claims and receipts ----------------------------------------------------------------------------
 
 

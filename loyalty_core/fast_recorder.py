@@ -31,7 +31,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError, StoredEv
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import retry
 
-from loyalty_core.sealing import SealingPostgresRecorder, _quoted, _Statement
+from loyalty_core.sealing import SealingPostgresRecorder, _quoted, _Statement, erased_members
 
 _CREATE_LOCK = "SELECT pg_advisory_xact_lock(hashtext({name}))"
 
@@ -122,9 +122,20 @@ class FastSealingPostgresRecorder(SealingPostgresRecorder):
             return []
         params = ([e.originator_id for e in stored_events], [e.originator_version for e in stored_events],
                   [e.topic for e in stored_events], [e.state for e in stored_events])
+        erasing = erased_members(stored_events) if self.key_shredder is not None else None
+        if erasing:  # an erasure: the data keys are destroyed in the same transaction (privacy/keystore.py)
+            with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+                curs.execute(self._insert_sealed, params, prepare=True)
+                ids = [row["notification_id"] for row in curs.fetchall()]
+                self.key_shredder.shred(curs, erasing)
+            return self._checked(ids, stored_events)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._insert_sealed, params, prepare=True)  # autocommit: one statement, one transaction
             ids = [row["notification_id"] for row in curs.fetchall()]
+        return self._checked(ids, stored_events)
+
+    @staticmethod
+    def _checked(ids: list[int], stored_events: Sequence[StoredEvent]) -> list[int]:
         if len(ids) != len(stored_events):
             raise RuntimeError(f"got {len(ids)} notification ids for {len(stored_events)} events")
         return ids

@@ -16,6 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import phonenumbers
 
 from loyalty_core.errors import InvalidIdentifier, InvalidPhone
+from loyalty_core.privacy import lookup
 
 PHONE, EMAIL, MEMBER_CODE, QR_TOKEN, CHANNEL_ID = "phone", "email", "member_code", "qr_token", "channel_id"
 KINDS = (PHONE, EMAIL, MEMBER_CODE, QR_TOKEN, CHANNEL_ID)
@@ -112,8 +113,12 @@ def normalise(kind: str, raw: str) -> str:
 
 
 def claim_id(kind: str, value: str) -> UUID:
-    """The id of the claim on one normalised identifier (also used for reservation and voucher indexes)."""
-    return uuid5(NAMESPACE_URL, f"/identifiers/{kind}/{value}")
+    """The id of the claim on one normalised identifier (also used for reservation and voucher indexes).
+
+    Personal kinds (phone, email, channel id) derive it from the keyed hash of the value (or take a stored
+    keyed hash as it is), so the id no longer reveals the identifier (loyalty_core/privacy/lookup.py);
+    generated codes and other indexes keep `uuid5("/identifiers/kind/value")`."""
+    return lookup.claim_id(kind, value)
 
 
 def receipt_id(scope: str, idempotency_key: str) -> UUID:

@@ -9,6 +9,7 @@ settings asked for, so the library's silent in-memory default can never be used 
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -26,6 +27,10 @@ from loyalty_core.errors import LedgerIntegrityError, StoreUnavailable, WriteCon
 from loyalty_core import snapshot as packing
 from loyalty_core import sealing
 from loyalty_core.member import Member, evolve
+from loyalty_core.privacy import fields as personal, lookup, masterkeys
+from loyalty_core.privacy.keystore import KeyStore, checkpoint_sqlite
+from loyalty_core.privacy.tokens import is_erased
+from loyalty_core.privacy.vault import Vault
 from loyalty_core.settings import Settings, store_env
 from loyalty_core.upcasting import complete
 
@@ -63,8 +68,10 @@ def project_stored_member(initial: Member | None, events: Iterable[ev.Event]) ->
     member = initial
     for event in events:
         if isinstance(event, ev.MemberSnapshot):
-            member = packing.unpack(orjson.loads(event.state["packed"])) if "packed" in event.state else None
-            if member is None:  # an old layout: replay from the first event instead
+            packed = event.state.get("packed")
+            # An old layout, or sealed under a key since destroyed: replay from the first event instead.
+            member = None if packed is None or is_erased(packed) else packing.unpack(orjson.loads(packed))
+            if member is None:
                 raise StaleSnapshot(event.originator_id)
             continue
         if member is None and not isinstance(event, ev.MemberEnrolled):
@@ -97,6 +104,26 @@ class LedgerStore(Application[UUID]):
         self._budgets: dict[UUID, tuple[int, int]] = {}
         self._budget_lock = threading.Lock()
         sealing.check_recorder(self.recorder, "postgres" if settings.is_postgres else "sqlite")
+        self.vault = self._open_vault(settings)
+
+    def _open_vault(self, settings: Settings) -> Vault:
+        """Personal data is sealed by the mapper under per-member keys kept in this database
+        (loyalty_core/privacy); an erasure destroys the key inside the recorder's insert of the event."""
+        env = store_env(settings)
+        keys = masterkeys.load(kek_file=settings.kek_file, kek=settings.kek, database_url=settings.database_url,
+                               sqlite_path=env.get("SQLITE_DBNAME") if not settings.is_postgres else None,
+                               environ=os.environ)
+        keystore = KeyStore(self.recorder.datastore, dialect="postgres" if settings.is_postgres else "sqlite",
+                            events_table=self.recorder.events_table_name)
+        with store_failures():
+            self.legacy_claims = keystore.create()
+        lookup.install(keys.lookup, legacy_store=self.legacy_claims)
+        vault = Vault(keys, keystore, cache_size=max(settings.aggregate_cache_size, 1000))
+        assert isinstance(self.mapper, CompletingMapper)
+        self.mapper.vault = vault
+        self.recorder.key_shredder = keystore  # type: ignore[attr-defined]
+        return vault
+
 
     def construct_mapper(self) -> Mapper[UUID]:
         return CompletingMapper(transcoder=self.construct_transcoder())
@@ -136,6 +163,12 @@ class LedgerStore(Application[UUID]):
             self.members.put(member)
         return member
 
+    def after_erasure(self) -> None:
+        """SQLite: checkpoint and truncate the log after an erasure (privacy/keystore.py)."""
+        if not self.settings.is_postgres:
+            with store_failures():
+                checkpoint_sqlite(self.recorder.datastore)
+
     def load_member_at(self, member_id: UUID, version: int) -> Member | None:
         try:
             with store_failures():
@@ -151,7 +184,16 @@ class LedgerStore(Application[UUID]):
             with store_failures():
                 return self.repository.get(claim_id, projector_func=project_claim)
         except AggregateNotFoundError:
-            return None
+            # A previous release's store names identifiers by uuid5 of the plaintext until it is re-keyed
+            # (`loyalty privacy rekey`): the same identifier's old claim still owns it.
+            legacy = lookup.legacy_of(claim_id) if self.legacy_claims else None
+            if legacy is None:
+                return None
+            try:
+                with store_failures():
+                    return self.repository.get(legacy, projector_func=project_claim)
+            except AggregateNotFoundError:
+                return None
 
     def load_receipt(self, receipt_id: UUID) -> ev.CommandAccepted | None:
         with store_failures():
@@ -243,11 +285,31 @@ class LedgerStore(Application[UUID]):
 
 class CompletingMapper(Mapper[UUID]):
     """The library's mapper, plus the upcasting rule for added fields (loyalty_core/upcasting.py): an event
-    written before a field existed reads that field as its default instead of lacking it."""
+    written before a field existed reads that field as its default instead of lacking it; and personal
+    fields sealed on the way to the database and unsealed on the way back (loyalty_core/privacy/fields.py),
+    so only ciphertext and keyed hashes are ever stored. Events of other classes pass with one set lookup."""
+
+    vault: Vault | None = None
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        cls = type(domain_event)
+        if self.vault is not None and cls in personal.PROTECTED:
+            state = personal.protect(cls, vars(domain_event), self.vault.seal)
+            if state is not vars(domain_event):
+                sealed = object.__new__(cls)
+                object.__setattr__(sealed, "__dict__", state)
+                domain_event = sealed
+        return super().to_stored_event(domain_event)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         event = super().to_domain_event(stored_event)
-        complete(type(event), event.__dict__)
+        cls = type(event)
+        complete(cls, event.__dict__)
+        if self.vault is not None:
+            if cls in personal.PROTECTED:
+                personal.reveal(cls, event.__dict__, self.vault.unseal)
+            elif cls is ev.PersonalDataErased:  # another process erased them: drop the cached key now
+                self.vault.forget(event.originator_id, erased=True)
         return event
 
 

@@ -127,6 +127,8 @@ class Member:
     lot_counter: int = 0
     card_secret_id: str | None = None
     """The nonce the rotating card code derives from (`loyalty_core.card_code`); None: no card yet."""
+    erased: bool = False
+    """The member's personal data was erased (`PersonalDataErased`): no name, identifiers, consent or card."""
 
     # --- balances ---------------------------------------------------------------------------------
     # Cached per state: a state never changes, and a command reads these several times.
@@ -442,6 +444,12 @@ def _(event: ev.VoucherCancelled, member: Member) -> Member:
 @evolve.register
 def _(event: ev.CardSecretIssued, member: Member) -> Member:
     return _bump(member, event, card_secret_id=event.secret_id)
+
+
+@evolve.register
+def _(event: ev.PersonalDataErased, member: Member) -> Member:
+    return _bump(member, event, name=None, birthday=None, identifiers=(), consent={}, card_secret_id=None,
+                 erased=True)
 
 
 def project_member(initial: Member | None, events: Iterable[ev.Event]) -> Member | None:

@@ -26,6 +26,8 @@ from loyalty_core.handlers.common import member_result
 from loyalty_core.member import Member
 from loyalty_core.planning import Context, Plan
 from loyalty_core.policy import Policy
+from loyalty_core.privacy import fields as personal
+from loyalty_core.privacy.tokens import is_erased, is_hashed
 from loyalty_core.request_context import current_request_id
 from loyalty_core.results import Balance, MemberResult, Result, result_from_dict
 from loyalty_core.text import check_all_text
@@ -211,12 +213,27 @@ def receipt_key(command: cmd.Command) -> tuple[str, str]:
 
 
 def replay(receipt: ev.CommandAccepted, command_name: str, request: dict[str, Any]) -> Result:
-    if receipt.command != command_name or receipt.request != request:
+    # A receipt holding personal data keeps it sealed (or hashed) plus a keyed digest of the whole request
+    # (loyalty_core/privacy/fields.py): compare the digests, and name the first differing field only when the
+    # stored request still unseals (after an erasure it cannot, and the field is left out).
+    digest = getattr(receipt, "request_digest", None)
+    same = receipt.request == request if digest is None else digest == personal.request_digest(request)
+    if receipt.command != command_name or not same:
         differs = "command" if receipt.command != command_name else cmd.first_difference(receipt.request, request)
+        if digest is not None and differs != "command" and _unreadable(receipt.request):
+            differs = None
         raise errors.IdempotencyKeyReused(
-            f"idempotency key {receipt.idempotency_key!r} was used for a different request "
-            f"(first difference: {differs})", field=differs)
+            f"idempotency key {receipt.idempotency_key!r} was used for a different request"
+            + (f" (first difference: {differs})" if differs else ""), field=differs)
     return result_from_dict(receipt.result)
+
+
+def _unreadable(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_unreadable(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_unreadable(v) for v in value)
+    return is_erased(value) or is_hashed(value)
 
 
 def enable_group_commit(service: LoyaltyService, max_batch: int = 500, linger_ms: int = 0) -> None:

@@ -61,6 +61,11 @@ class Settings:
     characters, the same in every API process. Unset, each process makes a random one: fine for one
     process (cards just show a fresh code after a restart), wrong behind a load balancer."""
 
+    kek_file: str = ""
+    """`LOYALTY_KEK_FILE`: a file holding the secret personal data is sealed under (docs/privacy.md)."""
+    kek: str = field(default="", repr=False)
+    """`LOYALTY_KEK`: the same secret given directly (prefer the file)."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         return cls(
@@ -80,6 +85,8 @@ class Settings:
             churn_after_days=int(environ.get("LOYALTY_CHURN_AFTER_DAYS", "90")),
             checkpoint_every=int(environ.get("LOYALTY_CHECKPOINT_EVERY", "10000")),
             card_key=environ.get("LOYALTY_CARD_KEY", ""),
+            kek_file=environ.get("LOYALTY_KEK_FILE", ""),
+            kek=environ.get("LOYALTY_KEK", ""),
         )
 
     def for_role(self, role: str) -> Settings:

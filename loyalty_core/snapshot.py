@@ -17,7 +17,7 @@ from uuid import UUID
 
 from loyalty_core.member import Earning, Lot, Member, Redemption, Reservation, Voucher
 
-SCHEMA = 3  # 3: Member.card_secret_id
+SCHEMA = 4  # 3: Member.card_secret_id; 4: Member.erased
 
 
 def _dt(value: datetime | None) -> str | None:

@@ -21,6 +21,7 @@ from eventsourcing.persistence import JSONTranscoder, Notification
 from eventsourcing.utils import get_topic, resolve_topic
 
 from loyalty_core import events as ev
+from loyalty_core.privacy.fields import PROTECTED
 from loyalty_core.upcasting import complete
 
 _REVIVE: dict[str, Callable[[Any], Any]] = {
@@ -119,7 +120,8 @@ class Decoder:
         cls = self.wanted(notification.topic)
         if cls is None:
             return None
-        if not self.fast or getattr(cls, "class_version", 1) != 1:
+        # Sealed personal fields are opened by the store's mapper (loyalty_core/privacy/fields.py).
+        if not self.fast or getattr(cls, "class_version", 1) != 1 or cls in PROTECTED:
             return self.mapper.to_domain_event(notification)
         plan = self.plans.get(cls)
         if plan is None:

@@ -17,6 +17,9 @@ from typing import Iterator
 import pytest
 
 PG_ADMIN_DSN = os.environ.get("LOYALTY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+# Personal data is sealed under a key-encryption secret (docs/privacy.md); a PostgreSQL store refuses to start
+# without one outside development. One test secret for every store and every server a test starts.
+os.environ.setdefault("LOYALTY_KEK", "test-only-key-encryption-secret-not-for-production")
 
 
 def _pg_available() -> str | None:

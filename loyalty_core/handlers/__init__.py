@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from loyalty_core import commands as cmd
-from loyalty_core.handlers.membership import change_consent, enroll, link_identifier, unlink_identifier, update_profile
+from loyalty_core.handlers.membership import (change_consent, enroll, erase_member, link_identifier, unlink_identifier,
+                                              update_profile)
 from loyalty_core.handlers.points import (adjust_points, capture_reservation, change_tier, earn_points, redeem_points,
                                           release_reservation, reserve_points, reverse_redemption, run_due_work,
                                           use_voucher)
@@ -23,5 +24,5 @@ HANDLERS: dict[type, Callable[[Context, Any], Plan]] = {
     cmd.ReleaseReservation: release_reservation, cmd.RedeemPoints: redeem_points,
     cmd.ReverseRedemption: reverse_redemption, cmd.RefundPurchase: refund_purchase,
     cmd.AdjustPoints: adjust_points, cmd.ChangeTier: change_tier, cmd.UseVoucher: use_voucher,
-    cmd.RunDueWork: run_due_work,
+    cmd.RunDueWork: run_due_work, cmd.EraseMember: erase_member,
 }

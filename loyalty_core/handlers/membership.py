@@ -1,4 +1,4 @@
-"""Joining and the member's own data: enrolment, identifiers, profile and consent."""
+"""Joining and the member's own data: enrolment, identifiers, profile, consent and erasure."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from loyalty_core import identifiers as ids
 from loyalty_core import timebounds
 from loyalty_core.decide import Change
 from loyalty_core.handlers.common import change_result, checked_text, member_result, utc_time
+from loyalty_core.member import Member
 from loyalty_core.planning import Context, Plan
 
 def enroll(ctx: Context, c: cmd.EnrollMember) -> Plan:
@@ -36,7 +37,7 @@ def enroll(ctx: Context, c: cmd.EnrollMember) -> Plan:
 
 
 def link_identifier(ctx: Context, c: cmd.LinkIdentifier) -> Plan:
-    member = ctx.service.resolve(c.member)
+    member = not_erased(ctx.service.resolve(c.member))
     value = ids.normalise(c.kind, c.value)
     change = ctx.change(member)
     ctx.take_claim(c.kind, value, member.id)
@@ -57,7 +58,7 @@ def unlink_identifier(ctx: Context, c: cmd.UnlinkIdentifier) -> Plan:
 
 
 def update_profile(ctx: Context, c: cmd.UpdateProfile) -> Plan:
-    member = ctx.service.resolve(c.member)
+    member = not_erased(ctx.service.resolve(c.member))
     changes = {k: v for k, v in {"name": checked_text(c.name, "name"), "birthday": timebounds.birthday(c.birthday, ctx.now)}.items()
                if v is not None and getattr(member, k) != v}
     change = ctx.change(member)
@@ -76,3 +77,29 @@ def change_consent(ctx: Context, c: cmd.ChangeConsent) -> Plan:
                    consent_text_version=checked_text(c.consent_text_version, "consent_text_version") or "",
                    given_at=given_at)
     return ctx.plan(change, change_result(change))
+
+
+def erase_member(ctx: Context, c: cmd.EraseMember) -> Plan:
+    """Release every identifier the member owns (so the phone can join again as someone new) and record
+    `PersonalDataErased`; the store destroys the member's data key in the same transaction
+    (loyalty_core/privacy/keystore.py). Erasing an erased member again writes nothing."""
+    reason = checked_text(c.reason, "reason")
+    if not reason or not reason.strip():
+        raise errors.InvalidInput("a reason is required to erase a member's personal data", field="reason")
+    member = ctx.service.resolve(c.member)
+    change = ctx.change(member)
+    if member.erased:
+        return ctx.plan(change, change_result(change))
+    for kind, value in member.identifiers:
+        try:
+            ctx.release_claim(kind, value, member.id)
+        except errors.IdentifierNotLinked:
+            continue  # the claim already points elsewhere (a merge, an old inconsistency): not ours to free
+    change.add(ev.PersonalDataErased, reason=reason.strip())
+    return ctx.plan(change, change_result(change))
+
+
+def not_erased(member: Member) -> Member:
+    if member.erased:
+        raise errors.MemberErased(f"member {member.id}'s personal data was erased", member_id=str(member.id))
+    return member

@@ -23,6 +23,7 @@ from loyalty_core import commands as cmd
 from loyalty_core import errors
 from loyalty_core import events as ev
 from loyalty_core import identifiers as ids
+from loyalty_core.privacy.tokens import is_hashed
 from loyalty_core import program as prog
 from loyalty_core.identity.events import HeldPurchasesClaimed, PurchaseHeld
 from loyalty_core.results import Balance, Result, register_result_type
@@ -164,8 +165,9 @@ def credited_member(store: Any, receipt: ev.CommandAccepted) -> UUID | None:
     request = receipt.request
     reference = purchase_reference(request.get("channel", ""), request.get("transaction_ref", ""))
     given = [(k, v) for k, v in (request.get("member") or {}).items() if v is not None]
-    try:
-        kind, value = (given[0][0], ids.normalise(*given[0])) if given else (RECEIPT, reference)
+    try:  # a receipt keeps a held sale's identifier as its keyed hash, which names the claim as it is
+        kind, value = ((given[0][0], given[0][1] if is_hashed(given[0][1]) else ids.normalise(*given[0]))
+                       if given else (RECEIPT, reference))
     except errors.LoyaltyError:
         return None
     for event in store.events.get(ids.claim_id(kind, value)):

@@ -1,0 +1,123 @@
+"""The `member_keys` table: each member's data key, wrapped under the KEK, in the store's own database.
+
+Reached through the event store's datastore (`transaction(commit=...)` yields a cursor on SQLite and on
+PostgreSQL alike), so it shares the store's connections and, for an erasure, its transaction: the recorder
+calls `shred` inside the insert of `PersonalDataErased` (loyalty_core/sealing.py), so the event and the
+key's destruction commit together or not at all. A destroyed key leaves a tombstone row (no key, the time of
+erasure), so a late write can never create a fresh key for an erased member.
+
+`privacy_state` holds one flag: `legacy_claims`, set when the key table was created on a store that already
+had events (a previous release's store, whose identifier claims have uuid5 ids: docs/privacy.md "Re-keying").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Sequence
+from uuid import UUID
+
+TOMBSTONE = object()
+
+
+class KeyStore:
+    def __init__(self, datastore: Any, *, dialect: str, events_table: str):
+        self.datastore = datastore
+        self.postgres = dialect == "postgres"
+        if self.postgres:
+            schema = '"' + datastore.schema.replace('"', '""') + '"'
+            self.keys, self.state = f"{schema}.member_keys", f"{schema}.privacy_state"
+            self.events = f'{schema}."{events_table}"'
+            self.p = "%s"
+        else:
+            self.keys, self.state, self.events, self.p = "member_keys", "privacy_state", events_table, "?"
+        self._lock_name = f"{getattr(datastore, 'schema', '')}.member_keys"
+
+    def _id(self, member_id: UUID) -> Any:
+        return member_id if self.postgres else str(member_id)
+
+    def _rows(self, curs: Any) -> list[tuple[Any, ...]]:
+        rows = curs.fetchall()
+        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+
+    # --- set-up ---------------------------------------------------------------------------------
+    def create(self) -> bool:
+        """Create the tables if missing; True when this store's claims still have the legacy ids."""
+        blob, ident = ("bytea", "uuid") if self.postgres else ("BLOB", "TEXT")
+        with self.datastore.transaction(commit=True) as curs:
+            if self.postgres:  # two processes starting together must not both create the tables
+                curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._lock_name,))
+                curs.execute("SELECT to_regclass(%s) IS NOT NULL AS present", (self.keys,))
+            else:
+                curs.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'member_keys'")
+            existed = bool(self._rows(curs)[0][0])
+            curs.execute(f"CREATE TABLE IF NOT EXISTS {self.keys} (member_id {ident} PRIMARY KEY, "
+                         f"wrapped_key {blob}, kek_id TEXT NOT NULL, created_at TEXT NOT NULL, erased_at TEXT)")
+            curs.execute(f"CREATE TABLE IF NOT EXISTS {self.state} (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            if not existed:
+                curs.execute(f"SELECT 1 FROM {self.events} LIMIT 1")
+                legacy = "yes" if self._rows(curs) else "no"
+                curs.execute(f"INSERT INTO {self.state} (name, value) VALUES ({self.p}, {self.p}) "
+                             "ON CONFLICT (name) DO NOTHING", ("legacy_claims", legacy))
+            curs.execute(f"SELECT value FROM {self.state} WHERE name = {self.p}", ("legacy_claims",))
+            rows = self._rows(curs)
+        return bool(rows) and rows[0][0] == "yes"
+
+    def set_legacy_claims(self, legacy: bool) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(f"UPDATE {self.state} SET value = {self.p} WHERE name = {self.p}",
+                         ("yes" if legacy else "no", "legacy_claims"))
+
+    # --- keys -----------------------------------------------------------------------------------
+    def get(self, member_id: UUID) -> tuple[bytes, str] | object | None:
+        """(wrapped key, kek id), TOMBSTONE when erased, or None when the member never had a key."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(f"SELECT wrapped_key, kek_id FROM {self.keys} WHERE member_id = {self.p}",
+                         (self._id(member_id),))
+            rows = self._rows(curs)
+        if not rows:
+            return None
+        wrapped, kek_id = rows[0]
+        return TOMBSTONE if wrapped is None else (bytes(wrapped), kek_id)
+
+    def add(self, member_id: UUID, wrapped: bytes, kek_id: str) -> tuple[bytes, str] | object:
+        """Store a new wrapped key unless the member already has one (or was erased): what is stored wins."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(f"INSERT INTO {self.keys} (member_id, wrapped_key, kek_id, created_at) "
+                         f"VALUES ({self.p}, {self.p}, {self.p}, {self.p}) ON CONFLICT (member_id) DO NOTHING",
+                         (self._id(member_id), wrapped, kek_id, _now()))
+        stored = self.get(member_id)
+        assert stored is not None
+        return stored
+
+    def shred(self, curs: Any, member_ids: Sequence[Any]) -> None:
+        """Destroy the keys of `member_ids` on the caller's cursor (its transaction), leaving tombstones."""
+        if not self.postgres:
+            # Zero the freed bytes of the key row instead of leaving them in a free page.
+            curs.execute("PRAGMA secure_delete = ON")
+        for member_id in member_ids:
+            curs.execute(f"INSERT INTO {self.keys} (member_id, wrapped_key, kek_id, created_at, erased_at) "
+                         f"VALUES ({self.p}, NULL, '', {self.p}, {self.p}) ON CONFLICT (member_id) DO UPDATE "
+                         "SET wrapped_key = NULL, kek_id = '', erased_at = excluded.erased_at",
+                         (self._id(_uuid(member_id)), _now(), _now()))
+
+    def erase(self, member_ids: Sequence[UUID]) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            self.shred(curs, member_ids)
+
+    def erased(self, member_id: UUID) -> bool:
+        return self.get(member_id) is TOMBSTONE
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def checkpoint_sqlite(datastore: Any) -> None:
+    """SQLite: fold the write-ahead log back into the database and truncate it, so pages an erasure
+    rewrote (zeroed by `secure_delete`) leave no older copy behind in `-wal`."""
+    with datastore.transaction(commit=False) as curs:
+        curs.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,0 +1,129 @@
+"""Seal and unseal one member's personal values, under that member's data key.
+
+Each member has a random 256-bit data key (DEK), wrapped with AES-GCM under the KEK (associated data: the
+member id) in `member_keys`. A value is sealed with AES-GCM under the DEK with a random 96-bit nonce and
+associated data `member id ‖ field`, so a sealed value cannot be moved to another member or field unnoticed.
+Unwrapped DEKs are kept in an LRU (with a time-to-live, so another process's erasure is honoured within it
+even if this process never reads the erasure event): a warm member costs no database round trip.
+Erased (or never keyed) members' values unseal to `ERASED`; unsealing never raises.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from loyalty_core.privacy import lookup
+from loyalty_core.privacy.keystore import TOMBSTONE, KeyStore
+from loyalty_core.privacy.masterkeys import MasterKeys
+from loyalty_core.privacy.tokens import ERASED, SEALED_PREFIX, Erased
+
+_NONCE = 12
+_GONE = object()  # cached: this member's key is destroyed
+
+
+class Vault:
+    def __init__(self, keys: MasterKeys, store: KeyStore, *, cache_size: int = 10_000, ttl_seconds: int = 300):
+        self.keys = keys
+        self.store = store
+        self._kek = AESGCM(keys.kek)
+        self._cache: OrderedDict[UUID, tuple[Any, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.cache_size = cache_size
+        self.ttl = ttl_seconds
+
+    # --- data keys ------------------------------------------------------------------------------
+    def _cached(self, member_id: UUID) -> Any:
+        with self._lock:
+            hit = self._cache.get(member_id)
+            if hit is None:
+                return None
+            if hit[1] < time.monotonic():
+                del self._cache[member_id]
+                return None
+            self._cache.move_to_end(member_id)
+            return hit[0]
+
+    def _remember(self, member_id: UUID, value: Any) -> Any:
+        with self._lock:
+            self._cache[member_id] = (value, time.monotonic() + self.ttl)
+            self._cache.move_to_end(member_id)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return value
+
+    def _unwrap(self, member_id: UUID, stored: Any) -> Any:
+        if stored is None or stored is TOMBSTONE:
+            return _GONE if stored is TOMBSTONE else None
+        wrapped, _kek_id = stored
+        try:
+            return AESGCM(self._kek.decrypt(wrapped[:_NONCE], wrapped[_NONCE:], b"member-key" + member_id.bytes))
+        except InvalidTag:
+            raise RuntimeError(f"the data key of member {member_id} does not open under this KEK "
+                               f"({self.keys.source}): wrong LOYALTY_KEK_FILE?") from None
+
+    def _key(self, member_id: UUID, *, create: bool) -> Any:
+        key = self._cached(member_id)
+        if key is not None:
+            return key
+        key = self._unwrap(member_id, self.store.get(member_id))
+        if key is None and create:
+            dek = AESGCM.generate_key(bit_length=256)
+            nonce = os.urandom(_NONCE)
+            wrapped = nonce + self._kek.encrypt(nonce, dek, b"member-key" + member_id.bytes)
+            key = self._unwrap(member_id, self.store.add(member_id, wrapped, self.keys.kek_id))
+        if key is None:
+            return None  # never keyed and not asked to create: nothing to cache
+        return self._remember(member_id, key)
+
+    # --- the interface --------------------------------------------------------------------------
+    def seal(self, member_id: UUID, field: str, plaintext: str) -> str:
+        """`plaintext` sealed under the member's key (made on first use); ERASED for an erased member."""
+        key = self._key(member_id, create=True)
+        if key is _GONE:
+            return str(ERASED)
+        nonce = os.urandom(_NONCE)
+        sealed = key.encrypt(nonce, plaintext.encode(), member_id.bytes + field.encode())
+        return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    def unseal(self, member_id: UUID, field: str, value: Any) -> Any:
+        """The plaintext of a sealed value; ERASED once the key is gone; any other value as it is."""
+        if not isinstance(value, str) or not value.startswith(SEALED_PREFIX):
+            return value
+        key = self._key(member_id, create=False)
+        if key is None or key is _GONE:
+            return ERASED
+        try:
+            raw = base64.urlsafe_b64decode(value[len(SEALED_PREFIX):])
+            return key.decrypt(raw[:_NONCE], raw[_NONCE:], member_id.bytes + field.encode()).decode()
+        except (InvalidTag, ValueError):
+            return ERASED  # moved to another member or field, or damaged: unreadable, never an exception
+
+    def lookup_hash(self, kind: str, normalised_value: str) -> bytes:
+        return lookup.digest(kind, normalised_value)
+
+    def erase(self, member_id: UUID) -> None:
+        """Destroy the member's key now, in a transaction of its own (the erasure command does it inside
+        the write of `PersonalDataErased`; this is for a key a crash left behind)."""
+        self.store.erase([member_id])
+        self.forget(member_id, erased=True)
+
+    def forget(self, member_id: UUID, *, erased: bool = False) -> None:
+        with self._lock:
+            self._cache.pop(member_id, None)
+        if erased:
+            self._remember(member_id, _GONE)
+
+    def is_erased(self, member_id: UUID) -> bool:
+        return self._key(member_id, create=False) is _GONE
+
+
+__all__ = ["Vault", "Erased"]

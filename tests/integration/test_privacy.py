@@ -1,0 +1,199 @@
+"""Personal data is sealed per member, and erasure destroys the key (docs/privacy.md), on both stores.
+
+The scan reads the database's own bytes: on SQLite the events file and the read side's file with their
+`-wal` and `-shm`; on PostgreSQL every row of every table of the test's schema as text (the data-directory scan,
+WAL included, is tests/faults/test_erasure_scan.py on a private cluster).
+"""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from loyalty_core import commands as c
+from loyalty_core import errors
+from loyalty_core import events as ev
+from loyalty_core.privacy import ERASED, masterkeys
+from loyalty_core.privacy.erasure import erase_member
+from loyalty_core.runtime import open_runtime
+from loyalty_core.settings import Settings
+from projections.audit_run import replay_store, verify_store
+from tests.builders import key
+from tests.integration.test_projections_support import catch_up
+
+PHONE_TYPED, PHONE_E164, PHONE_NATIONAL = "0386 123 457", "+84386123457", "0386123457"
+NAME = "Trịnh Thị Bích Ngọc Riêng"
+EMAIL = "bichngoc.rieng@example.vn"
+OTHER_PHONE = "0386 765 432"  # a sale held for a phone nobody owns yet
+
+
+def needles() -> dict[str, bytes]:
+    found = {"phone e164": PHONE_E164.encode(), "phone national": PHONE_NATIONAL.encode(),
+             "phone digits": b"84386123457", "name utf-8": NAME.encode(), "name part": "Bích Ngọc".encode(),
+             "name unaccented": b"trinh thi bich ngoc", "email": EMAIL.encode(), "held phone": b"386765432"}
+    found["name utf-16"] = NAME.encode("utf-16-le")
+    return found
+
+
+def sqlite_files(database_url: str, read_side: bool) -> list[Path]:
+    path = Path(urlparse(database_url).path[1:])
+    read = path.with_name(f"{path.stem}.read{path.suffix}")
+    bases = (path, read) if read_side else (path,)
+    return [p for base in bases for p in (base, Path(f"{base}-wal"), Path(f"{base}-shm")) if p.exists()]
+
+
+def pg_rows(database_url: str, read_side: bool) -> bytes:
+    import psycopg
+
+    schema = database_url.split("schema=")[1]
+    out = []
+    with psycopg.connect(database_url.split("?")[0]) as conn:
+        tables = [r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables "
+                                             "WHERE table_schema = %s", (schema,))]
+        if not read_side:
+            tables = [t for t in tables if t.startswith(("loyalty_", "member_keys", "privacy_state"))]
+        for table in tables:
+            for row in conn.execute(f'SELECT t::text FROM "{schema}"."{table}" t'):
+                out.append(row[0].encode())
+            # bytea columns as raw bytes too (the events' state is JSON in bytea)
+            for (column,) in conn.execute("SELECT column_name FROM information_schema.columns WHERE table_schema"
+                                          " = %s AND table_name = %s AND data_type = 'bytea'", (schema, table)):
+                out += [bytes(r[0]) for r in conn.execute(f'SELECT "{column}" FROM "{schema}"."{table}"')
+                        if r[0] is not None]
+    return b"\n".join(out)
+
+
+def scan(database_url: str, read_side: bool = True) -> dict[str, list[str]]:
+    """Which needle occurs where."""
+    blobs = ({str(p.name): p.read_bytes() for p in sqlite_files(database_url, read_side)}
+             if database_url.startswith("sqlite") else {"rows": pg_rows(database_url, read_side)})
+    return {what: [where for where, blob in blobs.items() if needle in blob]
+            for what, needle in needles().items() if any(needle in blob for blob in blobs.values())}
+
+
+def populate(runtime) -> c.MemberRef:
+    service = runtime.service
+    enrolled = service.execute(c.EnrollMember(idempotency_key="enrol-1", phone=PHONE_TYPED, name=NAME, email=EMAIL,
+                                              birthday="1990-05-17", consent={"sms": True}))
+    ref = c.MemberRef(phone=PHONE_TYPED)
+    for i in range(3):
+        service.execute(c.RecordPurchase(idempotency_key=f"sale-{i}", member=ref, transaction_ref=f"T-{i}",
+                                         total=Decimal(250_000), channel="pos"))
+    service.execute(c.UpdateProfile(idempotency_key="profile-1", member=ref, name=NAME + " Mới"))
+    service.execute(c.RecordPurchase(idempotency_key="held-1", member=c.MemberRef(phone=OTHER_PHONE),
+                                     transaction_ref="H-1", total=Decimal(100_000), channel="pos"))
+    runtime.store.snapshot(runtime.store.load_member(enrolled.member_id))
+    return c.MemberRef(member_id=enrolled.member_id)
+
+
+@pytest.fixture
+def runtime(database_url):
+    runtime = open_runtime(Settings(database_url=database_url))
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+def test_the_ledger_stores_no_plaintext_and_reads_it_back(runtime, database_url):
+    member = populate(runtime)
+    loaded = runtime.store.load_member(member.member_id)
+    assert (loaded.name, loaded.birthday) == (NAME + " Mới", "1990-05-17")
+    assert ("phone", PHONE_E164) in loaded.identifiers and ("email", EMAIL) in loaded.identifiers
+    runtime.store.members.clear()
+    assert runtime.service.resolve(c.MemberRef(phone=PHONE_NATIONAL)) == loaded  # keyed claim, sealed snapshot
+    assert scan(database_url) == {}
+    # a retry replays the answer; the same key with another body is still refused
+    again = runtime.service.execute(c.EnrollMember(idempotency_key="enrol-1", phone=PHONE_TYPED, name=NAME,
+                                                   email=EMAIL, birthday="1990-05-17", consent={"sms": True}))
+    assert again.replayed and again.member_id == member.member_id and again.name == NAME
+    with pytest.raises(errors.IdempotencyKeyReused) as refused:
+        runtime.service.execute(c.EnrollMember(idempotency_key="enrol-1", phone=PHONE_TYPED, name="Someone Else",
+                                               email=EMAIL, birthday="1990-05-17", consent={"sms": True}))
+    assert refused.value.details["field"] == "name"
+
+
+def test_erasure_shreds_the_key_frees_the_phone_and_keeps_the_figures(runtime, database_url):
+    member = populate(runtime)
+    before = runtime.service.balance(member)
+    catch_up(database_url)
+    result = erase_member(runtime.service, member, reason="yêu cầu của khách", idempotency_key="erase-1",
+                          actor="admin-1")
+    assert result.member_id == member.member_id
+    assert runtime.store.vault.is_erased(member.member_id)
+    runtime.store.members.clear()
+    erased = runtime.store.load_member(member.member_id)
+    assert erased.erased and erased.name is None and erased.identifiers == ()
+    assert runtime.service.balance(member) == before
+    events = runtime.store.member_events(member.member_id)
+    enrolled = next(e for e in events if isinstance(e, ev.MemberEnrolled))
+    assert enrolled.name == ERASED and enrolled.birthday == ERASED  # reads as "đã xoá", never an exception
+    assert isinstance(events[-1], ev.PersonalDataErased) and events[-1].actor == "admin-1"
+    # the phone is free: it can join again, as someone new
+    with pytest.raises(errors.MemberNotFound):
+        runtime.service.resolve(c.MemberRef(phone=PHONE_TYPED))
+    again = runtime.service.execute(c.EnrollMember(idempotency_key="enrol-2", phone=PHONE_TYPED))
+    assert again.member_id != member.member_id
+    # a retry of the erasure replays; the old enrolment's retry answers without a 500 (its fields erased)
+    assert erase_member(runtime.service, member, reason="yêu cầu của khách", idempotency_key="erase-1",
+                        actor="admin-1").replayed
+    old = runtime.service.execute(c.EnrollMember(idempotency_key="enrol-1", phone=PHONE_TYPED, name=NAME,
+                                                 email=EMAIL, birthday="1990-05-17", consent={"sms": True}))
+    assert old.replayed and old.member_id == member.member_id and old.name == ERASED
+    with pytest.raises(errors.MemberErased):
+        runtime.service.execute(c.UpdateProfile(idempotency_key="profile-2", member=member, name="X"))
+    catch_up(database_url)
+    settings = Settings(database_url=database_url)
+    assert verify_store(settings).ok
+    report = replay_store(settings)
+    assert report.ok, report.differences
+    assert scan(database_url, read_side=False) == {}
+
+
+def test_an_erasure_refuses_an_empty_reason_and_writes_nothing(runtime):
+    member = populate(runtime)
+    version = runtime.store.load_member(member.member_id).version
+    with pytest.raises(errors.InvalidInput):
+        erase_member(runtime.service, member, reason="  ", idempotency_key=key("erase"))
+    assert runtime.store.load_member(member.member_id).version == version
+    assert not runtime.store.vault.is_erased(member.member_id)
+
+
+def test_a_purchase_racing_the_erasure_lands_before_or_after_it(runtime):
+    member = populate(runtime)
+    assert runtime.store.load_member(member.member_id).purchase_count == 3
+    outcomes: list[object] = []
+
+    def buy(i: int) -> None:
+        try:
+            outcomes.append(runtime.service.execute(c.RecordPurchase(
+                idempotency_key=f"race-{i}", member=member, transaction_ref=f"R-{i}", total=Decimal(50_000),
+                channel="pos")))
+        except Exception as exc:  # noqa: BLE001 - collected and checked below
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=buy, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    erase_member(runtime.service, member, reason="race", idempotency_key="erase-race")
+    for t in threads:
+        t.join()
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    events = runtime.store.member_events(member.member_id)
+    assert sum(isinstance(e, ev.PersonalDataErased) for e in events) == 1
+    assert len(outcomes) == 6 and runtime.store.load_member(member.member_id).purchase_count == 3 + 6
+
+
+def test_a_postgres_store_without_a_key_refuses_to_start_outside_development(tmp_path):
+    with pytest.raises(masterkeys.KeyConfigurationError, match="LOYALTY_KEK_FILE"):
+        masterkeys.load(kek_file="", kek="", sqlite_path=None, database_url="postgresql://x/y", environ={})
+    made = masterkeys.load(kek_file="", kek="", sqlite_path=str(tmp_path / "l.db"), database_url="", environ={})
+    assert (tmp_path / "l.db.kek").stat().st_mode & 0o777 == 0o600
+    again = masterkeys.load(kek_file="", kek="", sqlite_path=str(tmp_path / "l.db"), database_url="", environ={})
+    assert made.kek == again.kek and made.lookup != made.kek
+    with pytest.raises(masterkeys.KeyConfigurationError, match="at least 32"):
+        masterkeys.load(kek_file="", kek="short", sqlite_path=None, database_url="", environ={})
