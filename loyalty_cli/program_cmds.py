@@ -17,7 +17,6 @@ from loyalty_core import program as prog
 from loyalty_core.runtime import open_runtime
 from loyalty_core.program.definition import check_whole_money, parse_json, read_item
 from loyalty_core.program_setup import create_program
-from loyalty_core.scheduler import run_due
 
 program_app = typer.Typer(no_args_is_help=True, help="Show and change the loyalty program (marketing).")
 
@@ -101,10 +100,16 @@ def register(app: typer.Typer) -> None:
         when = (at.replace(tzinfo=at.tzinfo or timezone.utc) if at else now)
         if when > now:
             fail("--at may not be in the future: events are never recorded ahead of time")
+        from loyalty_core.wakeups import WakeUps
+        from projections.member_due import DueIndex
+        from projections.readstore import open_read_store
+
         runtime = open_runtime(clock=lambda: when)
-        try:
-            dump(vars(run_due(runtime.service, when)))
+        read = open_read_store(runtime.settings)
+        try:  # the members due, found through the persisted index (built on its first run on a store)
+            dump(vars(WakeUps(runtime.service, DueIndex(read)).tick(when)))
         finally:
+            read.close()
             runtime.close()
 
     @program_app.command("show")

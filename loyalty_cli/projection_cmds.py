@@ -101,7 +101,8 @@ def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when t
     serve_metrics(metrics, os.environ)  # on LOYALTY_METRICS_PORT, if set
     runtime = open_runtime(_settings().for_role("worker"))
     try:  # scheduled work (expiry, pending release, timeouts, tier review, birthdays) every 30 s
-        run_worker(runtime.settings, stop, poll_interval, WakeUps(runtime.service, 30), batch_size=batch_size,
+        run_worker(runtime.settings, stop, poll_interval, WakeUps(runtime.service, every_seconds=30),
+                   batch_size=batch_size,
                    metrics=metrics)
     finally:
         runtime.close()

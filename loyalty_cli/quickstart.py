@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  {label:28} {token}")
         stop = threading.Event()
         worker = threading.Thread(target=run_worker, name="worker", daemon=True,
-                                  args=(settings.core, stop, 1.0, WakeUps(runtime.service, 30)))
+                                  args=(settings.core, stop, 1.0, WakeUps(runtime.service, every_seconds=30)))
         webhooks = threading.Thread(target=run_dispatcher, name="webhooks", daemon=True,
                                     args=(runtime.store, tables, settings), kwargs={"stop": stop})
         from faces.console.demo import ensure_demo_accounts

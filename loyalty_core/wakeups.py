@@ -1,88 +1,131 @@
-"""Scheduled work found through an index of wake-up instants instead of loading every member every 30 s.
+"""Scheduled work found through a persisted index of next-due instants, never by loading every member.
 
-A member's event-driven due work (points that expire, pending points released, holds and reservations
-timing out, vouchers expiring) falls due at an instant its state already knows (`Member.next_due_at`, and
-the policy's inactivity expiry). `WakeUps` keeps those instants in a heap: it is filled by one full sweep
-when the worker starts, then kept current by reading only the event log since its last position (the
-members those notifications touch are reloaded and re-indexed) and by re-indexing each member after its
-due work ran. Each tick then loads only the members whose instant is in (last run, now].
+Each member's next instant is what its state already says: points that expire, pending points released,
+holds and reservations timing out, vouchers expiring (`Member.next_due_at`), the policy's inactivity
+expiry, and the two program-time rules no event announces: the birthday bonus (the first instant of the
+member's birthday month in Asia/Ho_Chi_Minh) and the tier review (the next review date plus the ladder's
+grace, for a member above the lowest tier). The index (`projections/member_due.py`: a table with its own
+event position) is kept current by reading only the event log since its position (members those events
+touch are re-indexed) and by re-indexing each member after its due work ran. A tick then asks the index
+for the members whose instant has come (an indexed query), loads only those, and runs `RunDueWork`.
 
-Program-time rules that no event announces (tier review, birthdays, rules that look at the calendar) are
-caught by a full sweep once a day, on the first tick of each new day in the program's time zone, and the
-first tick after a start. Correctness never depends on the index: `run_due`'s command is idempotent per
-member version, so a stale entry only costs a load.
+The index is built by one pass over every member the first time it runs on a store, and again after a
+program change (a new tier ladder or birthday rule moves every member's calendar instants): both are
+rare. A restart resumes from the stored position. Correctness never depends on the index: `RunDueWork`
+is idempotent per member version, so an instant that turns out early costs one load.
 """
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
-from typing import Any
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Iterable, Protocol
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from loyalty_core import commands as cmd
 from loyalty_core import errors
+from loyalty_core.program import tiers as tier_rules
 from loyalty_core.scheduler import DueRun, has_due_work
 
 PROGRAM_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+_PROGRAM_TOPICS = "loyalty_core.program."
+_NOT_A_MEMBER = 2**62
+
+
+class Index(Protocol):
+    def position(self) -> int | None: ...
+
+    def save(self, instants: Iterable[tuple[UUID, int, datetime | None]], position: int | None = None) -> None: ...
+
+    def due(self, now: datetime, limit: int) -> list[UUID]: ...
+
+    def reset(self) -> None: ...
 
 
 @dataclass
 class WakeUpRun(DueRun):
     swept: bool = False
-    """A full sweep (start, or a new day) rather than the index alone."""
+    """The index was (re)built from every member: its first run on a store, or after a program change."""
+    indexed: int = 0
+    """Members re-indexed from the event log this tick."""
 
 
 class WakeUps:
-    """ScheduledWork for the worker: run due work from the wake-up index, at most every `every_seconds`."""
+    """ScheduledWork for the worker and `loyalty run-due`: due work from the index, at most every
+    `every_seconds`."""
 
-    def __init__(self, service: Any, every_seconds: int = 30, zone: tzinfo = PROGRAM_ZONE, page: int = 1000):
+    def __init__(self, service: Any, index: Index | None = None, every_seconds: int = 30,
+                 zone: tzinfo = PROGRAM_ZONE, page: int = 1000):
         self.service, self.every_seconds, self.zone, self.page = service, every_seconds, zone, page
-        self._heap: list[tuple[datetime, UUID]] = []
-        self._wake: dict[UUID, datetime] = {}
-        self._position = 0
+        self.index: Index | None = index
+        """None until the worker gives it its read store's index (projections/worker.py)."""
         self._last: datetime | None = None
-        self._swept_on: Any = None
 
     def __call__(self, now: datetime) -> WakeUpRun | None:
         if self._last is not None and (now - self._last).total_seconds() < self.every_seconds:
             return None
         self._last = now
-        if self._swept_on != now.astimezone(self.zone).date():
-            return self._sweep(now)
-        return self._from_index(now)
+        return self.tick(now)
 
-    # --- the two ways of finding due members -----------------------------------------------------------
-    def _sweep(self, now: datetime) -> WakeUpRun:
-        run = WakeUpRun(swept=True)
-        self._position = self.service.store.max_notification_id()  # events after this are read next tick
-        self._heap, self._wake = [], {}
-        for member_id in self.service.store.member_ids():
-            self._visit(member_id, now, run)
-        self._swept_on = now.astimezone(self.zone).date()
-        return run
-
-    def _from_index(self, now: datetime) -> WakeUpRun:
+    def tick(self, now: datetime) -> WakeUpRun:
+        if self.index is None:
+            raise RuntimeError("WakeUps has no index: give it projections.member_due.DueIndex(read store)")
         run = WakeUpRun()
-        self._follow_log(now)
-        due: set[UUID] = set()
-        while self._heap and self._heap[0][0] <= now:
-            at, member_id = heapq.heappop(self._heap)
-            if self._wake.get(member_id) == at:  # else superseded by a newer entry
-                del self._wake[member_id]
-                due.add(member_id)
-        for member_id in due:
-            self._visit(member_id, now, run)
-        return run
+        if self.index.position() is None:
+            self._build(now, run)
+        else:
+            self._follow_log(now, run)
+        seen: set[UUID] = set()
+        while True:  # the due members, a page at a time; each page is re-indexed past `now` as it runs
+            due = [m for m in self.index.due(now, self.page) if m not in seen]
+            if not due:  # (a member whose row another process holds at a newer version is not asked twice)
+                return run
+            seen.update(due)
+            self.index.save([self._visit(member_id, now, run) for member_id in due])
+
+    # --- keeping the index -----------------------------------------------------------------------------
+    def _build(self, now: datetime, run: WakeUpRun) -> None:
+        run.swept = True
+        self.index.reset()
+        position = self.service.store.max_notification_id()  # events after this are read next tick
+        batch: list[tuple[UUID, int, datetime | None]] = []
+        for member_id in self.service.store.member_ids():
+            member = self.service.store.load_member(member_id)
+            if member is not None:
+                batch.append((member.id, member.version, self.next_instant(member, now, include_past=True)))
+            if len(batch) >= self.page:
+                self.index.save(batch)
+                batch = []
+        self.index.save(batch, position)
+
+    def _follow_log(self, now: datetime, run: WakeUpRun) -> None:
+        """Re-index the members the events since the index's position touched (new members included)."""
+        position = self.index.position() or 0
+        while True:
+            page = self.service.store.notifications(position + 1, self.page)
+            if not page:
+                return
+            if any(n.topic.startswith(_PROGRAM_TOPICS) for n in page):
+                self.service.policy.installed()  # the new program, before instants are computed from it
+                self._build(now, run)
+                return
+            touched = {n.originator_id for n in page}
+            instants = []
+            for originator_id in touched:
+                member = self.service.store.load_member(originator_id)  # receipts and budgets are not members
+                if member is not None:
+                    instants.append((member.id, member.version, self.next_instant(member, now, include_past=True)))
+            position = page[-1].id
+            self.index.save(instants, position)
+            run.indexed += len(instants)
 
     # --- one member ------------------------------------------------------------------------------------
-    def _visit(self, member_id: UUID, now: datetime, run: DueRun) -> None:
+    def _visit(self, member_id: UUID, now: datetime, run: DueRun) -> tuple[UUID, int, datetime | None]:
         member = self.service.store.load_member(member_id)
         run.members_checked += 1
         if member is None:
-            return
+            return member_id, _NOT_A_MEMBER, None  # never due again, whatever version an old row names
         if has_due_work(self.service, member, now):
             command = cmd.RunDueWork(idempotency_key=f"due/{member.id}/v{member.version}/{now:%Y-%m-%dT%H:%M}",
                                      channel="worker", actor="worker", member=cmd.MemberRef(member_id=member.id))
@@ -94,36 +137,41 @@ class WakeUps:
                 if result.events and not result.replayed:
                     run.members_changed += 1
             member = self.service.store.load_member(member_id) or member
-        self._index(member, now)
+        return member.id, member.version, self.next_instant(member, now, include_past=False)
 
-    def _index(self, member: Any, now: datetime, *, include_past: bool = False) -> None:
-        """Put the member's next instant in the heap: after `now` once its due work ran, or any instant
-        (already due ones included) for a member new events touched."""
+    def next_instant(self, member: Any, now: datetime, *, include_past: bool) -> datetime | None:
+        """The member's next wake-up: after `now` once its due work ran, or any instant (already due ones
+        included) for a member new events touched."""
+        policy = self.service.policy
         instants = [member.next_due_at]
         if member.lots:
-            instants.append(self.service.policy.inactivity_expires_at(member))
+            instants.append(policy.inactivity_expires_at(member))
+        instants += self._calendar(member, now, include_past)
         later = [at for at in instants if at is not None and (include_past or at > now)]
-        if later:
-            at = min(later)
-            self._wake[member.id] = at
-            heapq.heappush(self._heap, (at, member.id))
-        else:
-            self._wake.pop(member.id, None)
+        return min(later) if later else None
 
-    def _follow_log(self, now: datetime) -> None:
-        """Re-index the members the events since the last position touched (new members included)."""
-        touched: set[UUID] = set()
-        while True:
-            page = self.service.store.notifications(self._position + 1, self.page)
-            if not page:
-                break
-            touched.update(n.originator_id for n in page)
-            self._position = page[-1].id
-        for originator_id in touched:
-            member = self.service.store.load_member(originator_id)  # receipts and budgets are not members
-            if member is not None:
-                self._index(member, now, include_past=True)
-
-    @property
-    def indexed(self) -> int:
-        return len(self._wake)
+    def _calendar(self, member: Any, now: datetime, include_past: bool) -> list[datetime]:
+        """Birthday month and tier review, the rules `ProgramPolicy.has_scheduled_work` checks."""
+        installed = getattr(self.service.policy, "installed", None)
+        program = installed() if installed else None
+        if program is None:
+            return []
+        found = []
+        if member.birthday:
+            month = int(member.birthday[5:7])
+            local = now.astimezone(self.zone)
+            for year in (local.year, local.year + 1):
+                start = datetime(year, month, 1, tzinfo=self.zone)
+                if f"birthday-bonus:{year}" in member.activity_counts:
+                    continue
+                if start > now or (include_past and start.year == local.year and month == local.month):
+                    found.append(start)
+                    break
+        ladder = program.tiers
+        if ladder.tier(member.tier) is not None and ladder.rank(member.tier) > 0:
+            grace = timedelta(days=ladder.grace_days)
+            review = tier_rules.next_review_at(ladder, member.last_tier_change_at or member.enrolled_at)
+            while not include_past and review + grace <= now:
+                review = tier_rules.next_review_at(ladder, review)
+            found.append(review + grace)
+        return found

@@ -22,6 +22,7 @@ from loyalty_core.settings import Settings
 from projections.catalog import ReadSide, Status
 from projections.config import ReadConfig
 from projections.deadletter import DeadLetters
+from projections.member_due import DueIndex
 from projections.pools import harden
 from projections.process_metrics import LoopMetrics
 from projections.eventrows import open_event_rows
@@ -50,6 +51,8 @@ class Worker:
         self.rows = open_event_rows(self.side.store)
         self.batch_size, self.scheduled_work, self.clock = batch_size, scheduled_work, clock
         self._reader: LogReader | None = None
+        if getattr(scheduled_work, "index", False) is None:  # WakeUps: its index lives in our read store
+            scheduled_work.index = DueIndex(self.side.store)  # type: ignore[union-attr]
         self.dead_letters = DeadLetters(self.side.store)
         """Events a projection could not apply are set aside here; the cycle goes on with the others."""
         self.metrics = metrics
