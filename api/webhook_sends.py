@@ -29,6 +29,8 @@ from api.schemas.audit import DeliveryOut
 from api.settings import ApiSettings
 from api.tables import ApiTables, Row
 from api.webhooks import Dispatcher, Outcome
+from projections.schema import TABLES, baseline, component
+from projections.schema_runner import ensure, tables_target
 
 PING_TYPE = "WebhookPing"
 
@@ -38,6 +40,8 @@ _DDL = """CREATE TABLE IF NOT EXISTS api_webhook_redeliveries (
     answer TEXT NOT NULL,
     created_at TEXT NOT NULL,
     PRIMARY KEY (delivery_id, idempotency_key))"""
+#: Migrated when first opened (projections/schema_runner.py; docs/operations.md, "Migrations").
+SCHEMA = component("api_webhook_redeliveries", TABLES, baseline(_DDL))
 
 _DELIVERY_COLUMNS = ("delivery_id, webhook_id, notification_id, event_type, payload, status, attempts, "
                      "next_attempt_at, last_status, last_error, created_at, delivered_at")
@@ -108,8 +112,7 @@ class Redeliveries:
 
     def __init__(self, tables: ApiTables):
         self.tables = tables
-        with tables._transaction() as cursor:  # the API's connection handling: one place for both stores
-            cursor.execute(_DDL)
+        ensure(tables_target(tables), SCHEMA)
 
     @classmethod
     def of(cls, tables: ApiTables) -> Redeliveries:
