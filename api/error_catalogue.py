@@ -20,7 +20,7 @@ from api.errors import status_for
 ERROR_MODULES = ("loyalty_core.errors", "loyalty_core.program.errors", "loyalty_core.approvals",
                  "loyalty_core.presence", "loyalty_core.timebounds", "loyalty_core.text",
                  "loyalty_core.migration.files", "loyalty_core.identity.receipts", "loyalty_core.till_receipt",
-                 "loyalty_core.till_commands", "loyalty_core.program_setup")
+                 "loyalty_core.till_commands", "loyalty_core.program_setup", "loyalty_core.identity.merge_rules")
 
 #: The English meaning of each domain code (their Vietnamese text is the class's own `message_vi`).
 DOMAIN_EN = {
@@ -56,6 +56,14 @@ DOMAIN_EN = {
     "invalid_purchase": "A purchase the rules cannot price (a time without an offset, another currency).",
     "invalid_text": "Text with control or unprintable characters.",
     "member_not_found": "No such member.",
+    "member_already_merged": "This member was already merged into another (its id now finds the survivor).",
+    "merge_chain": "This member has absorbed others: unmerge them first, or merge every duplicate into one survivor.",
+    "merge_conflict": "Both members hold the same purchase; they cannot be merged.",
+    "merge_into_self": "A member cannot be merged into itself.",
+    "merge_not_found": "The second member is not merged into the first.",
+    "merge_open_reservations": "The duplicate has points held at a till: capture or release them before merging.",
+    "merge_program_mismatch": "The two members belong to different programs.",
+    "unmerge_blocked": "Something that moved in the merge was used since (the `blocking` list says what).",
     "multiplier_must_be_positive": "A points multiplier must be more than 0.",
     "offer_budget_exhausted": "The offer reached its number of members or its points budget.",
     "offer_not_eligible": "The member is not in the segment the offer is limited to.",

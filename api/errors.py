@@ -40,6 +40,13 @@ _STATUS = {
     "voucher_cancelled": 409,
     "program_already_exists": 409,
     "approval_not_pending": 409,
+    # Merging duplicates (loyalty_core/identity/merge_rules.py): the members' state forbids it now.
+    "member_already_merged": 409,
+    "merge_chain": 409,
+    "merge_program_mismatch": 409,
+    "merge_open_reservations": 409,
+    "merge_conflict": 409,
+    "unmerge_blocked": 409,
     # Four eyes: whoever asked for a large adjustment may not also approve it.
     "approval_by_requester": 403,
     "idempotency_request_in_progress": 409,

@@ -297,6 +297,64 @@ class PersonalDataErased(MemberEvent):
     reason: str
 
 
+# --- Merging duplicate members (loyalty_core/identity/merging.py) ------------------------------------
+# `moved` is what changed hands, as plain values: {"lots": [{lot_id, points, remaining, earned_at,
+# pending_until, expires_at, source, reference}], "vouchers": [{code, reward_id, status, expires_at,
+# redemption_id}], "identifiers": [[kind, claim id]], "earnings": [{reference, lot_id, points, spend, currency,
+# refunded, points_reversed, refund_refs}], "purchases": [[occurred_at, spend, points]], "stamps", "earned_by_day",
+# "activity_counts": {key: n}, "purchase_count", "debt": n}, with the lot ids of the stream it is on. Identifier
+# values are not here: they travel in the IdentifierLinked / IdentifierUnlinked events written beside these.
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberMergedInto(MemberEvent):
+    """This member was a duplicate: everything open moved to the survivor; its id now resolves there."""
+
+    survivor_id: UUID
+    reason: str
+    points_moved: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberAbsorbed(MemberEvent):
+    """The survivor of a merge took over what the duplicate had open, exactly `moved`."""
+
+    merged_member_id: UUID
+    reason: str
+    moved: dict[str, Any]
+    new_keys: dict[str, list] = field(default_factory=dict)
+    """Keys of stamps / earned_by_day / activity_counts the survivor did not have (an unmerge drops them)."""
+    tier_before: str = ""
+    tier_after: str = ""
+    tier_changed_before: datetime | None = None
+    last_activity_before: datetime | None = None
+    last_activity_after: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberUnmerged(MemberEvent):
+    """A merge was undone: this member has back exactly what had moved (`moved`, with its own lot ids)."""
+
+    survivor_id: UUID
+    reason: str
+    moved: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberAbsorptionReversed(MemberEvent):
+    """The survivor gave back what a merge had brought (`moved`, with the survivor's lot ids)."""
+
+    merged_member_id: UUID
+    reason: str
+    moved: dict[str, Any]
+    new_keys: dict[str, list] = field(default_factory=dict)
+    tier: str | None = None
+    """The tier restored (the survivor's own before the merge), or None when it changed since and stays."""
+    tier_changed_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    restore_last_activity: bool = False
+
+
 # --- Claims and receipts ----------------------------------------------------------------------------
 
 

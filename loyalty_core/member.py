@@ -127,6 +127,10 @@ class Member:
     lot_counter: int = 0
     card_secret_id: str | None = None
     """The nonce the rotating card code derives from (`loyalty_core.card_code`); None: no card yet."""
+    merged_into: UUID | None = None
+    """Set once this member was merged into another (read-only since: its id resolves to the survivor)."""
+    absorbed: dict[str, int] = field(default_factory=dict)
+    """Merged member id -> this member's version whose `MemberAbsorbed` took them in (until an unmerge)."""
     erased: bool = False
     """The member's personal data was erased (`PersonalDataErased`): no name, identifiers, consent or card."""
 
@@ -457,3 +461,7 @@ def project_member(initial: Member | None, events: Iterable[ev.Event]) -> Member
     for event in events:
         member = evolve(event, member)
     return member
+
+
+# The merge events' fold rules live beside the merge (registered on `evolve` when imported).
+from loyalty_core import merge_fold  # noqa: E402,F401

@@ -77,6 +77,17 @@ class Context:
         self.claim_events.append(ev.ClaimReleased(originator_id=claim.claim_id, originator_version=claim.version + 1,
                                                   timestamp=self.now, kind=kind, value=value, member_id=member_id))
 
+    def move_claim(self, kind: str, value: str, from_id: UUID, to_id: UUID) -> None:
+        """Hand an identifier (or voucher code) from one member to another in this write (a merge, an
+        unmerge): released and taken again on the claim's own stream, so a concurrent change conflicts."""
+        claim = self.service.store.load_claim(ids.claim_id(kind, value))
+        if claim is None or claim.member_id != from_id:
+            raise errors.IdentifierNotLinked(f"{kind} is not linked to member {from_id}", kind=kind)
+        for version, event_type, owner in ((claim.version + 1, ev.ClaimReleased, from_id),
+                                           (claim.version + 2, ev.ClaimTaken, to_id)):
+            self.claim_events.append(event_type(originator_id=claim.claim_id, originator_version=version,
+                                                timestamp=self.now, kind=kind, value=value, member_id=owner))
+
     def change(self, member: Member) -> Change:
         change = Change(member, self.now, self.cause)
         apply_due(change, self.service.policy.inactivity_expires_at(member))

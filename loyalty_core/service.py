@@ -176,6 +176,8 @@ class LoyaltyService:
         member = self.store.load_member(member_id)
         if member is None:
             raise errors.MemberNotFound(f"no member {member_id}", member_id=str(member_id))
+        if member.merged_into is not None:  # a merged duplicate: reads and commands go to its survivor
+            member = self.store.load_member(member.merged_into) or member
         return member
 
     def balance(self, ref: cmd.MemberRef, at: datetime | None = None) -> Balance:

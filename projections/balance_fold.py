@@ -178,5 +178,36 @@ def _(event: ev.PointsExpired, state: BalanceState) -> None:
     state.lifetime_expired += event.points
 
 
+def _lots_in(state: BalanceState, moved: dict[str, Any]) -> None:
+    for row in moved.get("lots", []):
+        state.lots[row["lot_id"]] = [row["remaining"], row["pending_until"] is not None, row["expires_at"]]
+    state.debt += moved.get("debt", 0)
+
+
+@apply.register
+def _(event: ev.MemberMergedInto, state: BalanceState) -> None:
+    state.lots, state.debt = {}, 0  # everything open moved to the survivor (no hold was open)
+
+
+@apply.register
+def _(event: ev.MemberAbsorbed, state: BalanceState) -> None:
+    _lots_in(state, event.moved)
+    state.tier = event.tier_after
+
+
+@apply.register
+def _(event: ev.MemberUnmerged, state: BalanceState) -> None:
+    _lots_in(state, event.moved)
+
+
+@apply.register
+def _(event: ev.MemberAbsorptionReversed, state: BalanceState) -> None:
+    for row in event.moved.get("lots", []):
+        state.lots.pop(row["lot_id"], None)
+    state.debt -= event.moved.get("debt", 0)
+    if event.tier is not None:
+        state.tier = event.tier
+
+
 #: The events that change a balance: those with a rule above.
 BALANCE_EVENTS: tuple[type, ...] = tuple(cls for cls in apply.registry if cls is not object)

@@ -168,7 +168,8 @@ class ReadModels:
         cutoff = self.clock().timestamp() - self.config.churn_after_days * 86400
         if facts["purchases"] >= 2 and facts["last_purchase_at"].timestamp() < cutoff:
             names.append("churn_risk")
-        online, in_store = facts["online_purchases"], facts["store_purchases"]
+        # A merged duplicate's counts are stored below zero (projections/segments.py `shown`): in no segment.
+        online, in_store = max(facts["online_purchases"], 0), max(facts["store_purchases"], 0)
         mix = (("online_only", online and not in_store), ("store_only", in_store and not online),
                ("omnichannel", online and in_store), ("never_purchased", not facts["purchases"]))
         names += [n for n, yes in mix if yes]

@@ -41,6 +41,7 @@ _SCORED = ("WITH p AS (SELECT * FROM {segment_facts} WHERE purchases > 0), "
            "1 + (5 * (RANK() OVER (ORDER BY purchases) - 1)) / n.n AS f, "
            "1 + (5 * (RANK() OVER (ORDER BY spend) - 1)) / n.n AS m FROM p, n) ")
 _SHOWN = "member_id, tier, purchases, spend, last_purchase_at"
+MERGES = (ev.MemberMergedInto, ev.MemberAbsorbed, ev.MemberUnmerged, ev.MemberAbsorptionReversed)
 
 
 class SegmentView(View):
@@ -129,7 +130,8 @@ def score(below: int, population: int) -> int:
 
 class SegmentProjection(ReadProjection):
     name = "segments"
-    handles = (ev.MemberEnrolled, ev.TierChanged, ev.PointsEarned, ev.PurchaseRecorded, ev.EarnReversed)
+    handles = (ev.MemberEnrolled, ev.TierChanged, ev.PointsEarned, ev.PurchaseRecorded, ev.EarnReversed,
+               *MERGES)
     views = {"sqlite": SQLiteSegmentView, "postgres": PostgresSegmentView}
     view: SegmentView
 
@@ -137,9 +139,12 @@ class SegmentProjection(ReadProjection):
         relevant = [e for _, e in events if not isinstance(e, ev.PointsEarned) or e.source == "purchase"]
         if not relevant:
             return
-        facts = self.view.load(tx, distinct([e.originator_id for e in relevant]))
+        facts = self.view.load(tx, distinct([e.originator_id for e in relevant] +
+                                            [other for e in relevant if (other := _other_member(e))]))
         for event in relevant:
-            if isinstance(event, ev.MemberEnrolled):
+            if isinstance(event, MERGES):
+                merge(facts, event)
+            elif isinstance(event, ev.MemberEnrolled):
                 facts[event.originator_id] = {"tier": event.tier, "enrolled_at": event.timestamp,
                                               "purchases": 0, "spend": 0, "first_purchase_at": None,
                                               "last_purchase_at": None, "online_purchases": 0,
@@ -147,6 +152,43 @@ class SegmentProjection(ReadProjection):
             elif event.originator_id in facts:
                 update(facts[event.originator_id], event)
         self.view.save(tx, facts)
+
+
+_COUNTS = ("purchases", "online_purchases", "store_purchases")
+
+
+def _other_member(event: Any) -> UUID | None:
+    return getattr(event, "merged_member_id", None) or getattr(event, "survivor_id", None)
+
+
+def shown(facts: dict[str, Any]) -> dict[str, Any]:
+    """A member's own facts; a merged duplicate's row keeps them with its counts stored as -n - 1, so that
+    it is in no segment (every condition asks for counts of 0 or more) and an unmerge gets them back."""
+    if facts["purchases"] >= 0:
+        return facts
+    return {**facts, **{key: -facts[key] - 1 for key in _COUNTS}}
+
+
+def merge(facts: dict[str, Any], event: Any) -> None:
+    """A merge hides the duplicate's row and adds its purchases to the survivor's; an unmerge undoes both
+    (the survivor's first and last purchase dates stay as widened: the row does not keep its own apart)."""
+    own = facts.get(event.originator_id)
+    other = facts.get(_other_member(event))  # type: ignore[arg-type]
+    if own is None:
+        return
+    if isinstance(event, ev.MemberMergedInto):
+        hidden = shown(own)
+        facts[event.originator_id] = {**hidden, **{key: -hidden[key] - 1 for key in _COUNTS}}
+    elif isinstance(event, ev.MemberUnmerged):
+        facts[event.originator_id] = shown(own)
+    elif other is not None:
+        theirs, sign = shown(other), 1 if isinstance(event, ev.MemberAbsorbed) else -1
+        for key in _COUNTS:
+            own[key] += sign * theirs[key]
+        own["spend"] += sign * theirs["spend"]
+        if sign > 0 and theirs["purchases"]:
+            own["first_purchase_at"] = min(t for t in (own["first_purchase_at"], theirs["first_purchase_at"]) if t)
+            own["last_purchase_at"] = max(t for t in (own["last_purchase_at"], theirs["last_purchase_at"]) if t)
 
 
 def update(facts: dict[str, Any], event: Any) -> None:

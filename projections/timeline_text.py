@@ -224,6 +224,47 @@ def _card_secret(w: Words, d: dict) -> str:
     return "Cấp thẻ điện tử mới trên ứng dụng" if w.vi else "New digital card issued in the app"
 
 
+def _moved(w: Words, d: dict) -> str:
+    moved = d.get("moved") or {}
+    points = sum(int(lot["remaining"]) for lot in moved.get("lots", [])) - int(moved.get("debt", 0))
+    parts = [w.points(points) if points >= 0 else f"-{w.points(points)}"]
+    for key, vi, en in (("lots", "lô điểm", "point lots"), ("vouchers", "voucher", "vouchers"),
+                        ("identifiers", "định danh", "identifiers")):
+        parts.append(f"{len(moved.get(key, []))} {vi if w.vi else en}")
+    return ", ".join(parts)
+
+
+def _other(d: dict, key: str) -> str:
+    return str(d.get(key, ""))[:8]
+
+
+def _merged_into(w: Words, d: dict) -> str:
+    points = w.points(d.get("points_moved", 0))
+    return (f"Đã gộp vào hội viên {_other(d, 'survivor_id')}…: chuyển {points} cùng voucher và định danh sang "
+            f"(lý do: {d.get('reason', '')})" if w.vi else
+            f"Merged into member {_other(d, 'survivor_id')}…: {points} moved there with vouchers and identifiers "
+            f"(reason: {d.get('reason', '')})")
+
+
+def _absorbed(w: Words, d: dict) -> str:
+    return (f"Gộp hội viên trùng {_other(d, 'merged_member_id')}… vào: nhận {_moved(w, d)} "
+            f"(lý do: {d.get('reason', '')})" if w.vi else
+            f"Duplicate member {_other(d, 'merged_member_id')}… merged in: received {_moved(w, d)} "
+            f"(reason: {d.get('reason', '')})")
+
+
+def _unmerged(w: Words, d: dict) -> str:
+    return (f"Tách khỏi hội viên {_other(d, 'survivor_id')}…: nhận lại {_moved(w, d)} (lý do: {d.get('reason', '')})"
+            if w.vi else
+            f"Unmerged from member {_other(d, 'survivor_id')}…: got back {_moved(w, d)} (reason: {d.get('reason', '')})")
+
+
+def _absorption_reversed(w: Words, d: dict) -> str:
+    return (f"Tách hội viên {_other(d, 'merged_member_id')}… ra: trả lại {_moved(w, d)} (lý do: {d.get('reason', '')})"
+            if w.vi else
+            f"Member {_other(d, 'merged_member_id')}… unmerged: gave back {_moved(w, d)} (reason: {d.get('reason', '')})")
+
+
 SENTENCES: dict[str, Callable[[Words, dict], str]] = {
     "MemberEnrolled": _enrolled, "IdentifierLinked": _linked, "IdentifierUnlinked": _unlinked,
     "ProfileUpdated": _profile, "ConsentChanged": _consent, "TierChanged": _tier, "PointsEarned": _earned,
@@ -232,6 +273,8 @@ SENTENCES: dict[str, Callable[[Words, dict], str]] = {
     "PointsRedeemed": _redeemed, "RedemptionReversed": _restored, "PointsAdjusted": _adjusted,
     "PointsExpired": _expired, "VoucherIssued": _voucher_issued, "VoucherUsed": _voucher_used,
     "VoucherCancelled": _voucher_cancelled, "CardSecretIssued": _card_secret,
+    "MemberMergedInto": _merged_into, "MemberAbsorbed": _absorbed, "MemberUnmerged": _unmerged,
+    "MemberAbsorptionReversed": _absorption_reversed,
 }
 
 

@@ -3,7 +3,8 @@
 A purchase for a phone or channel id nobody owns yet is *held* on that identifier's own claim stream
 (`holding`), and credited, priced with the rules of its own date, in the same transaction that enrols the
 phone or links the id (`crediting`). A sale recorded with no member at all is held under its receipt
-number, and one member may claim it later (`receipts`, "tích điểm sau"). `install(service)` wires these
+number, and one member may claim it later (`receipts`, "tích điểm sau"). Two records of one person are merged
+into one, and the merge undone while nothing that moved was used (`merging`, `merge_rules`). `install(service)` wires these
 into a service after the program's own handlers.
 """
 
@@ -12,10 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from loyalty_core import commands as cmd
-from loyalty_core.identity import crediting, holding, receipts, refunds
+from loyalty_core.identity import crediting, holding, merging, receipts, refunds
 
 
 def install(service: Any) -> None:
+    service.register(merging.MergeMembers, merging.merge_members)  # duplicates: merge, and undo it
+    service.register(merging.UnmergeMembers, merging.unmerge_members)
     purchase = service._handlers.get(cmd.RecordPurchase)
     if purchase is None or getattr(purchase, "holds_unclaimed", False):
         return  # no program (a plain ledger has no purchases), or installed already

@@ -872,6 +872,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/members/{survivor_id}/merges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge Members
+         * @description Merge a duplicate into this member in one step: its open lots (each keeping its expiry), pending points,
+         *     unused vouchers, identifiers, stamps and tier figures move here; both histories stay; the duplicate's id,
+         *     phone and codes find this member from now on. Refused (409) while the duplicate has an open reservation.
+         */
+        post: operations["mergeMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{survivor_id}/merges/{merged_member_id}/unmerge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unmerge Members
+         * @description Undo a merge while nothing that moved has been used since; otherwise 409 `unmerge_blocked` lists what
+         *     blocks it (a lot spent or expired, a voucher used, an identifier unlinked, a sale refunded).
+         */
+        post: operations["unmergeMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/callbacks/esms": {
         parameters: {
             query?: never;
@@ -1588,6 +1631,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver Webhook Delivery
+         * @description Send a past delivery again now, with its original `webhook-id`; the attempt joins its log.
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/{webhook_id}": {
         parameters: {
             query?: never;
@@ -1622,6 +1685,26 @@ export interface paths {
         get: operations["listDeliveries"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhook_id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ping Webhook
+         * @description Send a signed `WebhookPing` to the endpoint now and answer what it said (writes nothing).
+         */
+        post: operations["pingWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2855,6 +2938,48 @@ export interface components {
             /** Segments */
             segments: string[];
         };
+        /** MergeOut */
+        MergeOut: {
+            balance: components["schemas"]["BalanceOut"];
+            /** Identifiers Moved */
+            identifiers_moved: number;
+            /** Lots Moved */
+            lots_moved: number;
+            merged_balance: components["schemas"]["BalanceOut"];
+            /**
+             * Merged Member Id
+             * Format: uuid
+             */
+            merged_member_id: string;
+            /** Points Moved */
+            points_moved: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "merged" | "unmerged";
+            /**
+             * Survivor Id
+             * Format: uuid
+             */
+            survivor_id: string;
+            /** Vouchers Moved */
+            vouchers_moved: number;
+        };
+        /** MergeRequest */
+        MergeRequest: {
+            /** Channel */
+            channel?: string | null;
+            /**
+             * Merged Member Id
+             * Format: uuid
+             */
+            merged_member_id: string;
+            /** Reason */
+            reason: string;
+            /** Store Id */
+            store_id?: string | null;
+        };
         /** MessageOut */
         MessageOut: {
             /** Attempts */
@@ -3274,6 +3399,12 @@ export interface components {
             /** Store Id */
             store_id?: string | null;
         };
+        /** RedeliveryOut */
+        RedeliveryOut: {
+            /** @description The delivery's log entry after this attempt */
+            delivery: components["schemas"]["DeliveryOut"];
+            outcome: components["schemas"]["SendOutcome"];
+        };
         /** RedemptionOut */
         RedemptionOut: {
             balance: components["schemas"]["BalanceOut"];
@@ -3603,6 +3734,47 @@ export interface components {
             name: string;
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /**
+         * SendOutcome
+         * @description What the receiver answered to one send made now.
+         */
+        SendOutcome: {
+            /**
+             * Delivered
+             * @description True when the receiver answered 2xx
+             */
+            delivered: boolean;
+            /** Duration Ms */
+            duration_ms: number;
+            /**
+             * Error
+             * @description Why it was not delivered (`HTTP 500`, a connection error, a refused address); null when delivered
+             */
+            error: string | null;
+            /**
+             * Message Id
+             * @description The `webhook-id` header sent (a redelivery reuses the delivery's)
+             * @example ping_9c1e7a2b3d4f5a6b
+             */
+            message_id: string;
+            /** Sent At */
+            sent_at: string;
+            /**
+             * Status Code
+             * @description The receiver's HTTP status; null when there was no answer
+             */
+            status_code: number | null;
+            /**
+             * Url
+             * @example https://pos.caphesaigon.vn/hooks/loyalty
+             */
+            url: string;
+            /**
+             * Webhook Id
+             * @example wh_3f9a1c2b4d5e6f70
+             */
+            webhook_id: string;
         };
         /** ServedCheckOut */
         ServedCheckOut: {
@@ -4014,6 +4186,15 @@ export interface components {
             status?: "unclaimed";
             /** Transaction Ref */
             transaction_ref: string;
+        };
+        /** UnmergeRequest */
+        UnmergeRequest: {
+            /** Channel */
+            channel?: string | null;
+            /** Reason */
+            reason: string;
+            /** Store Id */
+            store_id?: string | null;
         };
         /** UseVoucherRequest */
         UseVoucherRequest: {
@@ -7229,6 +7410,173 @@ export interface operations {
             };
         };
     };
+    mergeMembers: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required on every request that changes state (IETF Idempotency-Key draft). A retry with the same key and body gets the original answer; another body is refused (422). */
+                "Idempotency-Key": string;
+            };
+            path: {
+                survivor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unmergeMembers: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required on every request that changes state (IETF Idempotency-Key draft). A retry with the same key and body gets the original answer; another body is refused (422). */
+                "Idempotency-Key": string;
+            };
+            path: {
+                survivor_id: string;
+                merged_member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnmergeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     esmsDeliveryReport: {
         parameters: {
             query: {
@@ -10137,6 +10485,94 @@ export interface operations {
             };
         };
     };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required on every request that changes state (IETF Idempotency-Key draft). A retry with the same key and body gets the original answer; another body is refused (422). */
+                "Idempotency-Key": string;
+            };
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedeliveryOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     disableWebhook: {
         parameters: {
             query?: never;
@@ -10244,6 +10680,82 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendOutcome"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -77,6 +77,9 @@ from .member_out import MemberOut
 from .member_ref_in import MemberRefIn
 from .member_search_out import MemberSearchOut
 from .member_segments_out import MemberSegmentsOut
+from .merge_out import MergeOut
+from .merge_out_status import MergeOutStatus
+from .merge_request import MergeRequest
 from .message_out import MessageOut
 from .message_stats_out import MessageStatsOut
 from .messages_retry_out import MessagesRetryOut
@@ -102,6 +105,7 @@ from .purchase_request import PurchaseRequest
 from .receipt_claim_request import ReceiptClaimRequest
 from .receive_webhook_platform import ReceiveWebhookPlatform
 from .redeem_request import RedeemRequest
+from .redelivery_out import RedeliveryOut
 from .redemption_out import RedemptionOut
 from .referral_in import ReferralIn
 from .refund_line import RefundLine
@@ -125,6 +129,7 @@ from .rule_line import RuleLine
 from .rule_out import RuleOut
 from .segment_member_out import SegmentMemberOut
 from .segment_page_out import SegmentPageOut
+from .send_outcome import SendOutcome
 from .served_check_out import ServedCheckOut
 from .served_finding_out import ServedFindingOut
 from .settings_in import SettingsIn
@@ -143,6 +148,7 @@ from .timeline_item import TimelineItem
 from .timeline_item_data import TimelineItemData
 from .timeline_out import TimelineOut
 from .unclaimed_purchase_out import UnclaimedPurchaseOut
+from .unmerge_request import UnmergeRequest
 from .use_voucher_request import UseVoucherRequest
 from .voucher_use_out import VoucherUseOut
 from .webhook_out import WebhookOut
@@ -228,6 +234,9 @@ __all__ = (
     "MemberRefIn",
     "MemberSearchOut",
     "MemberSegmentsOut",
+    "MergeOut",
+    "MergeOutStatus",
+    "MergeRequest",
     "MessageOut",
     "MessagesRetryOut",
     "MessageStatsOut",
@@ -253,6 +262,7 @@ __all__ = (
     "ReceiptClaimRequest",
     "ReceiveWebhookPlatform",
     "RedeemRequest",
+    "RedeliveryOut",
     "RedemptionOut",
     "ReferralIn",
     "RefundLine",
@@ -276,6 +286,7 @@ __all__ = (
     "RuleOut",
     "SegmentMemberOut",
     "SegmentPageOut",
+    "SendOutcome",
     "ServedCheckOut",
     "ServedFindingOut",
     "SettingsIn",
@@ -294,6 +305,7 @@ __all__ = (
     "TimelineItemData",
     "TimelineOut",
     "UnclaimedPurchaseOut",
+    "UnmergeRequest",
     "UseVoucherRequest",
     "VoucherUseOut",
     "WebhookOut",

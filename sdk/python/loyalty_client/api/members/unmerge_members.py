@@ -1,0 +1,287 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.merge_out import MergeOut
+from ...models.problem import Problem
+from ...models.unmerge_request import UnmergeRequest
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    survivor_id: UUID,
+    merged_member_id: UUID,
+    *,
+    body: UnmergeRequest,
+    idempotency_key: str,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Idempotency-Key"] = idempotency_key
+
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/members/{survivor_id}/merges/{merged_member_id}/unmerge".format(survivor_id=quote(str(survivor_id), safe=""),merged_member_id=quote(str(merged_member_id), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> MergeOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = MergeOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[MergeOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    survivor_id: UUID,
+    merged_member_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UnmergeRequest,
+    idempotency_key: str,
+
+) -> Response[MergeOut | Problem]:
+    """ Unmerge Members
+
+     Undo a merge while nothing that moved has been used since; otherwise 409 `unmerge_blocked` lists
+    what
+    blocks it (a lot spent or expired, a voucher used, an identifier unlinked, a sale refunded).
+
+    Args:
+        survivor_id (UUID):
+        merged_member_id (UUID):
+        idempotency_key (str): Required on every request that changes state (IETF Idempotency-Key
+            draft). A retry with the same key and body gets the original answer; another body is
+            refused (422).
+        body (UnmergeRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MergeOut | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        survivor_id=survivor_id,
+merged_member_id=merged_member_id,
+body=body,
+idempotency_key=idempotency_key,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    survivor_id: UUID,
+    merged_member_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UnmergeRequest,
+    idempotency_key: str,
+
+) -> MergeOut | Problem | None:
+    """ Unmerge Members
+
+     Undo a merge while nothing that moved has been used since; otherwise 409 `unmerge_blocked` lists
+    what
+    blocks it (a lot spent or expired, a voucher used, an identifier unlinked, a sale refunded).
+
+    Args:
+        survivor_id (UUID):
+        merged_member_id (UUID):
+        idempotency_key (str): Required on every request that changes state (IETF Idempotency-Key
+            draft). A retry with the same key and body gets the original answer; another body is
+            refused (422).
+        body (UnmergeRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MergeOut | Problem
+     """
+
+
+    return sync_detailed(
+        survivor_id=survivor_id,
+merged_member_id=merged_member_id,
+client=client,
+body=body,
+idempotency_key=idempotency_key,
+
+    ).parsed
+
+async def asyncio_detailed(
+    survivor_id: UUID,
+    merged_member_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UnmergeRequest,
+    idempotency_key: str,
+
+) -> Response[MergeOut | Problem]:
+    """ Unmerge Members
+
+     Undo a merge while nothing that moved has been used since; otherwise 409 `unmerge_blocked` lists
+    what
+    blocks it (a lot spent or expired, a voucher used, an identifier unlinked, a sale refunded).
+
+    Args:
+        survivor_id (UUID):
+        merged_member_id (UUID):
+        idempotency_key (str): Required on every request that changes state (IETF Idempotency-Key
+            draft). A retry with the same key and body gets the original answer; another body is
+            refused (422).
+        body (UnmergeRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MergeOut | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        survivor_id=survivor_id,
+merged_member_id=merged_member_id,
+body=body,
+idempotency_key=idempotency_key,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    survivor_id: UUID,
+    merged_member_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UnmergeRequest,
+    idempotency_key: str,
+
+) -> MergeOut | Problem | None:
+    """ Unmerge Members
+
+     Undo a merge while nothing that moved has been used since; otherwise 409 `unmerge_blocked` lists
+    what
+    blocks it (a lot spent or expired, a voucher used, an identifier unlinked, a sale refunded).
+
+    Args:
+        survivor_id (UUID):
+        merged_member_id (UUID):
+        idempotency_key (str): Required on every request that changes state (IETF Idempotency-Key
+            draft). A retry with the same key and body gets the original answer; another body is
+            refused (422).
+        body (UnmergeRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MergeOut | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        survivor_id=survivor_id,
+merged_member_id=merged_member_id,
+client=client,
+body=body,
+idempotency_key=idempotency_key,
+
+    )).parsed
