@@ -87,6 +87,9 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     from api.routes import merges  # duplicate members merged into one, and unmerged
 
     app.include_router(merges.router)
+    from api.routes import privacy as privacy_routes  # erasure by crypto-shredding (docs/privacy.md)
+
+    app.include_router(privacy_routes.router)
     from api.routes import presence as presence_routes  # a one-time code proves the member is at the till
 
     app.include_router(presence_routes.router)
