@@ -294,11 +294,13 @@ def cli(url: str, *args: str) -> dict[str, Any]:
     done = subprocess.run([sys.executable, "-m", "loyalty_cli.main", *args], cwd=REPO, capture_output=True,
                           text=True, env={**os.environ, "LOYALTY_DATABASE_URL": url}, timeout=1800)
     text = done.stdout.strip()
-    start = text.find("{")
+    start = text.rfind("\n{") + 1 if "\n{" in text else text.find("{")
     try:
         report = json.loads(text[start:]) if start >= 0 else {}
     except json.JSONDecodeError:
-        report = {"output": text[-2000:]}
+        report = {}
+    if done.returncode != 0:
+        report["output"] = (text + "\n" + done.stderr)[-2000:]
     return {"exit": done.returncode, **report}
 
 
@@ -334,7 +336,9 @@ def verdict(url: str, log: Log, member_ids: list[str], served: dict[str, dict[st
             mismatched.append({"member": member_id, "held": held, "from_acks": expected[member_id]})
     verify = cli(url, "audit", "verify")
     replay = cli(url, "audit", "replay")
-    return {"acknowledged": acknowledged, "acknowledged_total": sum(acknowledged.values()),
+    failed = {name: report.get("output") or report for name, report in (("verify", verify), ("replay", replay))
+              if report.get("exit") != 0}
+    return {"audit_failures": failed, "acknowledged": acknowledged, "acknowledged_total": sum(acknowledged.values()),
             "found_after": sum(1 for items in log.acked.items() for k, a in items[1]
                                if found[effect_key(items[0], k, a)] >= 1),
             "lost": len(missing), "doubled": len(doubled) + len(unanswered_doubled),
@@ -405,6 +409,7 @@ def run(minutes: float, tills: int, members: int, think: float, interval: float 
             while (projection_lag(server.base_url, server.tokens["analyst"]) or 0) > 0 \
                     and time.monotonic() < deadline:
                 time.sleep(0.5)
+            record["projection_lag_at_end"] = projection_lag(server.base_url, server.tokens["analyst"])
             with server.client("pos") as pos:
                 served = {m: pos.get(f"/v1/members/{m}/balance").json() for m in member_ids}
         finally:
