@@ -133,11 +133,16 @@ class GroupCommitter:
         self._writer.start()
 
     def submit(self, prepared: Any) -> Result:
+        return self.submit_future(prepared).result()  # type: ignore[no-any-return]
+
+    def submit_future(self, prepared: Any) -> Future:
+        """Queue a prepared command; its outcome comes in the future (an async caller awaits it without
+        holding a thread: api/idempotency.py)."""
         if self._closed:
             raise RuntimeError("group commit is closed: the service is shutting down")
         waiting = Waiting(prepared)
         self.queue.put(waiting)
-        return waiting.future.result()
+        return waiting.future
 
     def close(self) -> None:
         """Finish what was submitted, then stop; later submissions are refused, never left waiting."""
