@@ -67,14 +67,15 @@ def test_requests_beyond_the_pool_are_refused_in_bounded_time_and_the_service_re
 
     with psycopg.connect(base) as holder:  # every statement on the events table now waits HOLD seconds
         holder.execute(f'LOCK TABLE "{schema}".loyalty_events IN ACCESS EXCLUSIVE MODE')
-        threading.Timer(HOLD, holder.rollback).start()
+        release = threading.Timer(HOLD, holder.rollback)
+        release.start()
         readers = _lookups(server.base_url, pos, member_ids, lookups)
         for reader in readers:
             reader.start()
         during = burst(server.base_url, pos, first)
         for reader in readers:
             reader.join(60)
-        time.sleep(0.2)  # the timer's rollback has run by now: burst() outlasts HOLD
+        release.join()  # the stall lasts HOLD seconds, however soon the refusals came back
     refused = [body for body, answer in zip(first, during) if answer.status != 201]
     second = [sale(f"PY-{n:03d}", member_ids[n % MEMBERS], 50_000 + 5_000 * n) for n in range(SALES)]
     recovered = burst(server.base_url, pos, second)
