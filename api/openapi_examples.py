@@ -150,6 +150,8 @@ BODIES: dict[str, Any] = {
     "importMarketplaceOrders": {"file": "Mã đơn hàng,Ngày đặt hàng,Trạng Thái Đơn Hàng,Tổng giá trị đơn hàng (VND),"
                                         "Số điện thoại\n2611300001ABCD,2026-11-30 09:15,Hoàn thành,125000,"
                                         "84901234567\n", "dry_run": True},
+    "eraseMember": {"reason": "Hội viên yêu cầu xoá dữ liệu cá nhân, phiếu CSKH-1130 / "
+                              "the member asked, ticket CSKH-1130"},
     "grantOffer": {"grant_id": "vip-thang-12", "condition": {"tiers": ["gold"], "min_visits": 3}, "points": 100,
                    "max_members": 1000, "budget_points": 100000},
 }

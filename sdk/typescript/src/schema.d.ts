@@ -550,6 +550,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/members/{member_id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase Member
+         * @description Erase the member's personal data (crypto-shredding): name, birthday, phone, email and channel ids
+         *     read as "đã xoá" from now on, the phone and email may enrol again as someone new; the balance and the
+         *     history's figures stay. A retry with the same key answers the same.
+         */
+        post: operations["eraseMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/members/{member_id}/events": {
         parameters: {
             query?: never;
@@ -2379,6 +2401,26 @@ export interface components {
             referrer_code?: string | null;
             /** Store Id */
             store_id?: string | null;
+        };
+        /** ErasureOut */
+        ErasureOut: {
+            balance: components["schemas"]["BalanceOut"];
+            /** Erased */
+            erased: boolean;
+            /** Events */
+            events: string[];
+            /**
+             * Member Id
+             * Format: uuid
+             */
+            member_id: string;
+            /** Points */
+            points: number;
+        };
+        /** ErasureRequest */
+        ErasureRequest: {
+            /** Reason */
+            reason: string;
         };
         /** EventOut */
         EventOut: {
@@ -4487,12 +4529,18 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a */
                 approval_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "note": "Đã đối chiếu hóa đơn giấy / checked against the paper receipt"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DecisionRequest"];
             };
         };
@@ -4579,12 +4627,18 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a */
                 approval_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "note": "Không có hóa đơn / no receipt"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DecisionRequest"];
             };
         };
@@ -4920,6 +4974,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "expires_on": "2030-03-31",
+                 *       "grant_id": "xin-loi-mat-dien-1130",
+                 *       "points": 50,
+                 *       "reason": "Xin lỗi vì mất điện / power cut",
+                 *       "segment": "vip"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["Body_grantPoints"];
             };
         };
@@ -4998,6 +5061,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "dry_run": true,
+                 *       "file": "phone,name,email\n0901234567,Nguyễn Thị Lan,lan.nguyen@example.vn\n"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["Body_importMembers"];
             };
         };
@@ -5076,6 +5145,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "dry_run": true,
+                 *       "earn": true,
+                 *       "file": "transaction_ref,phone,total,occurred_at\nHD-0002,0901234567,125000,2026-11-30T09:15:00+07:00\n"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["Body_importPurchases"];
             };
         };
@@ -5248,12 +5324,19 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example shopee */
                 marketplace: "shopee" | "lazada" | "tiki";
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "dry_run": true,
+                 *       "file": "Mã đơn hàng,Ngày đặt hàng,Trạng Thái Đơn Hàng,Tổng giá trị đơn hàng (VND),Số điện thoại\n2611300001ABCD,2026-11-30 09:15,Hoàn thành,125000,84901234567\n"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["Body_importMarketplaceOrders"];
             };
         };
@@ -5328,14 +5411,25 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example shopify */
                 platform: "shopify" | "woocommerce" | "haravan" | "sapo" | "kiotviet" | "zalo";
-                /** @description The shop as the platform names it: `my-shop.myshopify.com`, a site host, a Haravan org id, a KiotViet retailer */
+                /**
+                 * @description The shop as the platform names it: `my-shop.myshopify.com`, a site host, a Haravan org id, a KiotViet retailer
+                 * @example caphesaigon.myshopify.com
+                 */
                 shop: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "shopify",
+                 *       "secret": "shpss_0123456789abcdef",
+                 *       "store_id": "WEB-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConnectionRequest"];
             };
         };
@@ -5397,8 +5491,12 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example shopify */
                 platform: "shopify" | "woocommerce" | "haravan" | "sapo" | "kiotviet" | "zalo";
-                /** @description The shop as the platform names it: `my-shop.myshopify.com`, a site host, a Haravan org id, a KiotViet retailer */
+                /**
+                 * @description The shop as the platform names it: `my-shop.myshopify.com`, a site host, a Haravan org id, a KiotViet retailer
+                 * @example caphesaigon.myshopify.com
+                 */
                 shop: string;
             };
             cookie?: never;
@@ -5473,6 +5571,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "birthday": "1992-11-02",
+                 *       "channel": "pos",
+                 *       "consent": {
+                 *         "email": false,
+                 *         "sms": true,
+                 *         "zalo": true
+                 *       },
+                 *       "email": "lan.nguyen@example.vn",
+                 *       "name": "Nguyễn Thị Lan",
+                 *       "phone": "+84 90 123 4567",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EnrollRequest"];
             };
         };
@@ -5545,6 +5658,7 @@ export interface operations {
     lookupMember: {
         parameters: {
             query?: {
+                /** @example +84 90 123 4567 */
                 phone?: string | null;
                 email?: string | null;
                 member_code?: string | null;
@@ -5618,7 +5732,10 @@ export interface operations {
     searchMembers: {
         parameters: {
             query: {
-                /** @description Part of a phone number (0901…, 84901…), a name without or with diacritics, a member code, an email */
+                /**
+                 * @description Part of a phone number (0901…, 84901…), a name without or with diacritics, a member code, an email
+                 * @example Nguyễn Thị Lan
+                 */
                 q: string;
                 limit?: number;
             };
@@ -5680,6 +5797,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
@@ -5750,12 +5868,21 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "kind": "check_in",
+                 *       "reference": "CHECKIN-HCM01-20261130",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ActivityRequest"];
             };
         };
@@ -5842,12 +5969,22 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "expires_at": "2030-12-31T23:59:59+07:00",
+                 *       "points": 300,
+                 *       "reason": "Chuyển điểm từ thẻ giấy / paper card carried over",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdjustRequest"];
             };
         };
@@ -5940,6 +6077,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
@@ -6010,12 +6148,25 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "consent": {
+                 *         "sms": false,
+                 *         "zalo": true
+                 *       },
+                 *       "consent_text_version": "2026-07",
+                 *       "source": "quầy HCM-01",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConsentRequest"];
             };
         };
@@ -6094,6 +6245,104 @@ export interface operations {
             };
         };
     };
+    eraseMember: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required on every request that changes state (IETF Idempotency-Key draft). A retry with the same key and body gets the original answer; another body is refused (422). */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Hội viên yêu cầu xoá dữ liệu cá nhân, phiếu CSKH-1130 / the member asked, ticket CSKH-1130"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErasureRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getMemberEvents: {
         parameters: {
             query?: {
@@ -6102,6 +6351,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
@@ -6172,6 +6422,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
@@ -6243,6 +6494,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
@@ -6313,12 +6565,21 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "kind": "channel_id",
+                 *       "store_id": "HCM-01",
+                 *       "value": "zalo:1234567890123456789"
+                 *     }
+                 */
                 "application/json": components["schemas"]["IdentifierRequest"];
             };
         };
@@ -6405,12 +6666,21 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "kind": "email",
+                 *       "store_id": "HCM-01",
+                 *       "value": "lan.nguyen@example.vn"
+                 *     }
+                 */
                 "application/json": components["schemas"]["IdentifierRequest"];
             };
         };
@@ -6496,6 +6766,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
@@ -6557,12 +6828,20 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "phone": "+84 98 765 4321",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PhoneRequest"];
             };
         };
@@ -6649,6 +6928,7 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
@@ -6728,12 +7008,21 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "birthday": "1992-11-02",
+                 *       "channel": "pos",
+                 *       "name": "Nguyễn Thị Lan",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProfileRequest"];
             };
         };
@@ -6820,12 +7109,19 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "sale_channel": "pos",
+                 *       "transaction_ref": "HD-0001"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReceiptClaimRequest"];
             };
         };
@@ -6912,12 +7208,22 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "order_ref": "POS-0002",
+                 *       "order_total": "90000",
+                 *       "reward_id": "discount-15",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RedeemRequest"];
             };
         };
@@ -7004,13 +7310,22 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
+                /** @example rdm-8e1d3c5b7a9f */
                 redemption_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "reason": "Khách trả lại quà / gift returned",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReverseRedemptionRequest"];
             };
         };
@@ -7097,12 +7412,23 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "hold_seconds": 900,
+                 *       "order_ref": "POS-0001",
+                 *       "order_total": "250000",
+                 *       "points": 100,
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReserveRequest"];
             };
         };
@@ -7186,6 +7512,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
@@ -7255,6 +7582,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
@@ -7326,12 +7654,21 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "reason": "Khách VIP chuyển từ chương trình cũ / legacy VIP",
+                 *       "store_id": "HCM-01",
+                 *       "tier": "gold"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TierRequest"];
             };
         };
@@ -7418,12 +7755,21 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 survivor_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "merged_member_id": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+                 *       "reason": "Cùng một người, hai số điện thoại / one person, two phones",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["MergeRequest"];
             };
         };
@@ -7501,13 +7847,22 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example 3f2b8c4e-5d6a-4b7c-8d9e-0a1b2c3d4e5f */
                 survivor_id: string;
+                /** @example 7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d */
                 merged_member_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "reason": "Gộp nhầm / merged by mistake",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UnmergeRequest"];
             };
         };
@@ -7580,8 +7935,11 @@ export interface operations {
     esmsDeliveryReport: {
         parameters: {
             query: {
+                /** @example ESMS-REQ-0001 */
                 RequestId: string;
+                /** @example ESMS-0001 */
                 SMSID: string;
+                /** @example 5 */
                 SendStatus: string;
             };
             header?: never;
@@ -7619,6 +7977,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "event_name": "user_received_message",
+                 *       "message": {
+                 *         "msg_id": "zmsg-0001",
+                 *         "tracking_id": "c0ffee00-1234-5678-9abc-def012345678"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ZaloEvent"];
             };
         };
@@ -7713,6 +8080,7 @@ export interface operations {
     previewMessage: {
         parameters: {
             query: {
+                /** @example welcome */
                 kind: "welcome" | "points_earned" | "redemption" | "voucher_issued" | "birthday" | "points_expiring" | "tier_up" | "tier_down" | "tier_changed" | "tier_downgrade_notice" | "otp";
                 lang?: "vi" | "en";
                 member_id?: string | null;
@@ -7843,7 +8211,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The message id (UUID5 of its cause) */
+                /**
+                 * @description The message id (UUID5 of its cause)
+                 * @example c0ffee00-1234-5678-9abc-def012345678
+                 */
                 message_id: string;
             };
             cookie?: never;
@@ -7914,7 +8285,10 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
-                /** @description The message id (UUID5 of its cause) */
+                /**
+                 * @description The message id (UUID5 of its cause)
+                 * @example c0ffee00-1234-5678-9abc-def012345678
+                 */
                 message_id: string;
             };
             cookie?: never;
@@ -8016,6 +8390,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "budget_points": 100000,
+                 *       "condition": {
+                 *         "min_visits": 3,
+                 *         "tiers": [
+                 *           "gold"
+                 *         ]
+                 *       },
+                 *       "grant_id": "vip-thang-12",
+                 *       "max_members": 1000,
+                 *       "points": 100
+                 *     }
+                 */
                 "application/json": components["schemas"]["GrantRequest"];
             };
         };
@@ -8168,6 +8556,105 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "campaigns": [
+                 *         {
+                 *           "budget_points": 1000000,
+                 *           "campaign_id": "tet-2030",
+                 *           "ends_at": "2030-02-10T23:59:59+07:00",
+                 *           "exclusive": false,
+                 *           "name_en": "Lunar New Year 2030",
+                 *           "name_vi": "Tết Canh Tuất",
+                 *           "starts_at": "2030-01-28T00:00:00+07:00"
+                 *         }
+                 *       ],
+                 *       "expiry": {
+                 *         "kind": "end_of_period",
+                 *         "period": "year",
+                 *         "periods_after": 1
+                 *       },
+                 *       "refund": {
+                 *         "basis": "pro_rata",
+                 *         "on_shortfall": "take_what_is_left",
+                 *         "return_window_days": 30
+                 *       },
+                 *       "rewards": [
+                 *         {
+                 *           "kind": "free_item",
+                 *           "name_en": "One free bánh mì",
+                 *           "name_vi": "Tặng 1 bánh mì",
+                 *           "points_cost": 300,
+                 *           "reward_id": "free-banh-mi",
+                 *           "stock": 500,
+                 *           "valid_days": 30
+                 *         }
+                 *       ],
+                 *       "rules": [
+                 *         {
+                 *           "kind": "points_per_amount",
+                 *           "per_amount": "10000",
+                 *           "points": 1,
+                 *           "priority": 10,
+                 *           "rule_id": "base-1-per-10k"
+                 *         },
+                 *         {
+                 *           "ends_at": "2030-02-10T23:59:59+07:00",
+                 *           "factor": "3",
+                 *           "kind": "multiplier",
+                 *           "label_en": "Lunar New Year: triple points",
+                 *           "label_vi": "Tết: điểm x3",
+                 *           "priority": 35,
+                 *           "rule_id": "tet-x3",
+                 *           "starts_at": "2030-01-28T00:00:00+07:00"
+                 *         }
+                 *       ],
+                 *       "settings": {
+                 *         "adjustment_approval_points": 500,
+                 *         "code": "CPSG",
+                 *         "currency": "VND",
+                 *         "max_points_share_of_order": "0.5",
+                 *         "name": "Cà Phê Sài Gòn",
+                 *         "pending_days": 0,
+                 *         "point_value": "100",
+                 *         "rounding": "down"
+                 *       },
+                 *       "tiers": {
+                 *         "basis": "spend",
+                 *         "downgrade": "one_step",
+                 *         "review": "yearly",
+                 *         "review_month": 1,
+                 *         "tiers": [
+                 *           {
+                 *             "birthday_bonus_points": 0,
+                 *             "code": "member",
+                 *             "earn_multiplier": "1",
+                 *             "name_en": "Member",
+                 *             "name_vi": "Thành viên",
+                 *             "threshold": "0"
+                 *           },
+                 *           {
+                 *             "birthday_bonus_points": 50,
+                 *             "code": "silver",
+                 *             "earn_multiplier": "1.25",
+                 *             "name_en": "Silver",
+                 *             "name_vi": "Bạc",
+                 *             "threshold": "2000000"
+                 *           },
+                 *           {
+                 *             "birthday_bonus_points": 100,
+                 *             "code": "gold",
+                 *             "earn_multiplier": "1.5",
+                 *             "name_en": "Gold",
+                 *             "name_vi": "Vàng",
+                 *             "threshold": "5000000"
+                 *           }
+                 *         ],
+                 *         "window": "rolling_months",
+                 *         "window_months": 12
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProgramDefinitionIn"];
             };
         };
@@ -8249,6 +8736,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "budget_points": 1000000,
+                 *       "campaign_id": "tet-2030",
+                 *       "ends_at": "2030-02-10T23:59:59+07:00",
+                 *       "exclusive": false,
+                 *       "name_en": "Lunar New Year 2030",
+                 *       "name_vi": "Tết Canh Tuất",
+                 *       "starts_at": "2030-01-28T00:00:00+07:00"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CampaignIn"];
             };
         };
@@ -8335,12 +8833,18 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example tet-2030 */
                 campaign_id: string;
             };
             cookie?: never;
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "ended_at": "2030-02-05T22:00:00+07:00"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EndCampaignIn"] | null;
             };
         };
@@ -8431,6 +8935,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "end_of_period",
+                 *       "period": "year",
+                 *       "periods_after": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["ExpiryPolicyIn"];
             };
         };
@@ -8521,6 +9032,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "basis": "pro_rata",
+                 *       "on_shortfall": "take_what_is_left",
+                 *       "return_window_days": 30
+                 *     }
+                 */
                 "application/json": components["schemas"]["RefundPolicyIn"];
             };
         };
@@ -8611,6 +9129,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "free_item",
+                 *       "name_en": "One free bánh mì",
+                 *       "name_vi": "Tặng 1 bánh mì",
+                 *       "points_cost": 300,
+                 *       "reward_id": "free-banh-mi",
+                 *       "stock": 500,
+                 *       "valid_days": 30
+                 *     }
+                 */
                 "application/json": components["schemas"]["RewardIn"];
             };
         };
@@ -8697,12 +9226,18 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example free-banh-mi */
                 reward_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "quantity": 200
+                 *     }
+                 */
                 "application/json": components["schemas"]["RestockIn"];
             };
         };
@@ -8793,6 +9328,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ends_at": "2030-02-10T23:59:59+07:00",
+                 *       "factor": "3",
+                 *       "kind": "multiplier",
+                 *       "label_en": "Lunar New Year: triple points",
+                 *       "label_vi": "Tết: điểm x3",
+                 *       "priority": 35,
+                 *       "rule_id": "tet-x3",
+                 *       "starts_at": "2030-01-28T00:00:00+07:00"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PointsPerAmountIn"] | components["schemas"]["MultiplierIn"] | components["schemas"]["FixedBonusIn"] | components["schemas"]["BirthdayMonthIn"] | components["schemas"]["FirstPurchaseIn"] | components["schemas"]["StampCardIn"] | components["schemas"]["ActivityIn"] | components["schemas"]["ReferralIn"] | components["schemas"]["TierMultiplierIn"] | components["schemas"]["CapIn"] | components["schemas"]["ExclusionsIn"];
             };
         };
@@ -8879,12 +9426,24 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example base-1-per-10k */
                 rule_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "points_per_amount",
+                 *       "label_en": "1 point per 10,000 ₫",
+                 *       "label_vi": "1 điểm mỗi 10.000 ₫",
+                 *       "per_amount": "10000",
+                 *       "points": 1,
+                 *       "priority": 10,
+                 *       "rule_id": "base-1-per-10k"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PointsPerAmountIn"] | components["schemas"]["MultiplierIn"] | components["schemas"]["FixedBonusIn"] | components["schemas"]["BirthdayMonthIn"] | components["schemas"]["FirstPurchaseIn"] | components["schemas"]["StampCardIn"] | components["schemas"]["ActivityIn"] | components["schemas"]["ReferralIn"] | components["schemas"]["TierMultiplierIn"] | components["schemas"]["CapIn"] | components["schemas"]["ExclusionsIn"];
             };
         };
@@ -8971,6 +9530,7 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example base-1-per-10k */
                 rule_id: string;
             };
             cookie?: never;
@@ -9063,6 +9623,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "adjustment_approval_points": 500,
+                 *       "code": "CPSG",
+                 *       "currency": "VND",
+                 *       "max_points_share_of_order": "0.5",
+                 *       "name": "Cà Phê Sài Gòn",
+                 *       "pending_days": 0,
+                 *       "point_value": "100",
+                 *       "rounding": "down"
+                 *     }
+                 */
                 "application/json": components["schemas"]["SettingsIn"];
             };
         };
@@ -9153,6 +9725,42 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "basis": "spend",
+                 *       "downgrade": "one_step",
+                 *       "review": "yearly",
+                 *       "review_month": 1,
+                 *       "tiers": [
+                 *         {
+                 *           "birthday_bonus_points": 0,
+                 *           "code": "member",
+                 *           "earn_multiplier": "1",
+                 *           "name_en": "Member",
+                 *           "name_vi": "Thành viên",
+                 *           "threshold": "0"
+                 *         },
+                 *         {
+                 *           "birthday_bonus_points": 50,
+                 *           "code": "silver",
+                 *           "earn_multiplier": "1.25",
+                 *           "name_en": "Silver",
+                 *           "name_vi": "Bạc",
+                 *           "threshold": "2000000"
+                 *         },
+                 *         {
+                 *           "birthday_bonus_points": 100,
+                 *           "code": "gold",
+                 *           "earn_multiplier": "1.5",
+                 *           "name_en": "Gold",
+                 *           "name_vi": "Vàng",
+                 *           "threshold": "5000000"
+                 *         }
+                 *       ],
+                 *       "window": "rolling_months",
+                 *       "window_months": 12
+                 *     }
+                 */
                 "application/json": components["schemas"]["TierLadderIn"];
             };
         };
@@ -9236,6 +9844,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1 */
                 version: number;
             };
             cookie?: never;
@@ -9363,6 +9972,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "all": false,
+                 *       "ids": [
+                 *         "member_search:1234"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["RetryIn"];
             };
         };
@@ -9440,12 +10057,20 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example rsv-2f9c4e1a7b3d */
                 reservation_id: string;
             };
             cookie?: never;
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "points": 80,
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CaptureRequest"] | null;
             };
         };
@@ -9532,12 +10157,19 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example rsv-2f9c4e1a7b3d */
                 reservation_id: string;
             };
             cookie?: never;
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReleaseRequest"] | null;
             };
         };
@@ -9626,6 +10258,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example tet-2030 */
                 campaign_id: string;
             };
             cookie?: never;
@@ -9807,7 +10440,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description `rfm:545`, or one of: vip, churn_risk, online_only, store_only, omnichannel, never_purchased */
+                /**
+                 * @description `rfm:545`, or one of: vip, churn_risk, online_only, store_only, omnichannel, never_purchased
+                 * @example vip
+                 */
                 name: string;
             };
             cookie?: never;
@@ -9941,6 +10577,34 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "currency": "VND",
+                 *       "lines": [
+                 *         {
+                 *           "amount": "45000",
+                 *           "category": "coffee",
+                 *           "quantity": 1,
+                 *           "sku": "CF-SUA-DA",
+                 *           "unit_price": "45000"
+                 *         },
+                 *         {
+                 *           "amount": "80000",
+                 *           "category": "food",
+                 *           "quantity": 1,
+                 *           "sku": "BANH-MI",
+                 *           "unit_price": "80000"
+                 *         }
+                 *       ],
+                 *       "member": {
+                 *         "phone": "+84 90 123 4567"
+                 *       },
+                 *       "store_id": "HCM-01",
+                 *       "total": "125000",
+                 *       "transaction_ref": "HD-0001"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PurchaseRequest"];
             };
         };
@@ -10037,6 +10701,34 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "currency": "VND",
+                 *       "lines": [
+                 *         {
+                 *           "amount": "45000",
+                 *           "category": "coffee",
+                 *           "quantity": 1,
+                 *           "sku": "CF-SUA-DA",
+                 *           "unit_price": "45000"
+                 *         },
+                 *         {
+                 *           "amount": "80000",
+                 *           "category": "food",
+                 *           "quantity": 1,
+                 *           "sku": "BANH-MI",
+                 *           "unit_price": "80000"
+                 *         }
+                 *       ],
+                 *       "member": {
+                 *         "phone": "+84 90 123 4567"
+                 *       },
+                 *       "store_id": "HCM-01",
+                 *       "total": "125000",
+                 *       "transaction_ref": "SIM-0001"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PurchaseRequest"];
             };
         };
@@ -10114,12 +10806,27 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example HD-0001 */
                 transaction_ref: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "amount": "45000",
+                 *       "channel": "pos",
+                 *       "lines": [
+                 *         {
+                 *           "quantity": 1,
+                 *           "sku": "CF-SUA-DA"
+                 *         }
+                 *       ],
+                 *       "refund_ref": "HD-0001-R1",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RefundRequest"];
             };
         };
@@ -10203,6 +10910,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example CPSG-7K3M9Q */
                 code: string;
             };
             cookie?: never;
@@ -10273,12 +10981,20 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example CPSG-7K3M9Q */
                 code: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "channel": "pos",
+                 *       "order_ref": "POS-0003",
+                 *       "store_id": "HCM-01"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UseVoucherRequest"];
             };
         };
@@ -10416,6 +11132,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "event_types": [
+                 *         "PointsEarned",
+                 *         "PointsRedeemed",
+                 *         "TierChanged"
+                 *       ],
+                 *       "store_ids": [
+                 *         "HCM-01"
+                 *       ],
+                 *       "url": "https://pos.caphesaigon.vn/hooks/loyalty"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookRequest"];
             };
         };
@@ -10493,6 +11222,7 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example wh_3f9a1c2b4d5e6f70:42 */
                 delivery_id: string;
             };
             cookie?: never;
@@ -10578,6 +11308,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example wh_3f9a1c2b4d5e6f70 */
                 webhook_id: string;
             };
             cookie?: never;
@@ -10645,6 +11376,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example wh_3f9a1c2b4d5e6f70 */
                 webhook_id: string;
             };
             cookie?: never;
@@ -10712,6 +11444,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example wh_3f9a1c2b4d5e6f70 */
                 webhook_id: string;
             };
             cookie?: never;
@@ -10791,6 +11524,7 @@ export interface operations {
                 "Idempotency-Key": string;
             };
             path: {
+                /** @example wh_3f9a1c2b4d5e6f70 */
                 webhook_id: string;
             };
             cookie?: never;

@@ -38,6 +38,8 @@ from .earn_out import EarnOut
 from .end_campaign_in import EndCampaignIn
 from .enroll_request import EnrollRequest
 from .enroll_request_consent import EnrollRequestConsent
+from .erasure_out import ErasureOut
+from .erasure_request import ErasureRequest
 from .event_out import EventOut
 from .event_out_data import EventOutData
 from .events_out import EventsOut
@@ -195,6 +197,8 @@ __all__ = (
     "EndCampaignIn",
     "EnrollRequest",
     "EnrollRequestConsent",
+    "ErasureOut",
+    "ErasureRequest",
     "EventOut",
     "EventOutData",
     "EventsOut",
