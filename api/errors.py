@@ -140,8 +140,20 @@ def _loyalty_error(request: Request, exc: Exception) -> JSONResponse:
     message = getattr(exc, "message", str(exc))
     retry_after = getattr(exc, "retry_after_seconds", None)
     headers = {"Retry-After": str(retry_after)} if retry_after else None
+    if isinstance(exc, StoreUnavailable):  # the caller learns "retry"; the operator must learn why (disk full...)
+        log.warning("store unavailable on %s %s: %s", request.method, request.url.path,
+                    " <- ".join(str(e) for e in _causes(exc)))
     return problem_response(status_for(exc.code), exc.code, message, field=field,  # type: ignore[attr-defined]
                             headers=headers, detail_vi=getattr(exc, "message_vi", None), **details)
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 5:
+        chain.append(current)
+        current = current.__cause__
+    return chain
 
 
 def _api_problem(request: Request, exc: Exception) -> JSONResponse:

@@ -102,6 +102,7 @@ def test_a_full_disk_refuses_sales_cleanly_writes_nothing_half_and_writing_resum
     assert all(a.status == 503 and a.code == "store_unavailable" and a.retry_after for a in refused), \
         (record, log[-3000:])
     assert "unexpected error" not in log, log[-3000:]
+    assert "database or disk is full" in log, log[-3000:]  # the operator is told why, not just "unavailable"
     assert all("available" in answer for answer in read_while_full.values()), read_while_full  # still served
     assert all(a.status == 201 and not a.replayed for a in retried), record
     assert all(a.status == 201 for a in more), record
