@@ -33,7 +33,8 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m bench.run --quick
 
 # The fault suite alone (it also runs inside `make test`): PostgreSQL crashed under load, SIGKILL of a
-# writer and of the worker, failed writes under group commit. Figures land in test-artifacts/faults/.
+# writer and of the worker, failed writes under group commit, pool exhaustion, a held table lock, SQLite disk
+# full (needs root for its tmpfs), a 1-minute till soak. Figures land in test-artifacts/faults/ and soak/.
 faults: $(STAMP)
 	$(BIN)/python -m pytest tests/faults tests/integration/test_write_failures.py tests/e2e/test_durability.py \
 		tests/e2e/test_worker_kill.py -q -s
