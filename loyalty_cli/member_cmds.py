@@ -20,8 +20,11 @@ KINDS = "phone, email or channel_id (zalo:…, shopee:…)"
 
 
 def register(app: typer.Typer) -> None:
+    from loyalty_cli import merge_cmds  # `loyalty members merge|unmerge`
+
     app.add_typer(voucher_app, name="voucher")
     app.add_typer(identifier_app, name="identifier")
+    merge_cmds.register(app)
 
     @voucher_app.command("show")
     def voucher_show(code: str) -> None:
