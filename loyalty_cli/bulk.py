@@ -144,10 +144,45 @@ def claim_receipt(member: str, transaction_ref: str,
                       sale_channel=sale_channel))
 
 
+def subject_access(member: str = typer.Argument(..., help="Phone, email, member code or id"),
+                   format: str = typer.Option("json", "--format", help="json, or csv (one table for Excel)."),
+                   output: Path | None = typer.Option(None, "--output", "-o",
+                                                      help="Write to this file instead of printing.")) -> None:
+    """Everything held about one member (profile, consent, balance, every event in plain Vietnamese, the
+    messages sent), as JSON or CSV: the same export as GET /v1/members/{id}/subject-access. Writes nothing."""
+    import json
+    from types import SimpleNamespace
+
+    from api import subject_access as sar
+    from loyalty_cli.ledger_cmds import _ref
+    from loyalty_cli.output import refusing
+    from messaging.runner import open_outbox
+
+    if format not in ("json", "csv"):
+        err.print("refused: invalid_input: --format is json or csv")
+        raise typer.Exit(1)
+    runtime = open_runtime()
+    outbox = open_outbox(runtime.settings)  # the messages live in the read side's database, as for the API
+    try:
+        found = refusing(lambda: runtime.service.resolve(_ref(member)))
+        data = refusing(lambda: sar.gather(SimpleNamespace(service=runtime.service, runtime=runtime), found.id,
+                                           outbox))
+        text = sar.as_csv(data) if format == "csv" else json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        if output is None:
+            typer.echo(text.removeprefix("\ufeff"))  # the byte-order mark is for Excel opening a file
+        else:
+            output.write_text(text, encoding="utf-8")
+            err.print(f"{output}: {len(data['events'])} sự kiện, {len(data['messages'])} tin nhắn")
+    finally:
+        outbox.store.close()
+        runtime.close()
+
+
 def register(app: typer.Typer) -> None:
     app.command("grant")(grant)
     app.command("export")(export)
     app.command("claim-receipt")(claim_receipt)
+    app.command("subject-access")(subject_access)
 
 
 __all__ = ["Console", "datetime", "register"]
