@@ -128,7 +128,8 @@ def test_an_unknown_segment_is_refused_before_anything_is_credited(api: ApiHarne
     assert vip.status_code == 200
 
 
-def test_the_command_line_holds_claims_grants_and_exports(tmp_path) -> None:
+def test_the_command_line_holds_claims_grants_and_exports(database_url: str, tmp_path) -> None:
+    """On both stores (the `database_url` fixture): held, credited on enrolment, claimed once by receipt."""
     import json
 
     from typer.testing import CliRunner
@@ -138,7 +139,7 @@ def test_the_command_line_holds_claims_grants_and_exports(tmp_path) -> None:
     from loyalty_core.runtime import open_runtime
     from loyalty_core.settings import Settings
 
-    runner, url = CliRunner(), f"sqlite:///{tmp_path}/cli.db"
+    runner, url = CliRunner(), database_url
     env = {"LOYALTY_DATABASE_URL": url}
 
     def run(*args: str) -> dict:
