@@ -21,6 +21,7 @@ from api.errors import install_error_handlers
 from api.idempotency import CommandRunner, InFlight
 from api.keys import KeyRing
 from api.metrics import Metrics, MetricsMiddleware
+from api import tracing
 from api.request_id import RequestIdMiddleware
 from api.ratelimit import RateLimits
 from api.shared_state import open_shared_state
@@ -120,6 +121,7 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
     dead_letters.watch(context)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(PrintableUrlMiddleware)  # a NUL in a query or path is refused before any route
+    tracing.instrument(app, runtime.service, context.run)  # only with the otel extra and LOYALTY_OTEL=1 (api/tracing.py)
     app.add_middleware(RequestIdMiddleware)  # outermost: every log line and event of the request carries it
     from faces import install_faces  # the pages sit above the API and use the same context
 
