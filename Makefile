@@ -46,13 +46,11 @@ soak-till: $(STAMP)
 	$(BIN)/python -m tests.faults.soak_till --minutes $(SOAK_MINUTES)
 
 # The generated clients: sdk/openapi.json from the app, sdk/python/loyalty_client and sdk/typescript/src/schema.d.ts
-# from it. The Python generator has its own venv (it pins its own typer); the TypeScript one is pinned in
+# from it. The Python generator has its own venv, .venv-sdk (it pins its own typer; scripts/generate_sdk.py
+# installs the pinned version on first use); the TypeScript one is pinned in
 # sdk/typescript/package-lock.json. tests/e2e/test_sdk*.py fail until this is run after an API change.
 sdk: $(STAMP)
-	test -x .venv-sdk/bin/openapi-python-client || ($(PYTHON) -m venv .venv-sdk || python3 -m venv .venv-sdk)
-	test -x .venv-sdk/bin/openapi-python-client || .venv-sdk/bin/pip install --quiet 'openapi-python-client==0.29.1'
-	rm -rf sdk/python/loyalty_client
-	$(BIN)/python scripts/generate_sdk.py --generate .venv-sdk/bin/openapi-python-client
+	$(BIN)/python scripts/generate_sdk.py --generate
 	cd sdk/typescript && npm ci --no-audit --no-fund --prefer-offline && npm run --silent generate
 
 lock: $(STAMP)

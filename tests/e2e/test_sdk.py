@@ -1,9 +1,13 @@
-"""The generated Python client (sdk/python) on both stores, and the check that it was regenerated after the
-API changed: the served OpenAPI document must equal sdk/openapi.json, which `make sdk` writes and generates
-the client from."""
+"""The generated Python client (sdk/python) on both stores, and the checks that it was regenerated after the
+API changed: the served OpenAPI document must equal sdk/openapi.json, which `make sdk` writes, and
+sdk/python/loyalty_client must be exactly what the pinned generator makes of sdk/openapi.json (installed into
+.venv-sdk from PyPI on first use, like the TypeScript client's npm packages)."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 import uuid
 import warnings
@@ -24,7 +28,7 @@ from loyalty_client.api.members import lookup_member  # noqa: E402
 from loyalty_client.api.transactions import record_purchase, refund_purchase  # noqa: E402
 from loyalty_client.models import MemberRefIn, Problem, PurchaseOut, PurchaseRequest, RefundRequest  # noqa: E402
 from retrying_purchase import record_with_retries  # noqa: E402
-from scripts.generate_sdk import render  # noqa: E402
+from scripts.generate_sdk import PYTHON_CLIENT, SPEC, generate_python, generator, render  # noqa: E402
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -35,6 +39,28 @@ def test_the_client_was_generated_from_the_api_as_it_is(api: ApiHarness) -> None
     served = render(api.app.openapi())
     committed = (REPO / "sdk" / "openapi.json").read_text(encoding="utf-8")
     assert served == committed, "the API changed: run `make sdk` to regenerate sdk/openapi.json and sdk/python"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts}
+
+
+def test_the_python_client_is_what_the_committed_spec_generates(tmp_path: Path) -> None:
+    try:
+        executable = generator()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        message = f"the pinned openapi-python-client could not be installed into .venv-sdk: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    fresh = tmp_path / "loyalty_client"
+    generate_python(json.loads(SPEC.read_text(encoding="utf-8")), fresh, executable)
+    made, committed = _files(fresh), _files(PYTHON_CLIENT)
+    differences = sorted((made.keys() ^ committed.keys()) | {name for name in made.keys() & committed.keys()
+                                                              if made[name] != committed[name]})
+    assert len(made) > 100 and not differences, (
+        "sdk/python/loyalty_client is not what sdk/openapi.json generates: run `make sdk`\n" + "\n".join(differences[:20]))
 
 
 @pytest.fixture
