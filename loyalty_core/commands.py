@@ -165,6 +165,9 @@ class RecordPurchase(Command):
     """Points that paid part of the order (they earn nothing; see `loyalty_core.till_receipt`)."""
     discount: Decimal | None = None
     """Money taken off the whole order; `total` stays what was paid in money."""
+    invoice_lookup_code: str | None = None
+    """The e-invoice's lookup code (mã tra cứu hoá đơn điện tử) printed on the bill: a sale with no member can
+    be claimed later by it as well as by its receipt number (loyalty_core/identity/receipts.py)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -45,3 +45,16 @@ class HeldPurchasesClaimed(Event):
     """References (`channel/transaction_ref`) credited to the member."""
     expired: list[str] = field(default_factory=list)
     """References held longer than the program allows: never credited."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceiptLookupCodeRecorded(Event):
+    """An e-invoice lookup code names a sale held under its receipt: the first event of the code's own stream
+    (kind `invoice_code`), so one code names one sale. Claiming by the code claims on the receipt's stream,
+    which keeps "once, to one member" in one place whichever of the two the shopper types."""
+
+    kind: str
+    value: str
+    """The lookup code as normalised (upper case, no spaces)."""
+    channel: str
+    transaction_ref: str

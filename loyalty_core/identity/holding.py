@@ -25,12 +25,15 @@ from loyalty_core import events as ev
 from loyalty_core import identifiers as ids
 from loyalty_core.privacy.tokens import is_hashed
 from loyalty_core import program as prog
-from loyalty_core.identity.events import HeldPurchasesClaimed, PurchaseHeld
+from loyalty_core.identity.events import HeldPurchasesClaimed, PurchaseHeld, ReceiptLookupCodeRecorded
 from loyalty_core.results import Balance, Result, register_result_type
 from loyalty_core.handlers.common import purchase_reference, utc_time
 from loyalty_core.planning import Context, Plan
 
 RECEIPT = "receipt"
+#: The stream of an e-invoice lookup code: it points at the receipt of the sale it names.
+INVOICE_CODE = "invoice_code"
+MAX_LOOKUP_CODE = 64
 #: Identifier kinds a purchase may be held for until someone takes them over.
 HOLDABLE = (ids.PHONE, ids.CHANNEL_ID)
 DEFAULT_UNCLAIMED_DAYS = 90
@@ -99,6 +102,7 @@ def holding_purchases(inner: Callable[[Context, Any], Plan]) -> Callable[[Contex
     """Wrap the program's purchase handler: a sale for nobody yet is held instead of refused."""
 
     def record_or_hold(ctx: Context, c: cmd.RecordPurchase) -> Plan:
+        lookup_code(c.invoice_lookup_code)  # checked whoever the sale is for: a bad code writes nothing
         given = c.member.given() if isinstance(c.member, cmd.MemberRef) else []
         if not given:
             value = purchase_reference(c.channel, c.transaction_ref)
@@ -134,10 +138,44 @@ def hold(ctx: Context, c: cmd.RecordPurchase, kind: str, value: str, claim: Any)
                          actor=c.actor, transaction_ref=c.transaction_ref, occurred_at=occurred_at,
                          total=purchase.total, currency=c.currency, lines=[_line(line) for line in purchase.lines])
     days = receipt_claim_days(ctx.service.policy) if kind == RECEIPT else unclaimed_days(ctx.service.policy)
+    events: list[ev.Event] = [event]
+    code = lookup_code(c.invoice_lookup_code)
+    if kind == RECEIPT and code is not None:
+        events.append(_code_pointer(ctx, c, code))
     result = UnclaimedPurchaseResult(member_id=None, balance=NO_BALANCE,  # type: ignore[arg-type]
                                      transaction_ref=c.transaction_ref, held_for=kind,
                                      expires_at=occurred_at + timedelta(days=days))
-    return Plan([event], result)
+    return Plan(events, result)
+
+
+def lookup_code(value: Any) -> str | None:
+    """An e-invoice lookup code as printed (`B7K2 9QX1`, `b7k29qx1`) in one spelling, or None when not given."""
+    if value is None or value == "":
+        return None
+    code = "".join(value.split()).upper() if isinstance(value, str) else ""
+    if not code or len(code) > MAX_LOOKUP_CODE or not code.isascii() or not code.replace("-", "").isalnum():
+        raise errors.InvalidInput(f"invoice_lookup_code is 1 to {MAX_LOOKUP_CODE} letters, digits and dashes",
+                                  field="invoice_lookup_code")
+    return code
+
+
+def _code_pointer(ctx: Context, c: cmd.RecordPurchase, code: str) -> ReceiptLookupCodeRecorded:
+    # Version 1 of the code's stream: a second sale with the same code (at once or later) is refused by the
+    # store or by this read, so a code can never name two sales.
+    claim_id = ids.claim_id(INVOICE_CODE, code)
+    if ctx.service.store.load_claim(claim_id) is not None:
+        raise errors.InvalidInput("this invoice lookup code already names another sale", field="invoice_lookup_code")
+    return ReceiptLookupCodeRecorded(originator_id=claim_id, originator_version=1, timestamp=ctx.now,
+                                     kind=INVOICE_CODE, value=code, channel=c.channel,
+                                     transaction_ref=c.transaction_ref)
+
+
+def receipt_of_code(store: Any, code: str) -> tuple[str, str] | None:
+    """The (channel, transaction_ref) an e-invoice lookup code names, or None for a code no sale gave."""
+    for event in store.events.get(ids.claim_id(INVOICE_CODE, code)):
+        if isinstance(event, ReceiptLookupCodeRecorded):
+            return event.channel, event.transaction_ref
+    return None
 
 
 def _line(line: prog.PurchaseLine) -> dict[str, Any]:

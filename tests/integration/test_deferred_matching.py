@@ -5,6 +5,7 @@ the enrolment and the purchases race each other from many threads."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ import pytest
 from loyalty_core import commands as c
 from loyalty_core import identifiers as ids
 from loyalty_core import program as prog
-from loyalty_core.errors import TransactionNotFound
+from loyalty_core.errors import InvalidInput, TransactionNotFound
 from loyalty_core.identity.holding import RECEIPT, UnclaimedPurchaseResult, load_stream
 from loyalty_core.identity.receipts import ClaimReceipt, ReceiptAlreadyClaimed, ReceiptClaimWindowClosed
 from loyalty_core.migration.handlers import ImportMember
@@ -182,6 +183,67 @@ def test_two_members_racing_for_one_receipt_only_one_gets_it(runtime):
     assert len(won) == 1 and len(lost) == len(members) - 1
     total = sum(service.balance(c.MemberRef(member_id=m)).lifetime_earned for m in members)
     assert total == 20
+
+
+def with_code(ref: str, code: str) -> c.RecordPurchase:
+    return replace(purchase(ref), invoice_lookup_code=code)
+
+
+def test_a_sale_is_claimed_by_its_e_invoice_lookup_code_or_its_receipt_number_once(runtime):
+    service = runtime.service
+    held = service.execute(with_code("BILL-20", "b7k2 9qx1"))  # as a shopper types it: lower case, a space
+    assert held.held_for == RECEIPT
+    assert service.execute(with_code("BILL-20", "b7k2 9qx1")).replayed
+    with pytest.raises(InvalidInput) as taken:  # one code names one sale: the second is refused, not held
+        service.execute(with_code("BILL-21", "B7K29QX1"))
+    assert taken.value.details["field"] == "invoice_lookup_code"
+    for bad in ("mã số", "x" * 65, "B7K2/9QX1"):
+        with pytest.raises(InvalidInput):
+            service.execute(with_code("BILL-22", bad))
+    a = service.execute(enrol("0901234567")).member_id
+    b = service.execute(enrol("0907654321")).member_id
+
+    def claim(member_id, key: str, **named) -> object:
+        return service.execute(ClaimReceipt(idempotency_key=key, member=c.MemberRef(member_id=member_id), **named))
+
+    with pytest.raises(TransactionNotFound):
+        claim(a, "k0", transaction_ref="BILL-21")  # refused above, so nothing was held
+    with pytest.raises(TransactionNotFound):
+        claim(a, "k1", invoice_lookup_code="NOSUCHCODE")
+    with pytest.raises(InvalidInput):
+        claim(a, "k2", invoice_lookup_code="B7K29QX1", transaction_ref="BILL-20")
+    got = claim(a, "k3", invoice_lookup_code="B7K2 9QX1")
+    assert got.points_earned == 20 and got.reference == "BILL-20"
+    for named in ({"invoice_lookup_code": "b7k29qx1"}, {"transaction_ref": "BILL-20"}):
+        with pytest.raises(ReceiptAlreadyClaimed):
+            claim(b, f"k4-{named}", **named)
+    assert service.balance(c.MemberRef(member_id=a)).lifetime_earned == 20
+    assert service.balance(c.MemberRef(member_id=b)).lifetime_earned == 0
+
+
+def test_members_racing_by_receipt_number_and_by_lookup_code_only_one_gets_the_sale(runtime):
+    service = runtime.service
+    service.execute(with_code("BILL-30", "HD30CODE"))
+    members = [service.execute(enrol(f"090765433{i}")).member_id for i in range(6)]
+    start = threading.Barrier(len(members))
+    won, lost = [], []
+
+    def claim(n: int, member_id) -> None:
+        named = {"transaction_ref": "BILL-30"} if n % 2 else {"invoice_lookup_code": "HD30CODE"}
+        start.wait()
+        try:
+            won.append(service.execute(ClaimReceipt(idempotency_key=f"c-{member_id}",
+                                                    member=c.MemberRef(member_id=member_id), **named)))
+        except ReceiptAlreadyClaimed:
+            lost.append(member_id)
+
+    threads = [threading.Thread(target=claim, args=(n, m)) for n, m in enumerate(members)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(won) == 1 and len(lost) == len(members) - 1
+    assert sum(service.balance(c.MemberRef(member_id=m)).lifetime_earned for m in members) == 20
 
 
 def test_the_member_a_held_sale_went_to_is_found_from_its_receipt_for_refunds(runtime):
