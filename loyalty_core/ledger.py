@@ -30,7 +30,7 @@ from loyalty_core.member import Member, evolve
 from loyalty_core.privacy import fields as personal, lookup, masterkeys
 from loyalty_core.privacy.keystore import KeyStore, checkpoint_sqlite
 from loyalty_core.privacy.tokens import is_erased
-from loyalty_core.privacy.vault import Vault
+from loyalty_core.privacy.vault import Vault, install as install_vault, uninstall as uninstall_vault
 from loyalty_core.settings import Settings, store_env
 from loyalty_core.upcasting import complete
 
@@ -122,8 +122,13 @@ class LedgerStore(Application[UUID]):
         assert isinstance(self.mapper, CompletingMapper)
         self.mapper.vault = vault
         self.recorder.key_shredder = keystore  # type: ignore[attr-defined]
+        install_vault(vault)
         return vault
 
+    def close(self) -> None:
+        # the read side must not seal with a store whose connections are gone
+        uninstall_vault(getattr(self, "vault", None))
+        super().close()
 
     def construct_mapper(self) -> Mapper[UUID]:
         return CompletingMapper(transcoder=self.construct_transcoder())

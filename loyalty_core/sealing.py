@@ -45,8 +45,6 @@ def erased_members(stored_events: Sequence[StoredEvent]) -> list[Any]:
     return [e.originator_id for e in stored_events if e.topic == ERASURE_TOPIC]
 
 
-
-
 def id_bytes(originator_id: Any) -> bytes:
     """The originator id as 16 bytes (a UUID however the dialect stores it), else its UTF-8 text."""
     if isinstance(originator_id, UUID):

@@ -21,6 +21,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import PersistenceError
 
+from loyalty_core.privacy.vault import current as current_vault
 from loyalty_core.program_policy import program_id_for
 from loyalty_core.results import Balance
 from loyalty_core.settings import Settings
@@ -51,15 +52,21 @@ class ReadModels:
         self._checked = 0.0
         self._views: dict[tuple[str, int], Any] = {}
         self.program_id = program_id_for(getattr(config, "program_code", "CPSG"))
+        self._ledger: Any = None
 
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime] | None = None) -> ReadModels:
         side = ReadSide.open(settings)
         side.live()  # create the registry and the first generation if this is a new store
-        return cls(side, ReadConfig.of(settings), clock)
+        models = cls(side, ReadConfig.of(settings), clock)
+        if current_vault() is None:  # a reader without the service (a tool, a test): the read side keeps
+            models._ledger = side.open_ledger(settings)  # names and phones sealed; the store's keys open them
+        return models
 
     def close(self) -> None:
         self.side.close()
+        if self._ledger is not None:
+            self._ledger.close()
 
     # --- plumbing -------------------------------------------------------------------------------------
     def _generation(self, name: str, refresh: bool = False) -> int:

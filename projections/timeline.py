@@ -14,6 +14,8 @@ from uuid import UUID
 
 import orjson
 
+from loyalty_core.privacy.fields import PROTECTED, protect, reveal
+from loyalty_core.privacy.vault import current as current_vault
 from projections.base import ReadProjection
 from projections.codec import member_event_classes
 from projections.readstore import Tx
@@ -47,8 +49,26 @@ class TimelinePage:
 
 
 def facts_of(event: Any) -> bytes:
-    facts = {k: v for k, v in vars(event).items() if k not in _BASE}
+    state, cls = vars(event), type(event)
+    vault = current_vault()
+    if vault is not None and cls in PROTECTED:  # personal fields kept sealed, as in the event store
+        state = protect(cls, state, vault.seal)
+    facts = {k: v for k, v in state.items() if k not in _BASE}
     return orjson.dumps(facts, default=str)  # Decimal as its exact string
+
+
+_PROTECTED_BY_NAME = {cls.__name__: cls for cls in PROTECTED}
+
+
+def opened(member_id: UUID, kind: str, facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts with their sealed personal fields opened ("đã xoá" once the member was erased)."""
+    cls, vault = _PROTECTED_BY_NAME.get(kind), current_vault()
+    if cls is None or vault is None:
+        return facts
+    state = {**facts, "originator_id": member_id}
+    reveal(cls, state, vault.unseal)
+    del state["originator_id"]
+    return state
 
 
 class TimelineView(View):
@@ -96,5 +116,6 @@ def lines(member_id: UUID, rows: list[tuple], lang: str) -> list[TimelineLine]:
     words = Words(lang)
     return [TimelineLine(member_id=member_id, version=int(version), at=at, at_local=words.when(at),
                          kind=kind, channel=channel, channel_label=words.channel(channel), store_id=store_id,
-                         actor=actor, text=sentence(kind, orjson.loads(bytes(facts)), words.lang))
+                         actor=actor,
+                         text=sentence(kind, opened(member_id, kind, orjson.loads(bytes(facts))), words.lang))
             for version, at, kind, channel, store_id, actor, facts in rows]

@@ -126,4 +126,31 @@ class Vault:
         return self._key(member_id, create=False) is _GONE
 
 
-__all__ = ["Vault", "Erased"]
+__all__ = ["Vault", "Erased", "install", "uninstall", "current"]
+
+
+_installed: list[Vault] = []
+_installed_lock = threading.Lock()
+
+
+def install(vault: Vault) -> None:
+    """The vault of this process's store (one store per process, as for the lookup key): the read side seals
+    what it keeps of a member's personal data with it, and opens it to show. A store that opens later (a
+    worker's, a test's) stands in front until it closes (`uninstall`), so a closed store's vault is never used."""
+    with _installed_lock:
+        _installed.append(vault)
+
+
+def uninstall(vault: Vault | None) -> None:
+    with _installed_lock:
+        for i in range(len(_installed) - 1, -1, -1):
+            if _installed[i] is vault:
+                del _installed[i]
+                break
+
+
+def current() -> Vault | None:
+    """The open store's vault, or None (pure tests, tools without a store): the read side then keeps
+    values as they come, which are plaintext only where no store ever sealed them."""
+    with _installed_lock:
+        return _installed[-1] if _installed else None
