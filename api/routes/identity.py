@@ -35,11 +35,14 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 @router.post("/members/{member_id}/receipt-claims", status_code=201, responses=problems(400, 404, 409, 422))
 def claim_receipt(member_id: UUID, body: ReceiptClaimRequest, api: Api, caller: Writer, key: IdempotencyKey,
                   response: Response) -> PurchaseOut:
-    """Credit a sale recorded without a member to this member, from its receipt number (once, within N days)."""
+    """Credit a sale recorded without a member to this member, from its receipt number or its e-invoice lookup
+    code (once, to one member, within the program's receipt_claim_days)."""
     acting = caller.acting()
     command = ClaimReceipt(idempotency_key=key, member=MemberRef(member_id=member_id),
-                           transaction_ref=body.transaction_ref, sale_channel=body.sale_channel, **acting.fields())
-    return PurchaseOut.of(body.transaction_ref, api.run(command, response))
+                           transaction_ref=body.transaction_ref or "", sale_channel=body.sale_channel,
+                           invoice_lookup_code=body.invoice_lookup_code, **acting.fields())
+    result = api.run(command, response)
+    return PurchaseOut.of(result.reference or body.transaction_ref or "", result)
 
 
 @router.post("/imports/members", responses=problems(400, 413, 422))

@@ -9,7 +9,7 @@ from fastapi import Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Channel, Ref, Strict
+from api.schemas.common import Channel, InvoiceLookupCode, Ref, Strict
 from loyalty_core.identity.holding import UnclaimedPurchaseResult
 
 
@@ -34,10 +34,13 @@ def unclaimed_response(result: UnclaimedPurchaseResult, response: Response) -> J
 
 
 class ReceiptClaimRequest(Strict):
-    transaction_ref: Ref
-    """The receipt number printed on the bill."""
+    transaction_ref: Ref | None = None
+    """The receipt number printed on the bill (or give `invoice_lookup_code` instead)."""
     sale_channel: Channel = "pos"
     """The channel that recorded the sale."""
+    invoice_lookup_code: InvoiceLookupCode | None = None
+    """The e-invoice's lookup code (mã tra cứu), when the till sent it with the sale: instead of the receipt
+    number. Case and spaces do not matter."""
 
 
 class ImportProblemOut(BaseModel):

@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field, StringConstraints
 
 from api.deps import Acting
-from api.schemas.common import BalanceOut, Channel, Money, Points, Ref, Strict, Timestamp, Where
+from api.schemas.common import BalanceOut, Channel, InvoiceLookupCode, Money, Points, Ref, Strict, Timestamp, Where
 from api.schemas.members import MemberRefIn
 from api.schemas.points import RuleLine, rule_lines
 from loyalty_core import commands as c
@@ -57,6 +57,9 @@ class PurchaseRequest(Where):
     """Points that paid part of the order: they earn nothing (lines − discount − points' value = total)."""
     discount: Money | None = None
     """Money taken off the whole order."""
+    invoice_lookup_code: InvoiceLookupCode | None = None
+    """The e-invoice's lookup code (mã tra cứu) printed on the bill: a sale with no member can then be claimed
+    by it as well as by `transaction_ref`. One code names one sale."""
 
     def to_command(self, acting: Acting) -> c.RecordPurchase:
         # A purchase's idempotency key is its transaction ref: the ledger keys it by channel + ref.
@@ -71,6 +74,7 @@ class PurchaseRequest(Where):
             lines=tuple(line.to_input(self.currency, n) for n, line in enumerate(self.lines)),
             points_used=self.points_used,
             discount=self.discount,  # type: ignore[arg-type]
+            invoice_lookup_code=self.invoice_lookup_code,
             **acting.fields(),
         )
 

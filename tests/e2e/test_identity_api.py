@@ -53,6 +53,30 @@ def test_a_sale_without_a_member_is_claimed_from_its_receipt_by_one_member(api: 
     assert unknown.status_code == 404 and unknown.json()["code"] == "transaction_not_found"
 
 
+def test_a_sale_is_claimed_by_its_e_invoice_lookup_code_once(api: ApiHarness) -> None:
+    ref, code = f"EI-{new_phone()}", f"K{new_phone()}X"
+    held = api.post("/v1/transactions", {**sale(ref, None), "invoice_lookup_code": code}, key="pos",
+                    idempotency_key=None)
+    assert held.status_code == 202 and held.json()["held_for"] == "receipt"
+    other = api.post("/v1/transactions", {**sale(f"{ref}-2", None), "invoice_lookup_code": code}, key="pos",
+                     idempotency_key=None)
+    assert other.status_code == 422 and other.json()["field"] == "invoice_lookup_code"  # one code, one sale
+    bad = api.post("/v1/transactions", {**sale(f"{ref}-3", None), "invoice_lookup_code": "a/b"}, key="pos",
+                   idempotency_key=None)
+    assert bad.status_code == 422
+    first, second = api.enroll()["member_id"], api.enroll()["member_id"]
+    neither = api.post(f"/v1/members/{first}/receipt-claims", {"sale_channel": "pos"}, key="staff")
+    assert neither.status_code == 422 and neither.json()["code"] == "invalid_input"
+    typed = " ".join([code[:4].lower(), code[4:]])  # as a shopper types it
+    claimed = api.post(f"/v1/members/{first}/receipt-claims", {"invoice_lookup_code": typed}, key="staff")
+    assert claimed.status_code == 201, claimed.text
+    assert claimed.json()["transaction_ref"] == ref and claimed.json()["points_earned"] > 0
+    for body in ({"invoice_lookup_code": code}, {"transaction_ref": ref}):
+        refused = api.post(f"/v1/members/{second}/receipt-claims", body, key="staff")
+        assert refused.status_code == 422 and refused.json()["code"] == "receipt_already_claimed"
+    assert api.balance(second)["lifetime_earned"] == 0
+
+
 def _upload(api: ApiHarness, data: bytes, name: str, dry_run: bool, key: str = "admin"):
     return api.client.post("/v1/imports/members", headers=api.headers(key),
                            files={"file": (name, data)}, data={"dry_run": "true" if dry_run else "false"})

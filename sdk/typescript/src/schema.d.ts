@@ -764,7 +764,8 @@ export interface paths {
         put?: never;
         /**
          * Claim Receipt
-         * @description Credit a sale recorded without a member to this member, from its receipt number (once, within N days).
+         * @description Credit a sale recorded without a member to this member, from its receipt number or its e-invoice lookup
+         *     code (once, to one member, within the program's receipt_claim_days).
          */
         post: operations["claimReceipt"];
         delete?: never;
@@ -3394,6 +3395,8 @@ export interface components {
             currency?: string;
             /** Discount */
             discount?: string | null;
+            /** Invoice Lookup Code */
+            invoice_lookup_code?: string | null;
             /** Lines */
             lines?: components["schemas"]["PurchaseLine"][];
             member?: components["schemas"]["MemberRefIn"] | null;
@@ -3414,13 +3417,15 @@ export interface components {
         };
         /** ReceiptClaimRequest */
         ReceiptClaimRequest: {
+            /** Invoice Lookup Code */
+            invoice_lookup_code?: string | null;
             /**
              * Sale Channel
              * @default pos
              */
             sale_channel?: string;
             /** Transaction Ref */
-            transaction_ref: string;
+            transaction_ref?: string | null;
         };
         /** RedeemRequest */
         RedeemRequest: {

@@ -34,6 +34,7 @@ class PurchaseRequest:
             channel (None | str | Unset):
             currency (str | Unset):  Default: 'VND'.
             discount (None | str | Unset):
+            invoice_lookup_code (None | str | Unset):
             lines (list[PurchaseLine] | Unset):
             member (MemberRefIn | None | Unset):
             occurred_at (datetime.datetime | None | Unset):
@@ -46,6 +47,7 @@ class PurchaseRequest:
     channel: None | str | Unset = UNSET
     currency: str | Unset = 'VND'
     discount: None | str | Unset = UNSET
+    invoice_lookup_code: None | str | Unset = UNSET
     lines: list[PurchaseLine] | Unset = UNSET
     member: MemberRefIn | None | Unset = UNSET
     occurred_at: datetime.datetime | None | Unset = UNSET
@@ -76,6 +78,12 @@ class PurchaseRequest:
             discount = UNSET
         else:
             discount = self.discount
+
+        invoice_lookup_code: None | str | Unset
+        if isinstance(self.invoice_lookup_code, Unset):
+            invoice_lookup_code = UNSET
+        else:
+            invoice_lookup_code = self.invoice_lookup_code
 
         lines: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.lines, Unset):
@@ -127,6 +135,8 @@ class PurchaseRequest:
             field_dict["currency"] = currency
         if discount is not UNSET:
             field_dict["discount"] = discount
+        if invoice_lookup_code is not UNSET:
+            field_dict["invoice_lookup_code"] = invoice_lookup_code
         if lines is not UNSET:
             field_dict["lines"] = lines
         if member is not UNSET:
@@ -171,6 +181,16 @@ class PurchaseRequest:
             return cast(None | str | Unset, data)
 
         discount = _parse_discount(d.pop("discount", UNSET))
+
+
+        def _parse_invoice_lookup_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        invoice_lookup_code = _parse_invoice_lookup_code(d.pop("invoice_lookup_code", UNSET))
 
 
         _lines = d.pop("lines", UNSET)
@@ -251,6 +271,7 @@ class PurchaseRequest:
             channel=channel,
             currency=currency,
             discount=discount,
+            invoice_lookup_code=invoice_lookup_code,
             lines=lines,
             member=member,
             occurred_at=occurred_at,

@@ -128,8 +128,9 @@ def sync_detailed(
 ) -> Response[Problem | PurchaseOut]:
     """ Claim Receipt
 
-     Credit a sale recorded without a member to this member, from its receipt number (once, within N
-    days).
+     Credit a sale recorded without a member to this member, from its receipt number or its e-invoice
+    lookup
+    code (once, to one member, within the program's receipt_claim_days).
 
     Args:
         member_id (UUID):
@@ -170,8 +171,9 @@ def sync(
 ) -> Problem | PurchaseOut | None:
     """ Claim Receipt
 
-     Credit a sale recorded without a member to this member, from its receipt number (once, within N
-    days).
+     Credit a sale recorded without a member to this member, from its receipt number or its e-invoice
+    lookup
+    code (once, to one member, within the program's receipt_claim_days).
 
     Args:
         member_id (UUID):
@@ -207,8 +209,9 @@ async def asyncio_detailed(
 ) -> Response[Problem | PurchaseOut]:
     """ Claim Receipt
 
-     Credit a sale recorded without a member to this member, from its receipt number (once, within N
-    days).
+     Credit a sale recorded without a member to this member, from its receipt number or its e-invoice
+    lookup
+    code (once, to one member, within the program's receipt_claim_days).
 
     Args:
         member_id (UUID):
@@ -249,8 +252,9 @@ async def asyncio(
 ) -> Problem | PurchaseOut | None:
     """ Claim Receipt
 
-     Credit a sale recorded without a member to this member, from its receipt number (once, within N
-    days).
+     Credit a sale recorded without a member to this member, from its receipt number or its e-invoice
+    lookup
+    code (once, to one member, within the program's receipt_claim_days).
 
     Args:
         member_id (UUID):
