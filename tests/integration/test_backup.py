@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections import Counter
 from pathlib import Path
 
 import psycopg
@@ -12,10 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from loyalty_cli.main import app
+from loyalty_core import events as ev
 from loyalty_core.settings import Settings
 from projections.audit_run import replay_store, verify_store
 from tests.builders import earn, enroll, ledger
 from tests.conftest import PG_ADMIN_DSN
+from tests.faults.figures import record, store_name
 
 
 def _cli(url: str, *args: str):
@@ -60,12 +63,14 @@ def test_a_backup_taken_while_the_service_writes_restores_to_a_store_that_audits
         writer = threading.Thread(target=keep_writing)
         writer.start()
         try:
+            before = _receipts(service.store)  # acknowledged before the backup starts: all must be in it
             result = _cli(database_url, "backup", str(tmp_path / "store.backup"))
         finally:
             stop.set()
             writer.join()
         assert result.exit_code == 0, result.output
         assert "backup written" in result.output
+        acknowledged = _receipts(service.store)
 
     copy_url = _copy_url(database_url, tmp_path)
     restored = _cli(copy_url, "restore", str(tmp_path / "store.backup"))
@@ -79,6 +84,19 @@ def test_a_backup_taken_while_the_service_writes_restores_to_a_store_that_audits
     with ledger(copy_url) as copy:
         for member in members[1:]:
             assert copy.balance(member).available == 18
+        restored_receipts = _receipts(copy.store)
+    figures = record(f"backup_restore_{store_name(database_url)}", {
+        "acknowledged_before_backup": len(before), "acknowledged_by_its_end": len(acknowledged),
+        "found_in_restored_copy": len(restored_receipts), "lost": len(set(before) - set(restored_receipts)),
+        "doubled": sum(1 for v in restored_receipts.values() if v > 1),
+        "in_copy_but_never_acknowledged": len(set(restored_receipts) - set(acknowledged)),
+        "events_verified": verification.checked})
+    assert figures["lost"] == figures["doubled"] == figures["in_copy_but_never_acknowledged"] == 0, figures
+
+
+def _receipts(store) -> Counter:
+    """Idempotency key -> how many receipts the store holds for it (every command writes one)."""
+    return Counter(e.idempotency_key for _, e in store.iter_events() if isinstance(e, ev.CommandAccepted))
 
 
 def test_backup_refuses_to_overwrite_and_restore_refuses_a_store_that_holds_data(database_url, tmp_path):
