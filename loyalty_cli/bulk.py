@@ -133,15 +133,18 @@ def _counting(ids: Any, tick: Any) -> Iterator[UUID]:
         yield member_id
 
 
-def claim_receipt(member: str, transaction_ref: str,
+def claim_receipt(member: str, transaction_ref: str = typer.Argument("", help="The receipt number on the bill."),
                   sale_channel: str = typer.Option("pos", help="The channel that recorded the sale."),
+                  lookup_code: str | None = typer.Option(None, "--lookup-code",
+                                                         help="The e-invoice lookup code instead of the receipt."),
                   key: str | None = typer.Option(None, "--key", help="Idempotency key.")) -> None:
-    """Credit a sale recorded without a member to MEMBER from its receipt number (tích điểm sau)."""
+    """Credit a sale recorded without a member to MEMBER from its receipt number or its e-invoice lookup code
+    (tích điểm sau): once, to one member."""
     from loyalty_cli.ledger_cmds import _key, _ref, _run
     from loyalty_core.identity.receipts import ClaimReceipt
 
     _run(ClaimReceipt(idempotency_key=_key(key), member=_ref(member), transaction_ref=transaction_ref,
-                      sale_channel=sale_channel))
+                      sale_channel=sale_channel, invoice_lookup_code=lookup_code))
 
 
 def subject_access(member: str = typer.Argument(..., help="Phone, email, member code or id"),

@@ -184,11 +184,20 @@ def test_the_command_line_holds_claims_grants_and_exports(database_url: str, tmp
     assert run("claim-receipt", "0909999999", "B-1")["points_earned"] == held_points
     refused = runner.invoke(app, ["claim-receipt", "0909999999", "B-1"], env=env)
     assert refused.exit_code == 1 and "receipt_already_claimed" in refused.output
+    runtime = open_runtime(Settings(database_url=url))
+    try:  # a sale sent with its e-invoice lookup code, claimed by the code as the shopper types it
+        runtime.service.execute(c.RecordPurchase(idempotency_key="B-2", channel="pos", transaction_ref="B-2",
+                                                 member=c.MemberRef(), total=100000, invoice_lookup_code="QX7T2K"))
+    finally:
+        runtime.close()
+    assert run("claim-receipt", "0909999999", "--lookup-code", "qx7t 2k")["points_earned"] == held_points
+    again = runner.invoke(app, ["claim-receipt", "0909999999", "B-2"], env=env)
+    assert again.exit_code == 1 and "receipt_already_claimed" in again.output
     (tmp_path / "g.csv").write_text("phone\n0909999999\n", encoding="utf-8")
     granted = run("grant", "--grant-id", "G1", "--points", "5", "--reason", "Quà", "--file", str(tmp_path / "g.csv"))
     assert granted["imported"] == 1
     assert run("export", "balances", "-o", str(tmp_path / "b.xlsx"))["rows"] == 1
-    assert run("balance", "0909999999")["balance"]["available"] == 2 * held_points + 5
+    assert run("balance", "0909999999")["balance"]["available"] == 3 * held_points + 5
 
 
 def test_a_subject_access_export_holds_everything_about_the_member_in_plain_language(api: ApiHarness) -> None:
