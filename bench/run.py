@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import shutil
 import sys
@@ -34,6 +35,11 @@ BUDGET_S = {"full": 600.0, "quick": 180.0}
 #: A quick run records beside the full report, never over it (docs/benchmarks.md is the full run's).
 QUICK_MD_PATH = ROOT / "bench" / "results" / "quick.md"
 QUICK_JSON_PATH = ROOT / "bench" / "results" / "quick.json"
+# Personal data is sealed under a key-encryption key, which a PostgreSQL store refuses to open without
+# (docs/privacy.md). The benchmarks' stores are scratch databases, so a fixed bench-only secret serves;
+# an operator's own LOYALTY_KEK / LOYALTY_KEK_FILE wins.
+if not os.environ.get("LOYALTY_KEK_FILE"):
+    os.environ.setdefault("LOYALTY_KEK", "bench-only-key-encryption-secret-not-for-production")
 
 
 def load_benchmark_modules() -> None:
