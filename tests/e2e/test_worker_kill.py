@@ -28,6 +28,7 @@ from projections.queries import ReadModels
 from projections.readstore import read_path
 from projections.rebuild import rebuild
 from tests.builders import key, ledger
+from tests.faults.figures import record, store_name
 from tests.integration.test_projections_support import campaign_totals, members, with_purchases
 
 REPO = Path(__file__).resolve().parents[2]
@@ -150,8 +151,10 @@ def _answers(url: str, member_ids) -> tuple:
 def test_a_worker_killed_mid_batch_resumes_as_if_it_had_never_stopped(database_url):
     head = _history(database_url)
     _slow_down(database_url, on=True)
+    killed_at = []
     for _ in range(3):
         positions = _kill_inside_a_batch(database_url, head)
+        killed_at.append([min(positions), max(positions)])
         assert min(positions) < head, "the kill came before the worker had finished"
         assert _timeline_is_whole(database_url)
     _slow_down(database_url, on=False)
@@ -168,6 +171,13 @@ def test_a_worker_killed_mid_batch_resumes_as_if_it_had_never_stopped(database_u
         folded = members(service.store)
         issued, reached, redemptions, _ = campaign_totals(service.store)
     after_kills = _answers(database_url, folded)
+    lines = [lines for _, lines, _ in after_kills[0]]
+    versions = [folded[m].version for m in sorted(folded)]
+    record(f"worker_kill_{store_name(database_url)}", {
+        "events_in_log": head, "member_events": sum(versions), "sigkills_inside_a_batch": len(killed_at),
+        "projection_positions_at_each_kill_min_max": killed_at, "timeline_lines_after": sum(lines),
+        "lost": sum(max(0, v - n) for v, n in zip(versions, lines)),
+        "doubled": sum(max(0, n - v) for v, n in zip(versions, lines))})
     for (balance, lines, _), member_id in zip(after_kills[0], sorted(folded), strict=True):
         assert balance == Balance.of(folded[member_id]) and lines == folded[member_id].version
     assert (after_kills[1].points_issued, after_kills[1].members_reached) == (issued, len(reached))
