@@ -17,7 +17,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import ApiHarness, new_phone
+from tests.e2e.conftest import ApiHarness, LiveServer, new_phone
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "sdk" / "python"))
@@ -59,8 +59,8 @@ def test_the_python_client_is_what_the_committed_spec_generates(tmp_path: Path) 
     made, committed = _files(fresh), _files(PYTHON_CLIENT)
     differences = sorted((made.keys() ^ committed.keys()) | {name for name in made.keys() & committed.keys()
                                                               if made[name] != committed[name]})
-    assert len(made) > 100 and not differences, (
-        "sdk/python/loyalty_client is not what sdk/openapi.json generates: run `make sdk`\n" + "\n".join(differences[:20]))
+    assert len(made) > 100 and not differences, ("sdk/python/loyalty_client is not what sdk/openapi.json "
+                                                  "generates: run `make sdk`\n" + "\n".join(differences[:20]))
 
 
 @pytest.fixture
@@ -120,3 +120,29 @@ def test_the_example_retries_a_lost_answer_and_the_sale_counts_once(api: ApiHarn
     answer = record_with_retries(client, body)
     assert flaky.lost == 1 and answer.status_code == 201 and answer.parsed.points_earned == 20
     assert api.get("/v1/members/lookup", params={"phone": phone}).json()["balance"]["available"] == 20
+
+
+def _run_example(live_server: LiveServer, phone: str) -> dict:
+    """sdk/examples/retrying_purchase.py as its docstring runs it, against a real `loyalty serve`."""
+    done = subprocess.run([sys.executable, str(REPO / "sdk" / "examples" / "retrying_purchase.py"),
+                           live_server.base_url, live_server.tokens["pos"], phone], capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(PYTHON_CLIENT.parent)})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_example_runs_as_a_script_against_a_live_server(live_server: LiveServer) -> None:
+    member, newcomer = new_phone(), new_phone()
+    with live_server.client("pos") as pos:
+        assert pos.post("/v1/members", json={"phone": member, "name": "Nguyễn Thị Lan"},
+                        headers={"Idempotency-Key": f"k-{uuid.uuid4().hex}"}).status_code == 201
+    sale = _run_example(live_server, member)
+    assert sale["status"] == 201 and sale["answer"]["points_earned"] == 12  # 125.000 ₫, 1 point per 10.000 ₫
+    # Over a real socket (the in-process tests read bodies a live server would not send): a sale for a phone
+    # nobody has is held, and its 202 carries what it waits for.
+    held = _run_example(live_server, newcomer)
+    assert held["status"] == 202, held
+    assert held["answer"]["held_for"] == "phone" and held["answer"]["transaction_ref"].startswith("HD-")
+    with live_server.client("pos") as pos:
+        balance = pos.get("/v1/members/lookup", params={"phone": member}).json()["balance"]
+    assert balance["available"] == 12
