@@ -32,12 +32,13 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench.run --quick
 
-# The fault suite alone (it also runs inside `make test`): PostgreSQL crashed under load, SIGKILL of a
+# The fault suite alone (it also runs inside `make test`): PostgreSQL crashed and fast-stopped under load, SIGKILL of a
 # writer and of the worker, failed writes under group commit, pool exhaustion, a held table lock, SQLite disk
-# full (needs root for its tmpfs), a 1-minute till soak. Figures land in test-artifacts/faults/ and soak/.
+# full (needs root for its tmpfs), clock jumps, backup while writing, a 1-minute till soak. Figures land in
+# test-artifacts/faults/ and soak/.
 faults: $(STAMP)
 	$(BIN)/python -m pytest tests/faults tests/integration/test_write_failures.py tests/e2e/test_durability.py \
-		tests/e2e/test_worker_kill.py -q -s
+		tests/e2e/test_worker_kill.py tests/integration/test_backup.py -q -s
 
 # Mixed till traffic (sales, balances, reserve+capture, redemptions, refunds) through a real `loyalty serve` and
 # worker on PostgreSQL for SOAK_MINUTES (default 20), sampled every minute; figures in test-artifacts/soak/.
