@@ -133,10 +133,11 @@ def _counting(ids: Any, tick: Any) -> Iterator[UUID]:
         yield member_id
 
 
-def claim_receipt(member: str, transaction_ref: str = typer.Argument("", help="The receipt number on the bill."),
+def claim_receipt(member: str,
+                  transaction_ref: str = typer.Argument("", help="The receipt number on the bill."),
                   sale_channel: str = typer.Option("pos", help="The channel that recorded the sale."),
                   lookup_code: str | None = typer.Option(None, "--lookup-code",
-                                                         help="The e-invoice lookup code instead of the receipt."),
+                                                         help="The e-invoice lookup code, not the receipt."),
                   key: str | None = typer.Option(None, "--key", help="Idempotency key.")) -> None:
     """Credit a sale recorded without a member to MEMBER from its receipt number or its e-invoice lookup code
     (tích điểm sau): once, to one member."""

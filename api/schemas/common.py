@@ -74,7 +74,8 @@ Timestamp = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_iso_t
 DateText = Annotated[date, Field(strict=False, description="YYYY-MM-DD"), BeforeValidator(_iso_text)]
 MemberIdField = Annotated[UUID, Field(strict=False)]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[\x21-\x7e]+$")]
-InvoiceLookupCode = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9 -]+$")]
+InvoiceLookupCode = Annotated[str, StringConstraints(min_length=1, max_length=80,
+                                                     pattern=r"^[A-Za-z0-9 -]+$")]
 """An e-invoice lookup code as printed or typed (`B7K2 9QX1`); the ledger drops spaces and upper-cases it."""
 Channel = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_\-]{0,31}$")]
 StoreId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")]

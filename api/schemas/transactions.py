@@ -8,7 +8,17 @@ from uuid import UUID
 from pydantic import BaseModel, Field, StringConstraints
 
 from api.deps import Acting
-from api.schemas.common import BalanceOut, Channel, InvoiceLookupCode, Money, Points, Ref, Strict, Timestamp, Where
+from api.schemas.common import (
+    BalanceOut,
+    Channel,
+    InvoiceLookupCode,
+    Money,
+    Points,
+    Ref,
+    Strict,
+    Timestamp,
+    Where,
+)
 from api.schemas.members import MemberRefIn
 from api.schemas.points import RuleLine, rule_lines
 from loyalty_core import commands as c

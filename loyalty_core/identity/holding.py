@@ -149,7 +149,7 @@ def hold(ctx: Context, c: cmd.RecordPurchase, kind: str, value: str, claim: Any)
 
 
 def lookup_code(value: Any) -> str | None:
-    """An e-invoice lookup code as printed (`B7K2 9QX1`, `b7k29qx1`) in one spelling, or None when not given."""
+    """An e-invoice lookup code as printed (`B7K2 9QX1`, `b7k29qx1`) in one spelling; None when not given."""
     if value is None or value == "":
         return None
     code = "".join(value.split()).upper() if isinstance(value, str) else ""
@@ -164,7 +164,8 @@ def _code_pointer(ctx: Context, c: cmd.RecordPurchase, code: str) -> ReceiptLook
     # store or by this read, so a code can never name two sales.
     claim_id = ids.claim_id(INVOICE_CODE, code)
     if ctx.service.store.load_claim(claim_id) is not None:
-        raise errors.InvalidInput("this invoice lookup code already names another sale", field="invoice_lookup_code")
+        raise errors.InvalidInput("this invoice lookup code already names another sale",
+                                  field="invoice_lookup_code")
     return ReceiptLookupCodeRecorded(originator_id=claim_id, originator_version=1, timestamp=ctx.now,
                                      kind=INVOICE_CODE, value=code, channel=c.channel,
                                      transaction_ref=c.transaction_ref)

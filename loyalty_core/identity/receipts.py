@@ -1,11 +1,11 @@
 """Receipt claiming ("tích điểm sau"): a member who forgot to scan claims the sale later by its receipt number.
 
 A sale the till recorded with no member is held under its receipt (kind `receipt`, value
-`channel/transaction_ref`); if the till sent the e-invoice's lookup code with it, that code names the receipt
-too, so the shopper may type either. `ClaimReceipt` credits it to the member who asks, priced with the rules of the
-sale's own date, and writes `HeldPurchasesClaimed` on the receipt's stream in the same transaction. The
-stream's version makes the claim once-only: two members claiming the same receipt at the same moment
-conflict in the store, and the one decided second sees it already claimed.
+`channel/transaction_ref`); if the till sent the e-invoice's lookup code with it, that code names the
+receipt too, so the shopper may type either. `ClaimReceipt` credits it to the member who asks, priced with
+the rules of the sale's own date, and writes `HeldPurchasesClaimed` on the receipt's stream in the same
+transaction. The stream's version makes the claim once-only: two members claiming the same receipt at the
+same moment conflict in the store, and the one decided second sees it already claimed.
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ from loyalty_core import errors
 from loyalty_core import identifiers as ids
 from loyalty_core.identity.crediting import credit
 from loyalty_core.identity.events import HeldPurchasesClaimed
-from loyalty_core.identity.holding import RECEIPT, load_stream, lookup_code, receipt_claim_days, receipt_of_code
+from loyalty_core.identity.holding import (
+    RECEIPT,
+    load_stream,
+    lookup_code,
+    receipt_claim_days,
+    receipt_of_code,
+)
 from loyalty_core.results import Balance, EarnResult
 from loyalty_core.handlers.common import checked_text, purchase_reference
 from loyalty_core.planning import Context, Plan
@@ -51,7 +57,8 @@ def claim_receipt(ctx: Context, c: ClaimReceipt) -> Plan:
     claim_id = ids.claim_id(RECEIPT, reference)
     stream = load_stream(ctx.service.store, claim_id)
     if reference in stream.claimed_by:
-        raise ReceiptAlreadyClaimed(f"receipt {transaction_ref} was already claimed", transaction_ref=transaction_ref)
+        raise ReceiptAlreadyClaimed(f"receipt {transaction_ref} was already claimed",
+                                    transaction_ref=transaction_ref)
     if not stream.waiting:
         raise errors.TransactionNotFound(f"no unclaimed sale {transaction_ref} from {channel}",
                                          transaction_ref=transaction_ref)
@@ -67,7 +74,8 @@ def claim_receipt(ctx: Context, c: ClaimReceipt) -> Plan:
     points_before = change.current.lifetime_earned
     credited, _ = credit(ctx, plan, [held], days)
     if not credited:
-        raise errors.InvalidInput(f"sale {transaction_ref} is already on this member", field="transaction_ref")
+        raise errors.InvalidInput(f"sale {transaction_ref} is already on this member",
+                                  field="transaction_ref")
     plan.events.append(HeldPurchasesClaimed(originator_id=claim_id, originator_version=stream.version + 1,
                                             timestamp=ctx.now, kind=RECEIPT, value=reference, member_id=member.id,
                                             credited=credited))

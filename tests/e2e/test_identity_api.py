@@ -187,7 +187,8 @@ def test_the_command_line_holds_claims_grants_and_exports(database_url: str, tmp
     runtime = open_runtime(Settings(database_url=url))
     try:  # a sale sent with its e-invoice lookup code, claimed by the code as the shopper types it
         runtime.service.execute(c.RecordPurchase(idempotency_key="B-2", channel="pos", transaction_ref="B-2",
-                                                 member=c.MemberRef(), total=100000, invoice_lookup_code="QX7T2K"))
+                                                 member=c.MemberRef(), total=100000,
+                                                 invoice_lookup_code="QX7T2K"))
     finally:
         runtime.close()
     assert run("claim-receipt", "0909999999", "--lookup-code", "qx7t 2k")["points_earned"] == held_points

@@ -204,7 +204,8 @@ def test_a_sale_is_claimed_by_its_e_invoice_lookup_code_or_its_receipt_number_on
     b = service.execute(enrol("0907654321")).member_id
 
     def claim(member_id, key: str, **named) -> object:
-        return service.execute(ClaimReceipt(idempotency_key=key, member=c.MemberRef(member_id=member_id), **named))
+        member = c.MemberRef(member_id=member_id)
+        return service.execute(ClaimReceipt(idempotency_key=key, member=member, **named))
 
     with pytest.raises(TransactionNotFound):
         claim(a, "k0", transaction_ref="BILL-21")  # refused above, so nothing was held
