@@ -7,8 +7,10 @@ plain Vietnamese, consent, the messages the outbox holds for the member) as JSON
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
+from loyalty_cli.main import app
 from loyalty_core import commands as c
 from loyalty_core.migration.files import read_path
 from loyalty_core.runtime import open_runtime
@@ -34,7 +36,10 @@ def test_member_files_are_dry_run_imported_once_and_granted_and_exported(databas
                     "0901110002,Lê Thị Bình,1991-03-04,50,,\n", encoding="utf-8-sig")
     assert cli("import", "members", str(good), "--dry-run", "--json")["problems"] == []
     assert "member_not_found" in cli("balance", "0901110002", code=1)["stderr"]
-    done = cli("import", "members", str(good), "--json")
+    run = cli.runner.invoke(app, ["import", "members", str(good), "--json"], env=cli.env)
+    assert run.exit_code == 0, run.output
+    assert "dòng/s" in run.stderr and "còn" in run.stderr  # the progress bar: rate and time left
+    done = json.loads(run.stdout)
     assert done["imported"] == 2 and done["refused"] == 0
     again = cli("import", "members", str(good), "--json")
     assert again["imported"] == 0 and again["already_imported"] == 2
