@@ -297,6 +297,7 @@ class SQLiteTables(ApiTables):
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             cursor = conn.cursor()
+            cursor.execute("PRAGMA secure_delete = ON")  # an erasure's purge leaves no old row in free space
             cursor.execute("BEGIN IMMEDIATE")
             try:
                 yield cursor

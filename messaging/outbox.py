@@ -22,6 +22,9 @@ from uuid import UUID
 
 import orjson
 
+from loyalty_core.privacy import lookup
+from loyalty_core.privacy.tokens import ERASED, is_hashed
+from loyalty_core.privacy.vault import current as current_vault
 from messaging.kinds import OTP, Draft
 from projections.readstore import ReadStore, Tx
 from projections.schema import READ, baseline, component
@@ -44,6 +47,26 @@ COLUMNS = ("message_id", "member_id", "kind", "purpose", "phone", "data", "statu
            "refused_by", "attempts", "next_attempt_at", "lease_until", "lease_token", "created_at", "not_after",
            "sent_at", "delivered_at", "provider_id", "cost_vnd", "last_error", "source_position")
 _TIMES = {"next_attempt_at", "lease_until", "created_at", "not_after", "sent_at", "delivered_at"}
+
+
+def stored_recipient(member_id: str | None, recipient: str | None) -> str | None:
+    """A member's address as the outbox keeps it: its keyed hash (to count what went to it), a space, and
+    the address sealed under the member's key (to show it, and to finish a send where it began), so no
+    plaintext phone or email of a member is ever written (docs/privacy.md). Without a member (a one-time code
+    to a number not enrolled) or without an open store, the address as it is."""
+    vault = current_vault()
+    if recipient is None or member_id is None or vault is None or not lookup.installed():
+        return recipient
+    return lookup.hash_token("recipient", recipient) + " " + vault.seal(UUID(member_id), "outbox.recipient", recipient)
+
+
+def shown_recipient(member_id: str | None, stored: str | None) -> str | None:
+    if stored is None or not is_hashed(stored):
+        return stored
+    vault, sealed = current_vault(), stored.partition(" ")[2]
+    if vault is None or member_id is None or not sealed:
+        return str(ERASED)
+    return str(vault.unseal(UUID(member_id), "outbox.recipient", sealed))
 
 
 @dataclass(frozen=True)
@@ -145,7 +168,8 @@ class Outbox:
 
     def begin_send(self, message: Message, channel: str, recipient: str) -> bool:
         """Record where a send is about to go, before it goes: a crash after the send resends it there."""
-        return self._update(message, "channel = ?, recipient = ?", [channel, recipient])
+        return self._update(message, "channel = ?, recipient = ?",
+                            [channel, stored_recipient(message.member_id, recipient)])
 
     def record_sent(self, message: Message, provider_id: str | None, cost_vnd: Decimal, now: datetime) -> bool:
         return self._update(message, "status = 'sent', sent_at = ?, provider_id = ?, cost_vnd = ?, "
@@ -192,9 +216,10 @@ class Outbox:
     # --- rules' counters ---------------------------------------------------------------------------------
     def sent_to_recipient(self, recipient: str, channel: str, purpose: str, since: datetime) -> int:
         with self.store.transaction(write=False) as tx:
-            return int(tx.run(f"SELECT count(*) FROM {self.table} WHERE recipient = ? AND channel = ? AND "
-                              f"purpose = ? AND status IN ('sent', 'delivered') AND sent_at > ?",
-                              [recipient, channel, purpose, tx.ts(since)])[0][0])
+            hashed = lookup.hash_token("recipient", recipient) + " %" if lookup.installed() else recipient
+            return int(tx.run(f"SELECT count(*) FROM {self.table} WHERE (recipient = ? OR recipient LIKE ?) AND "
+                              f"channel = ? AND purpose = ? AND status IN ('sent', 'delivered') AND sent_at > ?",
+                              [recipient, hashed, channel, purpose, tx.ts(since)])[0][0])
 
     def sent_to_member(self, member_id: str, since: datetime) -> int:
         """Messages (one-time codes aside) sent to a member since `since`, for the daily cap."""
@@ -204,6 +229,18 @@ class Outbox:
                               [member_id, OTP, tx.ts(since)])[0][0])
 
     # --- what staff see ----------------------------------------------------------------------------------
+    def forget(self, tx: Tx, member_ids: Sequence[UUID]) -> None:
+        """After `PersonalDataErased`: the member's messages keep what they were and what they cost, never
+        where they went (nor a provider's error, which may quote the address); a message still waiting is
+        not sent. One-time codes (sent to a number, not a member) that are done keep no number either."""
+        tx.run(f"UPDATE {self.table} SET phone = NULL, recipient = NULL, last_error = NULL WHERE member_id IS NULL "
+               f"AND status NOT IN ('queued', 'sending') AND (phone IS NOT NULL OR recipient IS NOT NULL)")
+        for member_id in member_ids:
+            m = str(member_id)
+            tx.run(f"UPDATE {self.table} SET phone = NULL, recipient = NULL, last_error = NULL, lease_until = NULL, "
+                   f"status = CASE WHEN status IN ('queued', 'sending') THEN 'skipped' ELSE status END "
+                   f"WHERE member_id = ?", [m])
+
     def get(self, message_id: str) -> Message | None:
         with self.store.transaction(write=False) as tx:
             rows = tx.run(f"SELECT {', '.join(COLUMNS)} FROM {self.table} WHERE message_id = ?", [message_id])
@@ -254,4 +291,5 @@ class Outbox:
         values["attempts"] = int(values["attempts"])
         values["source_position"] = int(values["source_position"])
         values["member_id"] = str(values["member_id"]) if values["member_id"] is not None else None
+        values["recipient"] = shown_recipient(values["member_id"], values["recipient"])
         return Message(**values)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from loyalty_core import events as ev
 from messaging.kinds import HANDLED, drafts_for
 from messaging.outbox import Outbox
 from projections.base import ReadProjection
@@ -29,6 +30,10 @@ class OutboxView(View):
         drafts = [d for position, event in events for d in drafts_for(event, position)]
         if drafts:
             Outbox(self.store).add(tx, drafts)
+        erased = [e.originator_id for _, e in events if isinstance(e, ev.PersonalDataErased)]
+        if erased:
+            Outbox(self.store).forget(tx, erased)
+            self.store.checkpoint_due = True
 
 
 class SQLiteOutboxView(OutboxView, SQLiteView):
@@ -41,7 +46,7 @@ class PostgresOutboxView(OutboxView, PostgresView):
 
 class OutboxProjection(ReadProjection):
     name = "messages"
-    handles = HANDLED
+    handles = (*HANDLED, ev.PersonalDataErased)
     views = {"sqlite": SQLiteOutboxView, "postgres": PostgresOutboxView}
     view: OutboxView
 

@@ -50,6 +50,8 @@ class ReadStore:
     events_table: str
     events_path: str | None = None
     """SQLite only: the events file (the read tables live in another file)."""
+    checkpoint_due: bool = False
+    """A projection purged an erased member's rows: `checkpoint()` once the batch has committed."""
 
     def table(self, name: str) -> str:
         if not _IDENT.match(name):
@@ -64,6 +66,8 @@ class ReadStore:
         else:
             with self.datastore.get_connection(commit=write) as conn:
                 cursor = conn.cursor().sqlite_cursor
+                if write:  # what a purge deletes or overwrites is zeroed, not left in free space
+                    cursor.execute("PRAGMA secure_delete = ON")
                 # IMMEDIATE takes the write lock up front (waiting on the busy timeout): a deferred
                 # transaction that reads first may be refused outright when it later tries to write.
                 cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -80,6 +84,14 @@ class ReadStore:
                     conn.commit()
                 else:
                     conn.rollback()
+
+    def checkpoint(self) -> None:
+        """SQLite: fold the log into the file and truncate it, so no page from before an erasure's purge
+        survives in `-wal` (PostgreSQL: nothing to do here; docs/privacy.md says what its WAL keeps)."""
+        self.checkpoint_due = False
+        if self.dialect == "sqlite":
+            with self.datastore.get_connection(commit=False) as conn:
+                conn.cursor().sqlite_cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self.datastore.close()

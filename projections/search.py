@@ -138,6 +138,8 @@ class SearchView(View):
                   + [(tx.uid(m), k, v, search_key(k, v), version) for (m, k, v), version in links.items()
                      if version is not None and k not in PERSONAL_KINDS],
                   "ON CONFLICT (member_id, kind, value) DO UPDATE SET version = excluded.version")
+        if erased:
+            self.store.checkpoint_due = True
         vault = current_vault()
         for m in erased:  # nothing personal stays: no sealed value, no keyed hash of one
             if vault is not None:  # this process may hold the destroyed key in its cache: drop it now

@@ -70,6 +70,8 @@ class Worker:
         try:
             applied = catch_up(self._reader, projections, batch_size=self.batch_size, stop=stop,
                                dead_letters=self.dead_letters)
+            if self.side.store.checkpoint_due:  # an erasure was applied (projections/search.py)
+                self.side.store.checkpoint()
         except (GenerationDropped, PositionMoved, PersistenceError) as exc:
             if isinstance(exc, PersistenceError) and not is_missing_table(exc):
                 raise

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 from api.deps import Admin, Api, IdempotencyKey
+from api.erasure_purge import personal_values, purge
 from api.errors import problems
 from api.schemas.common import LongText, Strict
 from api.schemas.points import ChangeOut
@@ -37,9 +38,11 @@ def erase_member(member_id: UUID, body: ErasureRequest, api: Api, caller: Admin,
     read as "đã xoá" from now on, the phone and email may enrol again as someone new; the balance and the
     history's figures stay. A retry with the same key answers the same."""
     acting = caller.acting()
+    values = personal_values(api.runtime.store, member_id)  # read before the key goes: sessions, outcomes
     result = api.run(c.EraseMember(idempotency_key=key, member=c.MemberRef(member_id=member_id), reason=body.reason,
                                    **acting.fields()), response)
     finish(api.runtime.store, result.member_id)
+    purge(api.tables, result.member_id, values, api.runtime.store)
     out = ChangeOut.of(result)  # type: ignore[arg-type]
     return ErasureOut(**out.model_dump(), erased=True)
 

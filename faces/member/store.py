@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from uuid import UUID
 
+from loyalty_core.privacy.tokens import ERASED, is_sealed
+from loyalty_core.privacy.vault import current as current_vault
 from projections.schema import TABLES, baseline, component
 from projections.schema_runner import ensure, tables_target
 
@@ -38,6 +41,14 @@ _DDL = (
 SCHEMA = component("member_app", TABLES, baseline(*_DDL))
 
 
+def _sealed(member_id: str | None, phone: str) -> str:
+    """A member's number is kept sealed under their key (docs/privacy.md); a number not enrolled yet as typed."""
+    vault = current_vault()
+    if member_id is None or vault is None:
+        return phone
+    return vault.seal(UUID(member_id), "session.phone", phone)
+
+
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -51,17 +62,34 @@ class MemberAppTables:
     # --- sessions ----------------------------------------------------------------------------------
     def put_session(self, token: str, member_id: str | None, phone: str, now: float, expires_at: float) -> None:
         self._run("DELETE FROM member_app_sessions WHERE expires_at < ?", [now])  # the table never grows stale
+        phone = _sealed(member_id, phone)
         self._run("INSERT INTO member_app_sessions (token_hash, member_id, phone, created_at, expires_at) "
                   "VALUES (?, ?, ?, ?, ?)", [digest(token), member_id, phone, now, expires_at])
+
+    def forget_member(self, member_id: str, phones: list[str]) -> None:
+        """After an erasure: the member is signed out everywhere, and no session keeps their number (nor one
+        begun with it before they enrolled)."""
+        self._run("DELETE FROM member_app_sessions WHERE member_id = ?", [member_id])
+        for phone in phones:
+            self._run("DELETE FROM member_app_sessions WHERE phone = ?", [phone])
 
     def get_session(self, token: str, now: float) -> dict[str, Any] | None:
         rows = self._run("SELECT member_id, phone FROM member_app_sessions WHERE token_hash = ? AND expires_at > ?",
                          [digest(token), now])
-        return rows[0] if rows else None
+        if not rows:
+            return None
+        row, vault = dict(rows[0]), current_vault()
+        if is_sealed(row["phone"]):
+            row["phone"] = vault.unseal(UUID(row["member_id"]), "session.phone", row["phone"]) if vault else ERASED
+        return row
 
     def bind_session(self, token: str, member_id: str, expires_at: float) -> None:
-        self._run("UPDATE member_app_sessions SET member_id = ?, expires_at = ? WHERE token_hash = ?",
-                  [member_id, expires_at, digest(token)])
+        rows = self._run("SELECT phone FROM member_app_sessions WHERE token_hash = ?", [digest(token)])
+        if not rows:
+            return
+        phone = rows[0]["phone"] if is_sealed(rows[0]["phone"]) else _sealed(member_id, rows[0]["phone"])
+        self._run("UPDATE member_app_sessions SET member_id = ?, expires_at = ?, phone = ? WHERE token_hash = ?",
+                  [member_id, expires_at, phone, digest(token)])
 
     def drop_session(self, token: str) -> None:
         self._run("DELETE FROM member_app_sessions WHERE token_hash = ?", [digest(token)])

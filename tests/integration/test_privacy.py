@@ -2,26 +2,39 @@
 
 The scan reads the database's own bytes: on SQLite the events file and the read side's file with their
 `-wal` and `-shm`; on PostgreSQL every row of every table of the test's schema as text (the data-directory scan,
-WAL included, is tests/faults/test_erasure_scan.py on a private cluster).
+WAL included, is tests/faults/test_erasure_scan.py on a private cluster); and any extra file given (the log the
+service wrote).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from adapters.store import IntegrationStore
+from api.erasure_purge import personal_values, purge
+from api.otp import OneTimeCodes
+from api.tables import open_tables
+from faces.member.store import MemberAppTables
 from loyalty_core import commands as c
 from loyalty_core import errors
 from loyalty_core import events as ev
+from loyalty_core.logs import JsonFormatter
 from loyalty_core.privacy import ERASED, masterkeys
 from loyalty_core.privacy.erasure import erase_member
 from loyalty_core.runtime import open_runtime
 from loyalty_core.settings import Settings
+from messaging.dispatcher import Dispatcher
+from messaging.runner import open_outbox
+from messaging.senders import SENT, Outgoing, SendResult
 from projections.audit_run import replay_store, verify_store
+from projections.queries import ReadModels
 from tests.builders import key
 from tests.integration.test_projections_support import catch_up
 
@@ -67,10 +80,11 @@ def pg_rows(database_url: str, read_side: bool) -> bytes:
     return b"\n".join(out)
 
 
-def scan(database_url: str, read_side: bool = True) -> dict[str, list[str]]:
+def scan(database_url: str, read_side: bool = True, extra: tuple[Path, ...] = ()) -> dict[str, list[str]]:
     """Which needle occurs where."""
     blobs = ({str(p.name): p.read_bytes() for p in sqlite_files(database_url, read_side)}
              if database_url.startswith("sqlite") else {"rows": pg_rows(database_url, read_side)})
+    blobs.update({p.name: p.read_bytes() for p in extra})
     return {what: [where for where, blob in blobs.items() if needle in blob]
             for what, needle in needles().items() if any(needle in blob for blob in blobs.values())}
 
@@ -197,3 +211,106 @@ def test_a_postgres_store_without_a_key_refuses_to_start_outside_development(tmp
     assert made.kek == again.kek and made.lookup != made.kek
     with pytest.raises(masterkeys.KeyConfigurationError, match="at least 32"):
         masterkeys.load(kek_file="", kek="short", sqlite_path=None, database_url="", environ={})
+
+
+class Capture:
+    """An SMS gateway that takes every message (the dispatcher's path to a member's phone, no network)."""
+
+    channel, needs = "sms", "phone"
+
+    def __init__(self) -> None:
+        self.sent: list[Outgoing] = []
+
+    def send(self, outgoing: Outgoing) -> SendResult:
+        self.sent.append(outgoing)
+        return SendResult(SENT, provider_id=f"p-{len(self.sent)}", cost_vnd=Decimal(300))
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def service_log(tmp_path):
+    """Every log line the service writes during the test, at DEBUG, in the JSON shape `loyalty` writes."""
+    path = tmp_path / "service.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield path
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        handler.close()
+
+
+def found(models: ReadModels, typed: str) -> list:
+    return [h.member_id for h in models.search_members(typed)]
+
+
+def test_the_read_side_keeps_nothing_readable_and_an_erasure_clears_it(runtime, database_url, service_log):
+    member = populate(runtime)
+    catch_up(database_url)
+    outbox = open_outbox(runtime.settings)
+    models = ReadModels.open(runtime.settings)
+    try:
+        sms = Capture()
+        assert Dispatcher(outbox, runtime.service, {"sms": sms}).step() >= 1
+        assert PHONE_E164 in [o.recipient for o in sms.sent]
+        sent = [m for m in outbox.for_member(member.member_id) if m.status == "sent"]
+        assert sent and {m.recipient for m in sent} == {PHONE_E164}  # sealed at rest, shown as it is
+        # search: by the beginnings of the name's words, the phone's start or end, the whole email
+        for typed in ("Bích Ngọc", "trinh bich", "NGO", "0386 123", "3457", "+84 386 123 457", EMAIL, "bichngoc.rieng"):
+            assert member.member_id in found(models, typed), typed
+        for typed in ("ich ngoc", "8612", "example.vn"):  # an inner piece is not searchable any more
+            assert member.member_id not in found(models, typed), typed
+        hit = next(h for h in models.search_members("bich ngoc") if h.member_id == member.member_id)
+        assert (hit.name, hit.phone, hit.email) == (NAME + " Mới", PHONE_E164, EMAIL)
+        lines = [line.text for line in models.list_timeline(member.member_id, limit=100).lines]
+        assert any(PHONE_E164 in text for text in lines)
+        assert scan(database_url, extra=(service_log,)) == {}  # before the erasure too: nothing in plaintext
+
+        erase_member(runtime.service, member, reason="yêu cầu của khách", idempotency_key="erase-1")
+        catch_up(database_url)
+        for typed in ("Bích Ngọc", "0386 123", "3457", EMAIL):
+            assert member.member_id not in found(models, typed), typed
+        assert all(m.recipient is None and m.last_error is None for m in outbox.for_member(member.member_id))
+        lines = [line.text for line in models.list_timeline(member.member_id, limit=100).lines]
+        assert lines and not any(PHONE_E164 in text for text in lines)  # still readable, "đã xoá"
+    finally:
+        models.close()
+        outbox.store.close()
+    assert scan(database_url, extra=(service_log,)) == {}
+
+
+def test_an_erasure_clears_the_member_app_sessions_the_shop_outcomes_and_the_codes(runtime, database_url):
+    member = populate(runtime)
+    tables = open_tables(runtime.settings)
+    try:
+        app, shops, now = MemberAppTables(tables), IntegrationStore(tables), time.time()
+        app.put_session("before-enrolling", None, PHONE_E164, now, now + 3600)  # signed in, not yet bound
+        app.bind_session("before-enrolling", str(member.member_id), now + 3600)
+        app.put_session("member", str(member.member_id), PHONE_E164, now, now + 3600)
+        app.put_session("stranger", None, "+84912000111", now, now + 3600)
+        assert app.get_session("member", now)["phone"] == PHONE_E164  # sealed at rest, read back as it is
+        shops.record("shopify", "shop-1", "order:77", "77", "done", 200,
+                     {"member_id": str(member.member_id), "phone": PHONE_E164, "name": NAME, "points_earned": 25})
+        OneTimeCodes(tables)  # its table
+        tables._run("INSERT INTO api_one_time_codes (subject, code_hash, expires_at, attempts) VALUES (?, ?, ?, 0)",
+                    [PHONE_E164, "x", now + 300])
+        values = personal_values(runtime.store, member.member_id)
+        assert PHONE_E164 in values and EMAIL in values
+        erase_member(runtime.service, member, reason="yêu cầu", idempotency_key="erase-tables")
+        purge(tables, member.member_id, values, runtime.store)
+        assert app.get_session("member", now) is None and app.get_session("before-enrolling", now) is None
+        assert app.get_session("stranger", now)["phone"] == "+84912000111"
+        outcome = shops.outcome("shopify", "shop-1", "order:77")
+        assert outcome["status"] == "done" and outcome["body"]["points_earned"] == 25
+        assert outcome["body"]["phone"] == ERASED and outcome["body"]["name"] == ERASED
+        assert tables._run("SELECT subject FROM api_one_time_codes WHERE subject = ?", [PHONE_E164]) == []
+    finally:
+        tables.close()
+    assert scan(database_url) == {}
