@@ -64,6 +64,8 @@ class Workers:
         self.up = [False] * len(paths)
         self._turn = itertools.count()
         self.routed = self.fallbacks = self.unavailable = 0
+        self.draining = False
+        """Shutting down: every answer from now on says `connection: close`, as uvicorn's do."""
 
     def pick(self, owner: int | None, avoid: int | None = None) -> int | None:
         """The owner when it is up, else the next live worker (any live one when there is no owner)."""
@@ -122,6 +124,7 @@ class Client(asyncio.Protocol):
         self.pinned: Upstream | None = None
         self.close_after = False
         self.paused = False
+        self.eof = False
         self.last_seen = time.monotonic()
 
     # --- client side ----------------------------------------------------------------------------
@@ -154,6 +157,13 @@ class Client(asyncio.Protocol):
             self.paused = True
             self.transport.pause_reading()
 
+    def eof_received(self) -> bool:
+        """The client sent all it will send: answer what is in flight, then close."""
+        self.eof = True
+        if self.active is None and not self.connecting:  # anything buffered is a request that never ends
+            self.transport.close()
+        return True
+
     def pause_writing(self) -> None:  # the client reads slowly: stop reading the workers
         for upstream in self.upstreams.values():
             upstream.transport.pause_reading()
@@ -161,6 +171,11 @@ class Client(asyncio.Protocol):
     def resume_writing(self) -> None:
         for upstream in self.upstreams.values():
             upstream.transport.resume_reading()
+
+    @property
+    def busy(self) -> bool:
+        """A request is being answered (or a streamed answer is open)."""
+        return self.active is not None or self.connecting or self.pinned is not None
 
     def idle_for(self, now: float) -> float:
         busy = self.active is not None or self.connecting or self.pinned is not None or self.buf
@@ -302,6 +317,8 @@ class Client(asyncio.Protocol):
             self.transport.close()
             return
         self._next()
+        if self.eof and self.active is None and not self.connecting:
+            self.transport.close()
 
     def upstream_lost(self, upstream: Upstream, answered_any: bool) -> None:
         if self.upstreams.get(upstream.index) is upstream:
@@ -317,6 +334,8 @@ class Client(asyncio.Protocol):
             return
         self._reply(_unavailable())
         self._next()
+        if self.eof and self.active is None and not self.connecting:
+            self.transport.close()
 
 
 class Upstream(asyncio.Protocol):
@@ -383,6 +402,8 @@ class Upstream(asyncio.Protocol):
             rest = bytes(self.buf[end + 4:])
             self.buf.clear()
             status, length, close, framed = _response_head(head)
+            if client.workers.draining and not close and status >= 200:
+                head, close = _closing(head), True
             client.transport.write(head)
             if 100 <= status < 200 and status != 101:
                 self.body_left = -1  # an interim answer: the real one follows
@@ -408,6 +429,13 @@ class Upstream(asyncio.Protocol):
     def _done(self) -> None:
         self.body_left = -1
         self.client.response_done(self, self.close_after)
+
+
+def _closing(head: bytes) -> bytes:
+    """The response head saying `connection: close` (instead of any keep-alive it said)."""
+    lines = [line for line in head[:-4].split(b"\r\n")
+             if line.partition(b":")[0].strip().lower() != b"connection"]
+    return b"\r\n".join(lines) + b"\r\nconnection: close\r\n\r\n"
 
 
 def _response_head(head: bytes) -> tuple[int, int, bool, bool]:

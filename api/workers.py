@@ -158,14 +158,26 @@ class Supervisor:
                      "%d answered 503; worker restarts %s", w.routed, w.fallbacks, w.unavailable, self.restarts)
             if server is not None:
                 server.close()
-            for client in list(self.clients):
-                client.close()
+            await self._drain()
             await self._stop_workers()
             for task in keepers:
                 task.cancel()
             await asyncio.gather(*keepers, return_exceptions=True)
             if self._own_dir:
                 shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+    async def _drain(self) -> None:
+        """Let the requests in flight be answered (as uvicorn does on SIGTERM), closing idle connections."""
+        self.workers.draining = True
+        deadline = time.monotonic() + STOP_GRACE_S
+        while self.clients and time.monotonic() < deadline:
+            for client in list(self.clients):
+                if not client.busy or client.pinned is not None:  # an event stream never ends by itself
+                    client.close()
+            if self.clients:
+                await asyncio.sleep(0.05)
+        for client in list(self.clients):
+            client.close()
 
     async def _stop_workers(self) -> None:
         live = [p for p in self.procs if p is not None and p.returncode is None]

@@ -258,7 +258,7 @@ def start_server(database_url: str, workdir: Path, workers: int = 1,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", tokens, env, log_path, process)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # N processes import the app at once on a busy 2-core box: 35 s seen
         while True:
             try:
                 if httpx.get(f"{server.base_url}/readyz", timeout=1).status_code == 200:

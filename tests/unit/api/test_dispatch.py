@@ -34,6 +34,8 @@ async def _fake_worker(index: int, path: str) -> asyncio.AbstractServer:
                 if target == "/die":
                     writer.close()
                     return
+                if target == "/slow":
+                    await asyncio.sleep(0.3)
                 if target == "/stream":
                     writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
                     await writer.drain()
@@ -162,3 +164,52 @@ def test_serve_refuses_more_than_one_process_on_sqlite_and_defaults_to_the_cores
                                  env={"LOYALTY_DATABASE_URL": f"sqlite:///{tmp_path}/loyalty.db"})
     assert refused.exit_code == 2 and "SQLite" in refused.output, refused.output
     assert (_worker_count(None, False), _worker_count(None, True), _worker_count(3, True)) == (1, usable_cores(), 3)
+
+
+def test_a_client_that_half_closes_still_gets_its_answer(tmp_path: Path) -> None:
+    async def scenario(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _: Workers) -> tuple[int, bytes]:
+        writer.write(_request("GET", f"/v1/members/{_member(1)}/balance"))
+        writer.write_eof()
+        status = (await _read_response(reader))[0]
+        return status, await reader.read()  # then the dispatcher closes: end of stream
+
+    assert _run(tmp_path, scenario) == (200, b"")
+
+
+def test_shutdown_answers_the_request_in_flight_with_connection_close_and_drops_idle_connections(
+        tmp_path: Path) -> None:
+    from api.workers import Supervisor
+
+    async def main() -> tuple[float, bytes, int, str, bytes, float, int]:
+        supervisor = Supervisor("127.0.0.1", 0, 2, socket_dir=tmp_path)
+        supervisor.workers.up = [True, True]
+        fakes = [await _fake_worker(i, p) for i, p in enumerate(supervisor.workers.paths)]
+        server = await asyncio.get_running_loop().create_server(
+            lambda: Client(supervisor.workers, supervisor.clients), "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        (busy_r, busy_w), (idle_r, idle_w) = [await asyncio.open_connection("127.0.0.1", port) for _ in range(2)]
+        try:
+            idle_w.write(_request("GET", "/healthz"))
+            await _read_response(idle_r)  # a kept-alive connection, now idle
+            busy_w.write(_request("GET", "/slow", {"X-Member-Id": _member(0)}))
+            await asyncio.sleep(0.05)  # the request reached its worker
+            started = asyncio.get_running_loop().time()
+            server.close()
+            drain = asyncio.create_task(supervisor._drain())
+            idle_end = await asyncio.wait_for(idle_r.read(), 2)
+            idle_closed = asyncio.get_running_loop().time() - started
+            status, fields, _ = await asyncio.wait_for(_read_response(busy_r), 2)
+            busy_end = await asyncio.wait_for(busy_r.read(), 2)
+            await asyncio.wait_for(drain, 2)
+            return idle_closed, idle_end, status, fields.get("connection", ""), busy_end, \
+                asyncio.get_running_loop().time() - started, len(supervisor.clients)
+        finally:
+            for writer in (busy_w, idle_w):
+                writer.close()
+            for fake in fakes:
+                fake.close()
+
+    idle_closed, idle_end, status, connection, busy_end, drained, left = asyncio.run(main())
+    assert idle_end == b"" and idle_closed < 0.2  # the idle connection did not wait for the slow request
+    assert (status, connection, busy_end) == (200, "close", b"")
+    assert drained < 2.0 and left == 0  # every connection closed: the workers may be stopped
