@@ -7,6 +7,7 @@ receiver that sees an event twice (a webhook retry, a stream resumed) can tell.
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -14,6 +15,9 @@ from typing import Any
 from uuid import UUID
 
 from loyalty_core import events as ev
+from loyalty_core.privacy.fields import protect, reveal
+from loyalty_core.privacy.tokens import SEALED_PREFIX
+from loyalty_core.privacy.vault import current as current_vault
 
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "channel", "store_id", "actor"}
 
@@ -48,6 +52,40 @@ def event_json(event: ev.Event) -> dict[str, Any]:
         "actor": getattr(event, "actor", None),
         "data": data,
     }
+
+
+_SEALED_IN_PAYLOADS = (ev.MemberEnrolled, ev.ProfileUpdated, ev.IdentifierLinked, ev.IdentifierUnlinked)
+_PROTECTED_BY_NAME = {cls.__name__: cls for cls in _SEALED_IN_PAYLOADS}
+_SEALED_IN_JSON = json.dumps(SEALED_PREFIX)[1:-1]  # the prefix as JSON writes it ("\\u001es1.")
+
+
+def sealed_data(event: ev.Event, shaped: dict[str, Any]) -> dict[str, Any]:
+    """`event_json(event)` with its personal values sealed under the member's key, as the event store keeps
+    them: what waits in a table to be sent later (a webhook delivery) holds no readable name, phone or email,
+    and reads as "đã xoá" once the member is erased (docs/privacy.md)."""
+    vault = current_vault()
+    if vault is None or type(event) not in _SEALED_IN_PAYLOADS:
+        return shaped
+    state = protect(type(event), {**shaped["data"], "originator_id": event.originator_id}, vault.seal)
+    del state["originator_id"]
+    return {**shaped, "data": state}
+
+
+def opened_text(text: str) -> str:
+    """A stored payload with its sealed values opened, byte for byte what it was when written (until the
+    member is erased: then their values read "đã xoá")."""
+    vault = current_vault()
+    if vault is None or _SEALED_IN_JSON not in text:
+        return text
+    payload = json.loads(text)
+    cls = _PROTECTED_BY_NAME.get(payload.get("type", ""))
+    if cls is None or not isinstance(payload.get("data"), dict):
+        return text
+    state = {**payload["data"], "originator_id": UUID(payload["member_id"])}
+    reveal(cls, state, vault.unseal)
+    del state["originator_id"]
+    payload["data"] = {k: (str(v) if isinstance(v, str) else v) for k, v in state.items()}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 def is_member_event(event: object) -> bool:

@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.errors import ApiProblem
+from api.eventdata import opened_text
 from api.schemas.audit import DeliveryOut
 from api.settings import ApiSettings
 from api.tables import ApiTables, Row
@@ -144,7 +145,7 @@ class Redeliveries:
         dispatcher = _dispatcher(self.tables, settings)
         sent_at = _now_iso()
         try:
-            result = dispatcher.attempt(endpoint, delivery_id, delivery["payload"].encode())
+            result = dispatcher.attempt(endpoint, delivery_id, opened_text(delivery["payload"]).encode())
         finally:
             dispatcher.close()
         row = {**delivery, "attempts": delivery["attempts"] + 1, "last_status": result.status_code,

@@ -32,7 +32,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 
 from api import standard_webhooks, webhook_urls
 from api.errors import ApiProblem
-from api.eventdata import event_json, is_member_event
+from api.eventdata import event_json, is_member_event, opened_text, sealed_data
 from api.settings import ApiSettings
 from api.tables import ApiTables, Row
 from loyalty_core.commands import first_difference
@@ -175,7 +175,7 @@ class Dispatcher:
 
     def _send(self, endpoint: Row, delivery: Row) -> None:
         attempts = delivery["attempts"] + 1
-        outcome = self.attempt(endpoint, delivery["delivery_id"], delivery["payload"].encode())
+        outcome = self.attempt(endpoint, delivery["delivery_id"], opened_text(delivery["payload"]).encode())
         if outcome.delivered:
             self.tables.record_attempt(
                 delivery["delivery_id"],
@@ -242,7 +242,7 @@ def _wants(endpoint: Row, notification_id: int, event: Any) -> bool:
 
 
 def _delivery(endpoint: Row, notification_id: int, event: Any, now: float) -> Row:
-    payload = {**event_json(event), "position": notification_id}
+    payload = {**sealed_data(event, event_json(event)), "position": notification_id}
     return {
         "delivery_id": f"{endpoint['webhook_id']}:{notification_id}",
         "webhook_id": endpoint["webhook_id"],

@@ -8,6 +8,7 @@ service wrote).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -19,8 +20,10 @@ import pytest
 
 from adapters.store import IntegrationStore
 from api.erasure_purge import personal_values, purge
+from api.eventdata import event_json, opened_text
 from api.otp import OneTimeCodes
 from api.tables import open_tables
+from api.webhooks import _delivery as webhook_delivery
 from faces.member.store import MemberAppTables
 from loyalty_core import commands as c
 from loyalty_core import errors
@@ -314,3 +317,22 @@ def test_an_erasure_clears_the_member_app_sessions_the_shop_outcomes_and_the_cod
     finally:
         tables.close()
     assert scan(database_url) == {}
+
+
+def test_a_webhook_delivery_waits_sealed_and_is_sent_as_it_was(runtime):
+    member = populate(runtime)
+    endpoint = {"webhook_id": "wh-1", "start_after": 0, "event_types": [], "store_ids": []}
+    events = [e for e in runtime.store.member_events(member.member_id)
+              if isinstance(e, (ev.MemberEnrolled, ev.ProfileUpdated, ev.IdentifierLinked))]
+    assert len(events) >= 4
+    stored = [webhook_delivery(endpoint, i + 1, e, time.time())["payload"] for i, e in enumerate(events)]
+    for event, text in zip(events, stored):
+        assert not any(needle in text.encode() for needle in needles().values()), text
+        plain = json.dumps({**event_json(event), "position": events.index(event) + 1}, ensure_ascii=False,
+                           separators=(",", ":"))
+        assert opened_text(text) == plain  # the receiver gets the same bytes, so the same signature
+    erase_member(runtime.service, member, reason="yêu cầu", idempotency_key="erase-hooks")
+    opened = [json.loads(opened_text(text)) for text in stored]
+    enrolled = next(p for p in opened if p["type"] == "MemberEnrolled")
+    assert enrolled["data"]["name"] == ERASED and enrolled["data"]["tier"]
+    assert not any(needle in opened_text(t).encode() for t in stored for needle in needles().values())
