@@ -44,6 +44,12 @@ class AuthFailures:
                                  f"wait before trying again", headers={"Retry-After": str(retry_after)},
                                  retry_after=retry_after)
 
+    def believed_clear(self, address: str) -> bool:
+        """`check` would pass without asking the shared store (off, or a recent test found room here)."""
+        believes = getattr(self.limiter, "believes_room", None)
+        return not self.items or (believes is not None
+                                  and all(believes(item, NAMESPACE, address) for item in self.items))
+
     def failed(self, address: str) -> None:
         for item in self.items:
             self.limiter.hit(item, NAMESPACE, address)

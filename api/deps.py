@@ -79,11 +79,27 @@ async def _authenticated(request: Request, api: Api, credentials: Annotated[HTTP
     if credentials is None:
         raise ApiProblem(401, "unauthenticated", "send an API key: Authorization: Bearer <key>",
                          headers=unauthorised)
-    # In the threadpool: the counters and the key may be read from PostgreSQL or Redis (api/shared_state.py).
-    return await run_in_threadpool(_check_key, api, client_address(request), credentials.credentials)
+    address, token = client_address(request), credentials.credentials
+    if not api.limits.has_lane:
+        # In the threadpool: the counters and the key may be read from Redis (api/shared_state.py).
+        return await run_in_threadpool(_check_key, api, address, token)
+    # PostgreSQL: a known key from an address with no recent failures needs no database before its rate-limit
+    # hit, and the hit waits for the limiter's lane (one round trip for every request waiting), so the
+    # request holds no thread. Else the key is looked up on a thread, as before.
+    key = api.keys.remembered(token) if auth_failures(api).believed_clear(address) else None
+    if key is None:
+        key = await run_in_threadpool(_identify, api, address, token)
+    await api.limits.check_async(key.role.value, key.key_id, key.rate_limit)
+    return key
 
 
 def _check_key(api: ApiContext, address: str, token: str) -> ApiKey:
+    key = _identify(api, address, token)
+    api.limits.check(key.role.value, key.key_id, key.rate_limit)
+    return key
+
+
+def _identify(api: ApiContext, address: str, token: str) -> ApiKey:
     guard = auth_failures(api)
     guard.check(address)  # an address that guessed wrong too often waits, whatever key it sends now
     key = api.keys.authenticate(token)
@@ -91,7 +107,6 @@ def _check_key(api: ApiContext, address: str, token: str) -> ApiKey:
         guard.failed(address)
         raise ApiProblem(401, "invalid_api_key", "this API key is unknown, revoked or expired",
                          headers={"WWW-Authenticate": "Bearer"})
-    api.limits.check(key.role.value, key.key_id, key.rate_limit)
     return key
 
 

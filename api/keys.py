@@ -191,6 +191,24 @@ class KeyRing:
                 self._cache[key_id] = (now + self.cache_seconds, key, digest)
         return self._usable(key, now)
 
+    def remembered(self, token: str) -> ApiKey | None:
+        """The key `authenticate` would return, when that needs no database (cached, usable, its last use
+        noted recently); else None, and the caller authenticates (on a thread: it may read and write)."""
+        match = _KEY.match(token)
+        if match is None:
+            return None
+        now = self.monotonic()
+        with self._lock:
+            cached = self._cache.get(match.group(1))
+            noted = self._last_used.get(match.group(1), float("-inf"))
+        if cached is None or cached[0] <= now or now - noted >= LAST_USED_EVERY_SECONDS \
+                or not hmac.compare_digest(cached[2], hash_key(token)):
+            return None
+        key = cached[1]
+        if is_expired(key.expires_at, self.clock()) or (key.demo and not self.allow_demo):
+            return None
+        return key
+
     def _usable(self, key: ApiKey, now: float) -> ApiKey | None:
         """The key, unless it has expired or is a demo key outside development; its use is noted."""
         if is_expired(key.expires_at, self.clock()) or (key.demo and not self.allow_demo):

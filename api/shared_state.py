@@ -165,6 +165,23 @@ class PostgresLimiter:
         self.pool, self.clock, self.monotonic = pool, clock, monotonic
         self._pruned_at = 0.0
         self._room_until: dict[str, float] = {}
+        self._lane: Any = None
+        self._lane_lock = threading.Lock()
+
+    @property
+    def lane(self) -> Any:
+        """The hit lane for the event loop (api/limit_lane.py): the same counts, many keys per round trip."""
+        if self._lane is None:
+            with self._lane_lock:
+                if self._lane is None:
+                    from api.limit_lane import HitLane
+
+                    self._lane = HitLane(self)
+        return self._lane
+
+    def believes_room(self, item: limits.RateLimitItem, *identifiers: str) -> bool:
+        """A `test` in this process found room less than TEST_CACHE_SECONDS ago (no round trip)."""
+        return self._room_until.get(item.key_for(*identifiers), 0.0) > self.monotonic()
 
     def _window(self, item: limits.RateLimitItem) -> tuple[int, int, float]:
         expiry = item.get_expiry()

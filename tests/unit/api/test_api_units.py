@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import threading
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -104,6 +105,25 @@ def test_a_key_with_the_right_id_and_the_wrong_secret_is_refused_even_when_cache
     assert ring.authenticate(token) == key
     forged = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
     assert ring.authenticate(forged) is None
+
+
+def test_a_remembered_key_is_only_one_the_event_loop_may_use_without_the_database(monkeypatch) -> None:
+    noted: list[str] = []
+    monkeypatch.setattr("api.keys.Lifecycle", lambda tables: SimpleNamespace(
+        get=lambda key_id: None, used=lambda key_id, at: noted.append(key_id)))
+    tables, now = _Tables(), [100.0]
+    ring = KeyRing(tables, cache_seconds=5, monotonic=lambda: now[0])  # type: ignore[arg-type]
+    key, token = ring.create("admin")
+    assert ring.remembered(token) is None  # never verified here: authenticate reads it
+    assert ring.authenticate(token) == key and ring.remembered(token) == key and tables.reads == 1
+    assert ring.remembered(token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")) is None
+    assert ring.remembered("lk_nonsense") is None
+    now[0] = 106  # the cache ran out: authenticate must read the key again (a revocation elsewhere bites)
+    assert ring.remembered(token) is None
+    now[0] = 100 + 61  # re-verified, but its last use is due to be noted (a write): not on the event loop
+    assert ring.remembered(token) is None
+    assert ring.authenticate(token) == key and ring.remembered(token) == key and tables.reads == 2
+    assert noted == [key.key_id, key.key_id]  # each noting was authenticate's, on a thread
 
 
 @pytest.mark.parametrize(
