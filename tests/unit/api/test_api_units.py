@@ -66,6 +66,7 @@ class _Tables:
         self._lifecycle = SQLiteTables(f"{tempfile.mkdtemp()}/keys.db")
         self._transaction = self._lifecycle._transaction
         self._run = self._lifecycle._run
+        self._sql = self._lifecycle._sql  # the schema runner applies the lifecycle's migrations through it
 
     def insert_key(self, row: dict[str, Any]) -> None:
         self.rows[row["key_id"]] = {**row, "stores": tuple(row["stores"]), "revoked_at": None}
