@@ -57,7 +57,7 @@ def _engine(api: ApiContext) -> Engine:
     return engine
 
 
-@router.put("/{platform}/{shop}", responses=problems(401, 403, 422))
+@router.put("/{platform}/{shop}", responses=problems(400, 401, 403, 422))
 def connect_shop(platform: Platform, shop: Shop, body: ConnectionRequest, api: Api, caller: Admin) -> dict[str, Any]:
     """Connect a shop (or change its secret): its webhooks are then accepted when signed with the secret."""
     secrets = [body.secret] + ([body.previous_secret] if body.previous_secret else [])

@@ -219,8 +219,7 @@ def replay(receipt: ev.CommandAccepted, command_name: str, request: dict[str, An
     # (loyalty_core/privacy/fields.py): compare the digests, and name the first differing field only when the
     # stored request still unseals (after an erasure it cannot, and the field is left out).
     digest = getattr(receipt, "request_digest", None)
-    same = receipt.request == request if digest is None else digest == personal.request_digest(request)
-    if receipt.command != command_name or not same:
+    if receipt.command != command_name or not personal.same_request(receipt, request):
         differs = "command" if receipt.command != command_name else cmd.first_difference(receipt.request, request)
         if digest is not None and differs != "command" and _unreadable(receipt.request):
             differs = None

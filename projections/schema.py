@@ -65,7 +65,7 @@ _COMPONENTS: dict[str, Component] = {}
 #: with tables adds its name here (docs/operations.md, "Migrations").
 MODULES = ("api.tables", "api.key_lifecycle", "api.otp", "api.standard_webhooks", "api.webhook_sends",
            "api.shared_state", "adapters.store", "faces.console.accounts", "faces.console.drafts", "faces.member.store",
-           "projections.registry", "projections.deadletter", "messaging.outbox")
+           "projections.registry", "projections.deadletter", "projections.member_due", "messaging.outbox")
 
 
 def component(name: str, database: str, *steps: Step) -> Component:

@@ -13,7 +13,7 @@ from api.schemas.merges import MergeOut, MergeRequest, UnmergeRequest
 router = APIRouter(prefix="/v1/members/{survivor_id}/merges", tags=["members"], responses=problems(401, 403, 429))
 
 
-@router.post("", status_code=201, responses=problems(404, 409, 422))
+@router.post("", status_code=201, responses=problems(400, 404, 409, 422))
 def merge_members(survivor_id: UUID, body: MergeRequest, api: Api, caller: Corrector, key: IdempotencyKey,
                   response: Response) -> MergeOut:
     """Merge a duplicate into this member in one step: its open lots (each keeping its expiry), pending points,
@@ -23,7 +23,7 @@ def merge_members(survivor_id: UUID, body: MergeRequest, api: Api, caller: Corre
     return MergeOut.of(api.run(command, response))  # type: ignore[arg-type]
 
 
-@router.post("/{merged_member_id}/unmerge", responses=problems(404, 409, 422))
+@router.post("/{merged_member_id}/unmerge", responses=problems(400, 404, 409, 422))
 def unmerge_members(survivor_id: UUID, merged_member_id: UUID, body: UnmergeRequest, api: Api, caller: Corrector,
                     key: IdempotencyKey, response: Response) -> MergeOut:
     """Undo a merge while nothing that moved has been used since; otherwise 409 `unmerge_blocked` lists what

@@ -40,6 +40,7 @@ from loyalty_core import events as ev
 from loyalty_core import identifiers as ids
 from loyalty_core import program as prog
 from loyalty_core.commands import first_difference
+from loyalty_core.privacy.fields import same_request
 from loyalty_core.program.definition import check_whole_money
 from loyalty_core.program.errors import InvalidProgram, ProgramError
 
@@ -250,7 +251,7 @@ def _decide(state: prog.ProgramState, command: Any, now: datetime, actor: str) -
 
 def _replay(api: ApiContext, receipt: Any, name: str, asked: dict[str, Any],
             response: Response) -> ProgramOut:
-    if receipt.command != name or receipt.request != asked:
+    if receipt.command != name or not same_request(receipt, asked):
         differs = "command" if receipt.command != name else first_difference(receipt.request, asked)
         api.metrics.command(name, "idempotency_key_reused")
         raise ApiProblem(422, "idempotency_key_reused", "this Idempotency-Key was used for a different "

@@ -32,6 +32,7 @@ from loyalty_core import events as ev
 from loyalty_core import identifiers as ids
 from loyalty_core import program as prog
 from loyalty_core.commands import first_difference
+from loyalty_core.privacy.fields import same_request
 from loyalty_core.program_setup import ProgramAlreadyExists, create_program
 
 router = APIRouter(prefix="/v1/program", tags=["program"], responses=problems(401, 403, 429))
@@ -90,7 +91,7 @@ def create_program_from_definition(body: ProgramDefinitionIn, request: Request, 
 
 
 def _replay(api: Any, receipt: Any, asked: dict[str, Any], response: Response) -> ProgramOut:
-    if receipt.command != COMMAND or receipt.request != asked:
+    if receipt.command != COMMAND or not same_request(receipt, asked):
         differs = "command" if receipt.command != COMMAND else first_difference(receipt.request, asked)
         raise ApiProblem(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request "
                          f"(first difference: {differs})", field=differs)

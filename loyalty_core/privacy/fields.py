@@ -106,6 +106,13 @@ def request_digest(request: dict[str, Any]) -> str:
     return lookup.request_digest(orjson.dumps(request, option=orjson.OPT_SORT_KEYS))
 
 
+def same_request(receipt: Any, request: dict[str, Any]) -> bool:
+    """Whether a receipt was written for this request: by its keyed digest when personal-looking values were
+    sealed or hashed in it (a program's `name` too), else by the stored request itself."""
+    digest = getattr(receipt, "request_digest", None)
+    return receipt.request == request if digest is None else digest == request_digest(request)
+
+
 def has_personal(value: Any) -> bool:
     if isinstance(value, dict):
         personal_value = value.get("kind") in PERSONAL_KINDS and "value" in value

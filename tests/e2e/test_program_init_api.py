@@ -48,7 +48,8 @@ def test_a_program_is_created_once_and_a_retry_answers_the_same(bare):
     created = bare.post("/v1/program", TRA_SUA, idempotency_key=key)
     assert created.status_code == 201, created.text
     again = bare.post("/v1/program", TRA_SUA, idempotency_key=key)
-    assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.status_code == 201, again.text
+    assert again.headers.get("Idempotent-Replayed") == "true"
     assert again.json()["version"] == created.json()["version"]
     other = bare.post("/v1/program", {**TRA_SUA, "rewards": []}, idempotency_key=key)
     assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
