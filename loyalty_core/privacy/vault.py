@@ -149,8 +149,42 @@ def uninstall(vault: Vault | None) -> None:
                 break
 
 
+class _Installed:
+    """The open stores' vaults as one: a member's values are sealed and opened with the vault of the store
+    that keyed that member (member ids are unique across stores), the newest store's for a member none knows.
+    A process normally opens one store, and then this is that store's vault; a process holding several (a
+    tool beside the service, a test run) must never seal one store's member under another store's key."""
+
+    def __init__(self, vaults: list[Vault]):
+        self.vaults = vaults
+
+    def owner(self, member_id: UUID) -> Vault:
+        if len(self.vaults) > 1:
+            for vault in reversed(self.vaults):
+                if vault._key(member_id, create=False) is not None:  # keyed there, or erased there
+                    return vault
+        return self.vaults[-1]
+
+    def seal(self, member_id: UUID, field: str, plaintext: str) -> str:
+        return self.owner(member_id).seal(member_id, field, plaintext)
+
+    def unseal(self, member_id: UUID, field: str, value: Any) -> Any:
+        return self.owner(member_id).unseal(member_id, field, value)
+
+    def forget(self, member_id: UUID, *, erased: bool = False) -> None:
+        self.owner(member_id).forget(member_id, erased=erased)
+
+    def is_erased(self, member_id: UUID) -> bool:
+        return self.owner(member_id).is_erased(member_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.vaults[-1], name)
+
+
 def current() -> Vault | None:
-    """The open store's vault, or None (pure tests, tools without a store): the read side then keeps
+    """The open stores' vault(s), or None (pure tests, tools without a store): the read side then keeps
     values as they come, which are plaintext only where no store ever sealed them."""
     with _installed_lock:
-        return _installed[-1] if _installed else None
+        if not _installed:
+            return None
+        return _installed[0] if len(_installed) == 1 else _Installed(list(_installed))  # type: ignore[return-value]

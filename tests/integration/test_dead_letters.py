@@ -83,9 +83,18 @@ def run_retry(database_url: str, ids: list[str] | None = None) -> Any:
         side.close()
 
 
+def keep_names_in_plaintext(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Member search now keeps names sealed (docs/privacy.md), so a NUL never reaches PostgreSQL through it;
+    these tests stand for a projection that still stores a value as it came (as search did), to prove that
+    a value the database refuses is set aside as a dead letter instead of stopping the projection."""
+    monkeypatch.setattr(search, "_sealed", lambda member_id, field, value: value)
+
+
+
 def test_a_nul_in_a_name_no_longer_stops_member_search(database_url: str, runtime: Runtime,
                                                         monkeypatch: pytest.MonkeyPatch,
                                                         caplog: pytest.LogCaptureFixture) -> None:
+    keep_names_in_plaintext(monkeypatch)
     an = enrol(runtime, "0901110001", "Nguyễn Văn An")
     poison = enrol_unchecked(runtime, monkeypatch, "0901110002", POISON_NAME)
     binh = enrol(runtime, "0901110003", "Trần Thị Bình")  # after the poison: must still be found
@@ -121,9 +130,9 @@ def test_a_nul_in_a_name_no_longer_stops_member_search(database_url: str, runtim
     # The fix (a release whose search view tolerates NUL), then the retry clears it.
     original = search.SearchView.write
 
-    def tolerant(self: Any, tx: Any, enrolled: list, names: dict, tiers: dict, links: dict) -> None:
-        enrolled = [(m, n.replace("\x00", " ") if n else n, *rest) for m, n, *rest in enrolled]
-        original(self, tx, enrolled, names, tiers, links)
+    def tolerant(self: Any, tx: Any, enrolled: list, names: dict, tiers: dict, links: dict, *rest: Any) -> None:
+        enrolled = [(m, n.replace("\x00", " ") if n else n, *more) for m, n, *more in enrolled]
+        original(self, tx, enrolled, names, tiers, links, *rest)
 
     monkeypatch.setattr(search.SearchView, "write", tolerant)
     assert run_retry(database_url, [dead[0].id]).cleared == [dead[0].id]
@@ -256,6 +265,7 @@ def test_rebuild_of_every_projection_finishes_over_a_nul_in_a_name(database_url:
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from projections.catalog import PROJECTIONS
 
+    keep_names_in_plaintext(monkeypatch)
     enrol_unchecked(runtime, monkeypatch, "0901660001", POISON_NAME)
     later = enrol(runtime, "0901660002", "Ngô Văn Khánh")
     report = rebuild(Settings(database_url=database_url), list(PROJECTIONS))
