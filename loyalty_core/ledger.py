@@ -122,6 +122,7 @@ class LedgerStore(Application[UUID]):
         assert isinstance(self.mapper, CompletingMapper)
         self.mapper.vault = vault
         self.recorder.key_shredder = keystore  # type: ignore[attr-defined]
+        vault.database = settings.database_url  # type: ignore[attr-defined]  # which store's keys (vault.installed_for)
         install_vault(vault)
         return vault
 

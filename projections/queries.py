@@ -21,7 +21,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import PersistenceError
 
-from loyalty_core.privacy.vault import current as current_vault
+from loyalty_core.privacy.vault import installed_for
 from loyalty_core.program_policy import program_id_for
 from loyalty_core.results import Balance
 from loyalty_core.settings import Settings
@@ -59,7 +59,7 @@ class ReadModels:
         side = ReadSide.open(settings)
         side.live()  # create the registry and the first generation if this is a new store
         models = cls(side, ReadConfig.of(settings), clock)
-        if current_vault() is None:  # a reader without the service (a tool, a test): the read side keeps
+        if not installed_for(settings.database_url):  # a reader without this store's service (a tool, a test):
             models._ledger = side.open_ledger(settings)  # names and phones sealed; the store's keys open them
         return models
 

@@ -181,6 +181,12 @@ class _Installed:
         return getattr(self.vaults[-1], name)
 
 
+def installed_for(database: str) -> bool:
+    """Whether a store of this database is open in the process (its vault installed)."""
+    with _installed_lock:
+        return any(getattr(vault, "database", None) == database for vault in _installed)
+
+
 def current() -> Vault | None:
     """The open stores' vault(s), or None (pure tests, tools without a store): the read side then keeps
     values as they come, which are plaintext only where no store ever sealed them."""

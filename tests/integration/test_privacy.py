@@ -336,3 +336,26 @@ def test_a_webhook_delivery_waits_sealed_and_is_sent_as_it_was(runtime):
     enrolled = next(p for p in opened if p["type"] == "MemberEnrolled")
     assert enrolled["data"]["name"] == ERASED and enrolled["data"]["tier"]
     assert not any(needle in opened_text(t).encode() for t in stored for needle in needles().values())
+
+
+def test_the_read_side_opens_names_with_its_own_stores_keys_when_another_store_is_open(database_url, tmp_path):
+    """A process holding another store (a tool, a test run) must not seal or open this store's members with
+    the other store's keys: search shows the name, not "đã xoá"."""
+    from projections.queries import ReadModels
+
+    other = open_runtime(Settings(database_url=f"sqlite:///{tmp_path}/other.db"))
+    try:
+        mine = open_runtime(Settings(database_url=database_url))
+        try:
+            enrolled = mine.service.execute(c.EnrollMember(idempotency_key="enrol-x", phone=PHONE_TYPED, name=NAME))
+        finally:
+            mine.close()
+        catch_up(database_url)
+        reads = ReadModels.open(Settings(database_url=database_url))
+        try:
+            hits = reads.search_members(PHONE_NATIONAL)
+        finally:
+            reads.close()
+        assert [(h.member_id, h.name) for h in hits] == [(enrolled.member_id, NAME)]
+    finally:
+        other.close()
