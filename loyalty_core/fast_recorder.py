@@ -122,12 +122,17 @@ class FastSealingPostgresRecorder(SealingPostgresRecorder):
             return []
         params = ([e.originator_id for e in stored_events], [e.originator_version for e in stored_events],
                   [e.topic for e in stored_events], [e.state for e in stored_events])
-        erasing = erased_members(stored_events) if self.key_shredder is not None else None
-        if erasing:  # an erasure: the data keys are destroyed in the same transaction (privacy/keystore.py)
+        keys = self.member_keys
+        erasing = erased_members(stored_events) if keys is not None else None
+        if erasing or (keys is not None and keys.has_staged()):
+            # New members' data keys are written, and an erasure's destroyed, in the events' transaction
+            # (privacy/keystore.py).
             with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+                keys.write_staged(curs)
                 curs.execute(self._insert_sealed, params, prepare=True)
                 ids = [row["notification_id"] for row in curs.fetchall()]
-                self.key_shredder.shred(curs, erasing)
+                if erasing:
+                    keys.shred(curs, erasing)
             return self._checked(ids, stored_events)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._insert_sealed, params, prepare=True)  # autocommit: one statement, one transaction

@@ -121,7 +121,7 @@ class LedgerStore(Application[UUID]):
         vault = Vault(keys, keystore, cache_size=max(settings.aggregate_cache_size, 1000))
         assert isinstance(self.mapper, CompletingMapper)
         self.mapper.vault = vault
-        self.recorder.key_shredder = keystore  # type: ignore[attr-defined]
+        self.recorder.member_keys = keystore  # type: ignore[attr-defined]
         vault.database = settings.database_url  # type: ignore[attr-defined]  # which store's keys (vault.installed_for)
         install_vault(vault)
         return vault
@@ -258,10 +258,13 @@ class LedgerStore(Application[UUID]):
     # --- writes ---------------------------------------------------------------------------------
     def record(self, events: Sequence[ev.Event]) -> list[Any]:
         """Write all `events` in one transaction, or none of them."""
+        # New members' data keys are written in this same transaction (privacy/vault.py `keys_for_write`);
+        # the members enrolled here are looked up together, once.
+        enrolled = [e.originator_id for e in events if type(e) is ev.MemberEnrolled]
         try:
             # EventStore.put directly: Application.save() would check each event against a runtime
             # Protocol (slow isinstance calls) to tell events from aggregates; these are all events.
-            with store_failures():
+            with store_failures(), self.vault.keys_for_write(enrolled):
                 return self.events.put(list(events))
         except IntegrityError as exc:
             raise WriteConflict(str(exc)) from exc

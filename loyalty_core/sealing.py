@@ -40,7 +40,7 @@ ERASURE_TOPIC = "loyalty_core.events:PersonalDataErased"
 
 def erased_members(stored_events: Sequence[StoredEvent]) -> list[Any]:
     """The members a batch erases: their data keys are destroyed in the batch's own transaction
-    (`key_shredder.shred(cursor, ids)`, loyalty_core/privacy/keystore.py), so the erasure and the key's
+    (`member_keys.shred(cursor, ids)`, loyalty_core/privacy/keystore.py), so the erasure and the key's
     destruction commit together or not at all."""
     return [e.originator_id for e in stored_events if e.topic == ERASURE_TOPIC]
 
@@ -79,8 +79,9 @@ def seal_rows(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent]
 
 
 class SealingSQLiteRecorder(SQLiteApplicationRecorder):
-    key_shredder: Any = None
-    """Set by the store: destroys erased members' data keys inside the insert's transaction."""
+    member_keys: Any = None
+    """Set by the store (privacy/keystore.py): inside the insert's transaction, writes the new data keys
+    staged for these events and destroys erased members' keys."""
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
@@ -105,9 +106,11 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
             ids = self._move_past(c, ids, last[0])
         previous = bytes(last[1]) if last is not None else GENESIS
         c.executemany(f"INSERT INTO {SQLITE_SEALS_TABLE} VALUES (?, ?, ?)", seal_rows(previous, ids, stored_events))
-        erasing = erased_members(stored_events)
-        if erasing and self.key_shredder is not None:
-            self.key_shredder.shred(c, erasing)
+        if self.member_keys is not None:
+            self.member_keys.write_staged(c)
+            erasing = erased_members(stored_events)
+            if erasing:
+                self.member_keys.shred(c, erasing)
         return ids
 
     def _move_past(self, c: SQLiteCursor, ids: list[int], last_sealed: int) -> list[int]:
@@ -124,8 +127,9 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
 
 
 class SealingPostgresRecorder(PostgresApplicationRecorder):
-    key_shredder: Any = None
-    """Set by the store: destroys erased members' data keys inside the insert's transaction."""
+    member_keys: Any = None
+    """Set by the store (privacy/keystore.py): inside the insert's transaction, writes the new data keys
+    staged for these events and destroys erased members' keys."""
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
@@ -153,9 +157,11 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
         rows = seal_rows(previous, ids, stored_events)
         curs.execute(self._insert_seals, ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]),
                      prepare=True)
-        erasing = erased_members(stored_events)
-        if erasing and self.key_shredder is not None:
-            self.key_shredder.shred(curs, erasing)
+        if self.member_keys is not None:
+            self.member_keys.write_staged(curs)
+            erasing = erased_members(stored_events)
+            if erasing:
+                self.member_keys.shred(curs, erasing)
         return ids
 
 

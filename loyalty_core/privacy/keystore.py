@@ -8,12 +8,20 @@ erasure), so a late write can never create a fresh key for an erased member.
 
 `privacy_state` holds one flag: `legacy_claims`, set when the key table was created on a store that already
 had events (a previous release's store, whose identifier claims have uuid5 ids: docs/privacy.md "Re-keying").
+
+New keys are not written on their own: the vault *stages* a new member's wrapped key in the writing thread
+(`stage`), and the event recorder writes every staged key in the same transaction as the events sealed
+under them (`write_staged`), in one statement. So enrolling a batch of members costs no extra transaction,
+and a key exists exactly when an event sealed under it was committed. The key rows are inserted without
+`ON CONFLICT`: if another process keyed (or erased) the member meanwhile, the whole write fails as a
+conflict and is decided again, reading the key that won.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 from uuid import UUID
 
 TOMBSTONE = object()
@@ -31,6 +39,7 @@ class KeyStore:
         else:
             self.keys, self.state, self.events, self.p = "member_keys", "privacy_state", events_table, "?"
         self._lock_name = f"{getattr(datastore, 'schema', '')}.member_keys"
+        self._staged = threading.local()
 
     def _id(self, member_id: UUID) -> Any:
         return member_id if self.postgres else str(member_id)
@@ -78,6 +87,61 @@ class KeyStore:
             return None
         wrapped, kek_id = rows[0]
         return TOMBSTONE if wrapped is None else (bytes(wrapped), kek_id)
+
+    def get_many(self, member_ids: Iterable[UUID]) -> dict[UUID, tuple[bytes, str] | object]:
+        """`get` for many members in one query; members without a key are missing from the answer."""
+        wanted = list(dict.fromkeys(member_ids))
+        if not wanted:
+            return {}
+        found: dict[UUID, tuple[bytes, str] | object] = {}
+        with self.datastore.transaction(commit=False) as curs:
+            for start in range(0, len(wanted), 500):  # SQLite caps the number of parameters
+                chunk = wanted[start:start + 500]
+                if self.postgres:
+                    curs.execute(f"SELECT member_id, wrapped_key, kek_id FROM {self.keys} "
+                                 "WHERE member_id = ANY(%s)", (chunk,))
+                else:
+                    marks = ", ".join("?" * len(chunk))
+                    curs.execute(f"SELECT member_id, wrapped_key, kek_id FROM {self.keys} "
+                                 f"WHERE member_id IN ({marks})", [str(m) for m in chunk])
+                for member_id, wrapped, kek_id in self._rows(curs):
+                    found[_uuid(member_id)] = TOMBSTONE if wrapped is None else (bytes(wrapped), kek_id)
+        return found
+
+    # --- keys written with the events sealed under them ----------------------------------------------
+    def stage(self, member_id: UUID, wrapped: bytes, kek_id: str) -> None:
+        """Hold a new key in this thread until the recorder writes it with the events (`write_staged`)."""
+        if getattr(self._staged, "rows", None) is None:
+            self._staged.rows, self._staged.written = {}, False
+        self._staged.rows[member_id] = (wrapped, kek_id)
+
+    def has_staged(self) -> bool:
+        return bool(getattr(self._staged, "rows", None))
+
+    def take_staged(self) -> tuple[dict[UUID, tuple[bytes, str]], bool]:
+        """This thread's staged keys, and whether a recorder wrote them; they are no longer staged."""
+        rows, written = getattr(self._staged, "rows", None) or {}, getattr(self._staged, "written", False)
+        self._staged.rows, self._staged.written = None, False
+        return rows, written
+
+    def write_staged(self, curs: Any) -> None:
+        """Insert this thread's staged keys on the caller's cursor (the events' transaction), in one statement.
+        A member keyed or erased meanwhile makes it fail (a unique violation): the write is a conflict.
+        The keys stay staged (a recorder retrying a lost connection writes them again) until the write
+        ends (`take_staged`)."""
+        staged = getattr(self._staged, "rows", None)
+        if not staged:
+            return
+        now = _now()
+        rows = [(self._id(m), wrapped, kek_id, now) for m, (wrapped, kek_id) in staged.items()]
+        if self.postgres:
+            curs.execute(f"INSERT INTO {self.keys} (member_id, wrapped_key, kek_id, created_at) "
+                         "SELECT * FROM unnest(%s::uuid[], %s::bytea[], %s::text[], %s::text[])",
+                         [list(column) for column in zip(*rows)])
+        else:
+            curs.executemany(f"INSERT INTO {self.keys} (member_id, wrapped_key, kek_id, created_at) "
+                             "VALUES (?, ?, ?, ?)", rows)
+        self._staged.written = True
 
     def add(self, member_id: UUID, wrapped: bytes, kek_id: str) -> tuple[bytes, str] | object:
         """Store a new wrapped key unless the member already has one (or was erased): what is stored wins."""

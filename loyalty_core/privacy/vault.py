@@ -6,6 +6,10 @@ associated data `member id ‖ field`, so a sealed value cannot be moved to anot
 Unwrapped DEKs are kept in an LRU (with a time-to-live, so another process's erasure is honoured within it
 even if this process never reads the erasure event): a warm member costs no database round trip.
 Erased (or never keyed) members' values unseal to `ERASED`; unsealing never raises.
+
+A write of events (`LedgerStore.record`) runs inside `keys_for_write`: a member that needs a new key gets
+one staged in the writing thread, and the recorder stores it in the events' own transaction
+(keystore.py), so an enrolment costs no transaction of its own and a batch of enrolments one lookup.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -39,6 +45,7 @@ class Vault:
         self._lock = threading.Lock()
         self.cache_size = cache_size
         self.ttl = ttl_seconds
+        self._write = threading.local()  # this thread's write in progress: keys known absent, keys made
 
     # --- data keys ------------------------------------------------------------------------------
     def _cached(self, member_id: UUID) -> Any:
@@ -70,19 +77,64 @@ class Vault:
             raise RuntimeError(f"the data key of member {member_id} does not open under this KEK "
                                f"({self.keys.source}): wrong LOYALTY_KEK_FILE?") from None
 
+    def _wrapped_new_key(self, member_id: UUID) -> tuple[bytes, bytes]:
+        dek = AESGCM.generate_key(bit_length=256)
+        nonce = os.urandom(_NONCE)
+        return dek, nonce + self._kek.encrypt(nonce, dek, b"member-key" + member_id.bytes)
+
     def _key(self, member_id: UUID, *, create: bool) -> Any:
         key = self._cached(member_id)
         if key is not None:
             return key
-        key = self._unwrap(member_id, self.store.get(member_id))
+        write = getattr(self._write, "state", None)
+        if write is not None and member_id in write.made:
+            return write.made[member_id]
+        absent = write is not None and member_id in write.absent
+        key = None if absent else self._unwrap(member_id, self.store.get(member_id))
         if key is None and create:
-            dek = AESGCM.generate_key(bit_length=256)
-            nonce = os.urandom(_NONCE)
-            wrapped = nonce + self._kek.encrypt(nonce, dek, b"member-key" + member_id.bytes)
+            dek, wrapped = self._wrapped_new_key(member_id)
+            if write is not None:  # stored by the recorder with the events sealed under it
+                self.store.stage(member_id, wrapped, self.keys.kek_id)
+                key = write.made[member_id] = AESGCM(dek)
+                return key
             key = self._unwrap(member_id, self.store.add(member_id, wrapped, self.keys.kek_id))
         if key is None:
             return None  # never keyed and not asked to create: nothing to cache
         return self._remember(member_id, key)
+
+    @contextmanager
+    def keys_for_write(self, new_members: Iterable[UUID] = ()) -> Iterator[None]:
+        """Within: keys this thread makes are staged for the recorder's transaction, not written alone.
+        `new_members` (the members a write enrols) are looked up in one query first; the rest as met.
+        The keys made are cached only if the write succeeds; a failed write's keys are forgotten."""
+        if getattr(self._write, "state", None) is not None:  # nested: the outer write owns the keys
+            yield
+            return
+        unknown = [m for m in dict.fromkeys(new_members) if self._cached(m) is None]
+        stored = self.store.get_many(unknown) if unknown else {}
+        for member_id, row in stored.items():
+            key = self._unwrap(member_id, row)
+            if key is not None:
+                self._remember(member_id, key)
+        state = _Write(absent={m for m in unknown if m not in stored})
+        self._write.state = state
+        try:
+            yield
+        except BaseException:
+            self.store.take_staged()
+            raise
+        else:
+            staged, written = self.store.take_staged()
+            for member_id, key in state.made.items():
+                if not written:  # a recorder without the hook: never leave sealed data keyless
+                    stored = self.store.add(member_id, *staged[member_id])
+                    key = self._unwrap(member_id, stored)
+                    if stored != staged[member_id]:
+                        raise RuntimeError(f"member {member_id}: events were sealed under a key that lost "
+                                           "the race to be stored")
+                self._remember(member_id, key)
+        finally:
+            self._write.state = None
 
     # --- the interface --------------------------------------------------------------------------
     def seal(self, member_id: UUID, field: str, plaintext: str) -> str:
@@ -124,6 +176,12 @@ class Vault:
 
     def is_erased(self, member_id: UUID) -> bool:
         return self._key(member_id, create=False) is _GONE
+
+
+class _Write:
+    def __init__(self, absent: set[UUID]):
+        self.absent = absent
+        self.made: dict[UUID, Any] = {}
 
 
 __all__ = ["Vault", "Erased", "install", "uninstall", "current"]
