@@ -169,6 +169,47 @@ class LedgerStore(Application[UUID]):
             self.members.put(member)
         return member
 
+    def fresh_members(self, cached: Sequence[Member]) -> dict[UUID, Member | Exception]:
+        """PostgreSQL: each of these cached states fast-forwarded to the member as stored now, with the newer
+        events of all of them asked for in ONE statement (the API's read lane, api/read_lane.py), where
+        `load_member` asks once per member. A member's own failure (a gap in its history) is its answer; a
+        database failure raises `StoreUnavailable` for all of them."""
+        newest: dict[UUID, Member] = {}
+        for member in cached:  # one row per member: the newest cached state asks for the fewest events
+            if member.id not in newest or newest[member.id].version < member.version:
+                newest[member.id] = member
+        datastore = self.recorder.datastore
+        names = (datastore.schema, self.recorder.events_table_name)  # type: ignore[attr-defined]
+        table = ".".join('"' + name.replace('"', '""') + '"' for name in names)
+        newer: dict[UUID, list[StoredEvent]] = {}
+        with store_failures(), datastore.get_connection() as conn, conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.originator_id, e.originator_version, e.topic, e.state "
+                "FROM unnest(%s::uuid[], %s::int8[]) AS w(id, version) "
+                f"JOIN {table} AS e ON e.originator_id = w.id AND e.originator_version > w.version "
+                "ORDER BY e.originator_id, e.originator_version",
+                [list(newest), [m.version for m in newest.values()]], prepare=True)
+            for row in cursor.fetchall():
+                newer.setdefault(row["originator_id"], []).append(StoredEvent(
+                    originator_id=row["originator_id"], originator_version=row["originator_version"],
+                    topic=row["topic"], state=bytes(row["state"])))
+        fresh: dict[UUID, Member | Exception] = {}
+        for member_id, member in newest.items():
+            stored = newer.get(member_id)
+            if not stored:
+                fresh[member_id] = member
+                continue
+            try:
+                with store_failures():  # decoding may fetch a member's key
+                    folded = project_stored_member(member, (self.mapper.to_domain_event(s) for s in stored))
+            except Exception as exc:  # this member's answer only
+                fresh[member_id] = exc
+                continue
+            assert isinstance(folded, Member)
+            self.members.put(folded)
+            fresh[member_id] = folded
+        return fresh
+
     def after_erasure(self) -> None:
         """SQLite: checkpoint and truncate the log after an erasure (privacy/keystore.py)."""
         if not self.settings.is_postgres:

@@ -180,9 +180,11 @@ class LoyaltyService:
             member = self.store.load_member(member.merged_into) or member
         return member
 
-    def balance(self, ref: cmd.MemberRef, at: datetime | None = None) -> Balance:
-        """The balance as of now (or `at`), with what is due applied, without writing anything."""
-        member = self.resolve(ref)
+    def balance(self, ref: cmd.MemberRef, at: datetime | None = None, *,
+                fresh: Member | None = None) -> Balance:
+        """The balance as of now (or `at`), with what is due applied, without writing anything. `fresh`: the
+        member as stored now, when the caller has just loaded it (the API's read lane); not a merged one."""
+        member = fresh if fresh is not None and fresh.merged_into is None else self.resolve(ref)
         change = Change(member, at or self.clock(), Cause("read", None, "read"))
         apply_due(change, self.policy.inactivity_expires_at(member))
         return Balance.of(change.current)
