@@ -35,7 +35,8 @@ def _worker_count(asked: Optional[int], postgres: bool) -> int:
 
 
 def register(app: typer.Typer) -> None:
-    keys = typer.Typer(no_args_is_help=True, help="API keys: create, revoke, list.")
+    keys = typer.Typer(no_args_is_help=True, help="API keys: create, rotate, revoke, list. The key-encryption keys "
+                                                  "of personal data: status, new-kek, rotate-kek, drop-retired.")
     webhooks = typer.Typer(no_args_is_help=True, help="Webhook delivery.")
     app.add_typer(keys, name="keys")
     app.add_typer(webhooks, name="webhooks")

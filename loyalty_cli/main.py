@@ -26,7 +26,8 @@ def _options(show_version: bool = typer.Option(False, "--version", callback=_ver
 ledger_cmds.register(app)
 
 for _module in ("program_cmds", "projection_cmds", "api_cmds", "quickstart", "imports", "approval_cmds", "backup",
-                "member_cmds", "messages_cmds", "offer_cmds", "db_cmds", "webhook_cmds", "privacy_cmds"):
+                "member_cmds", "messages_cmds", "offer_cmds", "db_cmds", "webhook_cmds", "privacy_cmds",
+                "keys_cmds"):
     # Areas built separately register themselves here; each module defines register(app).
     try:
         __import__(f"loyalty_cli.{_module}")

@@ -171,6 +171,51 @@ class KeyStore:
     def erased(self, member_id: UUID) -> bool:
         return self.get(member_id) is TOMBSTONE
 
+    # --- KEK rotation (loyalty_core/privacy/rotation.py) ------------------------------------------------
+    def kek_counts(self) -> tuple[dict[str, int], int]:
+        """How many keys each KEK wraps (by kek id), and how many tombstones there are."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(f"SELECT kek_id, wrapped_key IS NULL, count(*) FROM {self.keys} GROUP BY 1, 2")
+            rows = self._rows(curs)
+        counts = {kek_id: int(n) for kek_id, gone, n in rows if not gone}
+        return dict(sorted(counts.items())), sum(int(n) for _kek_id, gone, n in rows if gone)
+
+    def keys_not_under(self, kek_id: str, *, after: Any, limit: int) -> list[tuple[Any, bytes, str]]:
+        """Up to `limit` live keys not wrapped under `kek_id`, in member id order after `after` (None: from
+        the start): (member id as stored, wrapped key, kek id). Tombstones are never returned."""
+        where = f"wrapped_key IS NOT NULL AND kek_id <> {self.p}"
+        args: list[Any] = [kek_id]
+        if after is not None:
+            where += f" AND member_id > {self.p}"
+            args.append(after)
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(f"SELECT member_id, wrapped_key, kek_id FROM {self.keys} WHERE {where} "
+                         f"ORDER BY member_id LIMIT {int(limit)}", args)
+            return [(m, bytes(w), k) for m, w, k in self._rows(curs)]
+
+    def rewrap(self, rows: Sequence[tuple[Any, str, bytes, bytes]], kek_id: str) -> int:
+        """Replace keys by the same keys wrapped under `kek_id`, in one transaction: each row is (member id
+        as stored, old kek id, old wrapped key, new wrapped key) and changes only if it still holds exactly
+        the old wrapped key under the old KEK, so a key erased or rewrapped meanwhile is left as it is (an
+        erasure is never undone). The number of keys changed."""
+        if not rows:
+            return 0
+        with self.datastore.transaction(commit=True) as curs:
+            if self.postgres:
+                curs.execute(f"UPDATE {self.keys} AS k SET wrapped_key = v.new_key, kek_id = %s "
+                             "FROM unnest(%s::uuid[], %s::text[], %s::bytea[], %s::bytea[]) "
+                             "AS v(member_id, old_kek, old_key, new_key) WHERE k.member_id = v.member_id "
+                             "AND k.kek_id = v.old_kek AND k.wrapped_key = v.old_key RETURNING k.member_id",
+                             [kek_id, *[list(column) for column in zip(*rows)]])
+                return len(self._rows(curs))
+            changed = 0
+            for member_id, old_kek, old_key, new_key in rows:
+                curs.execute(f"UPDATE {self.keys} SET wrapped_key = ?, kek_id = ? WHERE member_id = ? "
+                             "AND kek_id = ? AND wrapped_key = ? RETURNING member_id",
+                             (new_key, kek_id, member_id, old_kek, old_key))
+                changed += len(curs.fetchall())
+            return changed
+
 
 def _uuid(value: Any) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))

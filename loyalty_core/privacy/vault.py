@@ -40,7 +40,7 @@ class Vault:
     def __init__(self, keys: MasterKeys, store: KeyStore, *, cache_size: int = 10_000, ttl_seconds: int = 300):
         self.keys = keys
         self.store = store
-        self._kek = AESGCM(keys.kek)
+        self._keks = {kek_id: AESGCM(kek) for kek_id, kek in keys.ring.items()}  # by id: a key ring (rotation)
         self._cache: OrderedDict[UUID, tuple[Any, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.cache_size = cache_size
@@ -70,17 +70,23 @@ class Vault:
     def _unwrap(self, member_id: UUID, stored: Any) -> Any:
         if stored is None or stored is TOMBSTONE:
             return _GONE if stored is TOMBSTONE else None
-        wrapped, _kek_id = stored
+        wrapped, kek_id = stored
+        kek = self._keks.get(kek_id)  # the KEK that wrapped it: a rotation may be under way (rotation.py)
         try:
-            return AESGCM(self._kek.decrypt(wrapped[:_NONCE], wrapped[_NONCE:], b"member-key" + member_id.bytes))
+            if kek is None:
+                raise InvalidTag
+            return AESGCM(kek.decrypt(wrapped[:_NONCE], wrapped[_NONCE:], b"member-key" + member_id.bytes))
         except InvalidTag:
+            # Never ERASED: a key ring missing a KEK must stop the reader, not make members look erased.
+            why = "is not in the key ring" if kek is None else "does not open it"
             raise RuntimeError(f"the data key of member {member_id} does not open under this KEK "
-                               f"({self.keys.source}): wrong LOYALTY_KEK_FILE?") from None
+                               f"({self.keys.source}): its KEK {kek_id} {why}: wrong LOYALTY_KEK_FILE?") from None
 
     def _wrapped_new_key(self, member_id: UUID) -> tuple[bytes, bytes]:
         dek = AESGCM.generate_key(bit_length=256)
         nonce = os.urandom(_NONCE)
-        return dek, nonce + self._kek.encrypt(nonce, dek, b"member-key" + member_id.bytes)
+        current = self._keks[self.keys.kek_id]  # new keys: under the ring's current KEK
+        return dek, nonce + current.encrypt(nonce, dek, b"member-key" + member_id.bytes)
 
     def _key(self, member_id: UUID, *, create: bool) -> Any:
         key = self._cached(member_id)
