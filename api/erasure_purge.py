@@ -6,6 +6,11 @@ messaging/projection.py). The member app's sessions, the shop adapters' outcomes
 (whose subject is a phone) sit in the API's tables: they are cleared here by the two callers of an erasure
 (the route and `loyalty erase`), with the values read just before the key goes: a session begun with the
 member's phone, an outcome that quotes it, a code sent to it.
+
+None of these rows holds a personal value in plaintext any more (docs/privacy.md): codes and sessions are
+found by keyed hashes, and what is sealed under the member's key reads "đã xoá" once it is destroyed. The
+purge still deletes them (nobody stays signed in as an erased member) and scrubs outcomes an earlier
+release wrote in plaintext. It also destroys the transient keys past their retention (api/transient_keys.py).
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import Any
 from uuid import UUID
 
 from api.otp import OneTimeCodes
+from api.presence import presence_subject
+from api.transient_keys import transient_keys
 from faces.member.store import MemberAppTables
 from loyalty_core.privacy.fields import PERSONAL_KEYS
 from loyalty_core.privacy.lookup import PERSONAL_KINDS
@@ -38,9 +45,10 @@ def purge(tables: Any, member_id: UUID, values: list[str], store: Any = None) ->
     phones = [v for v in values if v.startswith("+")]
     MemberAppTables(tables).forget_member(str(member_id), phones)
     _forget_outcomes(tables, str(member_id), values)
-    OneTimeCodes(tables)  # its table, created if this store never sent a code
-    for phone in phones:  # a sign-in code's subject is the phone number
-        tables._run("DELETE FROM api_one_time_codes WHERE subject = ?", [phone])
+    codes = OneTimeCodes(tables)  # its table, created if this store never sent a code
+    for subject in [*phones, presence_subject(member_id)]:  # a sign-in code's subject is the phone number
+        codes.forget(subject)
+    transient_keys(tables).sweep()
     after = getattr(store, "after_erasure", None)
     if after is not None:
         after()

@@ -7,8 +7,11 @@ tries or its first right one. Sending is limited per subject (nobody floods a st
 client (nobody walks through phone numbers), on the counters every API process shares, as for API keys
 (api/shared_state.py): they stop abuse from one place, and the SMS gateway's own limits catch the rest.
 
-Codes are stored as SHA-256 hashes in `api_one_time_codes`, next to the API's other tables; every check
-is one statement, so two tries racing can neither both succeed nor both escape the count.
+Nothing in `api_one_time_codes` (next to the API's other tables) names the phone: the subject is kept as its
+keyed hash (`loyalty_core.privacy.lookup`, under the store's secret lookup key), and so is the code with its
+subject; the rate limits count that hash too, so the shared counters (a PostgreSQL table, or Redis) never
+hold a phone either (docs/privacy.md). Every check is one statement, so two tries racing can neither both
+succeed nor both escape the count.
 
 Delivery is one function, `send(phone, text)`: `log_sender` in development (LOYALTY_ENV=development)
 writes the message to the log; otherwise `OutboxSender` puts it in the messages outbox, which `loyalty
@@ -27,7 +30,8 @@ from typing import Any
 
 import limits
 
-from projections.schema import TABLES, baseline, component
+from loyalty_core.privacy import lookup
+from projections.schema import TABLES, Step, baseline, component
 from projections.schema_runner import ensure, tables_target
 
 OTP_SECONDS = 300
@@ -46,7 +50,9 @@ _DDL = """CREATE TABLE IF NOT EXISTS api_one_time_codes (
     expires_at DOUBLE PRECISION NOT NULL,
     attempts INTEGER NOT NULL)"""
 #: Migrated when first opened (projections/schema_runner.py; docs/operations.md, "Migrations").
-SCHEMA = component("api_one_time_codes", TABLES, baseline(_DDL))
+SCHEMA = component("api_one_time_codes", TABLES, baseline(_DDL), Step(
+    2, "codes are kept by the keyed hash of their subject: the previous release's rows (a phone as the subject, "
+       "alive 5 minutes) are dropped", ("DELETE FROM api_one_time_codes",)))
 
 
 def log_sender(phone: str, text: str) -> None:
@@ -65,8 +71,21 @@ def otp_text(code: str) -> str:
     return f"Ma xac thuc cua ban: {code}. Het han sau 5 phut. Khong chia se ma nay. / Your code: {code}"
 
 
+def _keyed(kind: str, value: str) -> str:
+    """The keyed hash of `value`: without an open store (pure unit tests) a plain SHA-256, never the value."""
+    if lookup.installed():
+        return lookup.digest(kind, value).hex()
+    return hashlib.sha256(f"{kind}\x00{value}".encode()).hexdigest()
+
+
+def subject_key(subject: str) -> str:
+    """How a subject (a phone, or `presence/<member id>`) is stored and counted."""
+    return _keyed("otp-subject", subject)
+
+
 def _digest(subject: str, code: str) -> str:
-    return hashlib.sha256(f"{subject}/{code}".encode()).hexdigest()
+    # Keyed too: an unkeyed hash of phone and code could be searched through every phone and every code.
+    return _keyed("otp-code", f"{subject}/{code}")
 
 
 class RateLimited(Exception):
@@ -92,13 +111,14 @@ class OneTimeCodes:
 
     def issue(self, subject: str, phone: str, address: str) -> None:
         """Send a fresh code for `subject` to `phone`, replacing any earlier one; RateLimited when too many."""
+        key = subject_key(subject)
         self._hit(PER_ADDRESS, "otp-address", address)
-        self._hit(PER_SUBJECT, "otp-subject", subject)
+        self._hit(PER_SUBJECT, "otp-subject", key)
         code = f"{secrets.randbelow(10**6):06d}"
         self._run("INSERT INTO api_one_time_codes (subject, code_hash, expires_at, attempts) VALUES (?, ?, ?, 0) "
                   "ON CONFLICT (subject) DO UPDATE SET code_hash = excluded.code_hash, "
                   "expires_at = excluded.expires_at, attempts = 0",
-                  [subject, _digest(subject, code), self.clock() + OTP_SECONDS])
+                  [key, _digest(subject, code), self.clock() + OTP_SECONDS])
         self.send(phone, otp_text(code))
 
     def check(self, subject: str, code: str) -> bool:
@@ -106,13 +126,18 @@ class OneTimeCodes:
         code = code.strip() if isinstance(code, str) else ""
         if len(code) != 6 or not code.isdigit():
             code = "-"  # still counts as a try
+        key = subject_key(subject)
         used = self._run("DELETE FROM api_one_time_codes WHERE subject = ? AND code_hash = ? AND expires_at > ? "
                          "AND attempts < ? RETURNING subject",
-                         [subject, _digest(subject, code), self.clock(), MAX_ATTEMPTS])
+                         [key, _digest(subject, code), self.clock(), MAX_ATTEMPTS])
         if used:
             return True
-        self._run("UPDATE api_one_time_codes SET attempts = attempts + 1 WHERE subject = ?", [subject])
+        self._run("UPDATE api_one_time_codes SET attempts = attempts + 1 WHERE subject = ?", [key])
         return False
+
+    def forget(self, subject: str) -> None:
+        """Drop the code of `subject` (an erasure: the codes sent to the member's number, or for their presence)."""
+        self._run("DELETE FROM api_one_time_codes WHERE subject = ?", [subject_key(subject)])
 
 
 def one_time_codes(api: Any) -> OneTimeCodes:

@@ -22,6 +22,7 @@ from uuid import UUID
 
 import orjson
 
+from api import transient_keys as transient
 from loyalty_core.privacy import lookup
 from loyalty_core.privacy.tokens import ERASED, is_hashed
 from loyalty_core.privacy.vault import current as current_vault
@@ -49,24 +50,29 @@ COLUMNS = ("message_id", "member_id", "kind", "purpose", "phone", "data", "statu
 _TIMES = {"next_attempt_at", "lease_until", "created_at", "not_after", "sent_at", "delivered_at"}
 
 
-def stored_recipient(member_id: str | None, recipient: str | None) -> str | None:
-    """A member's address as the outbox keeps it: its keyed hash (to count what went to it), a space, and
-    the address sealed under the member's key (to show it, and to finish a send where it began), so no
-    plaintext phone or email of a member is ever written (docs/privacy.md). Without a member (a one-time code
-    to a number not enrolled) or without an open store, the address as it is."""
+def stored_recipient(member_id: str | None, recipient: str | None, field: str = "outbox.recipient") -> str | None:
+    """An address as the outbox keeps it: its keyed hash (to count what went to it), a space, and the address
+    sealed (to show it, and to finish a send where it began), so no plaintext phone or email is ever written
+    (docs/privacy.md). Sealed under the member's key; without a member (a one-time code to a number not
+    enrolled) under the day's transient key (api/transient_keys.py), unreadable a day or two later. Without an
+    open store (pure unit tests), the address as it is."""
     vault = current_vault()
-    if recipient is None or member_id is None or vault is None or not lookup.installed():
+    if recipient is None or vault is None or not lookup.installed():
         return recipient
-    return lookup.hash_token("recipient", recipient) + " " + vault.seal(UUID(member_id), "outbox.recipient", recipient)
+    sealed = (vault.seal(UUID(member_id), field, recipient) if member_id is not None
+              else transient.seal(field, recipient))
+    return lookup.hash_token("recipient", recipient) + " " + sealed
 
 
-def shown_recipient(member_id: str | None, stored: str | None) -> str | None:
+def shown_recipient(member_id: str | None, stored: str | None, field: str = "outbox.recipient") -> str | None:
     if stored is None or not is_hashed(stored):
         return stored
     vault, sealed = current_vault(), stored.partition(" ")[2]
+    if transient.is_transient(sealed):
+        return str(transient.unseal(field, sealed))
     if vault is None or member_id is None or not sealed:
         return str(ERASED)
-    return str(vault.unseal(UUID(member_id), "outbox.recipient", sealed))
+    return str(vault.unseal(UUID(member_id), field, sealed))
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,8 @@ class Outbox:
 
     @staticmethod
     def _row(tx: Tx, d: Draft) -> tuple:
-        return (str(d.message_id), str(d.member_id) if d.member_id else None, d.kind, d.purpose, d.phone,
+        member_id = str(d.member_id) if d.member_id else None
+        return (str(d.message_id), member_id, d.kind, d.purpose, stored_recipient(member_id, d.phone, "outbox.phone"),
                 orjson.dumps(d.data).decode(), "queued", "", 0, tx.ts(d.created_at), tx.ts(d.created_at),
                 tx.ts(d.not_after), d.source_position)
 
@@ -292,4 +299,5 @@ class Outbox:
         values["source_position"] = int(values["source_position"])
         values["member_id"] = str(values["member_id"]) if values["member_id"] is not None else None
         values["recipient"] = shown_recipient(values["member_id"], values["recipient"])
+        values["phone"] = shown_recipient(values["member_id"], values["phone"], "outbox.phone")
         return Message(**values)

@@ -63,9 +63,10 @@ _COMPONENTS: dict[str, Component] = {}
 
 #: The modules that declare components, imported by `loyalty db` so it knows all of them. A new module
 #: with tables adds its name here (docs/operations.md, "Migrations").
-MODULES = ("api.tables", "api.key_lifecycle", "api.otp", "api.standard_webhooks", "api.webhook_sends",
-           "api.shared_state", "adapters.store", "faces.console.accounts", "faces.console.drafts", "faces.member.store",
-           "projections.registry", "projections.deadletter", "projections.member_due", "messaging.outbox")
+MODULES = ("api.tables", "api.key_lifecycle", "api.otp", "api.transient_keys", "api.standard_webhooks",
+           "api.webhook_sends", "api.shared_state", "adapters.store", "faces.console.accounts",
+           "faces.console.drafts", "faces.member.store", "projections.registry", "projections.deadletter",
+           "projections.member_due", "messaging.outbox")
 
 
 def component(name: str, database: str, *steps: Step) -> Component:

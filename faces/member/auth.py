@@ -32,6 +32,7 @@ from faces.member.web import (
 from loyalty_core import commands as cmd
 from loyalty_core import identifiers as ids
 from loyalty_core.errors import IdentifierTaken, InvalidInput, LoyaltyError
+from loyalty_core.privacy import lookup
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -106,7 +107,7 @@ def enrol(request: Request, name: Text = "", birthday: Text = "", ref: Text = ""
     app = member_app(request)
     consent = {"zalo": zalo == "on", "sms": sms == "on", "email": email == "on"}
     referrer = cmd.MemberRef(member_code=ref.strip()) if ref.strip() else None
-    command = cmd.EnrollMember(idempotency_key=f"enrol/{session.phone}", idempotency_scope="member-app",
+    command = cmd.EnrollMember(idempotency_key=_enrol_key(session.phone), idempotency_scope="member-app",
                                channel="app", actor="member", phone=session.phone, name=name.strip() or None,
                                birthday=_iso_birthday(birthday), consent=consent, referred_by=referrer)
     try:
@@ -124,6 +125,14 @@ def enrol(request: Request, name: Text = "", birthday: Text = "", ref: Text = ""
     app.tables.record_consent(str(member_id), consent, CONSENT_TEXT_VERSION,
                               datetime.now(UTC).isoformat(), "enrolment")
     return response
+
+
+def _enrol_key(phone: str) -> str:
+    """One enrolment per proven number, named by its keyed hash: the receipt's key (and the id derived from
+    it) must not be the phone itself, nor an unkeyed hash anyone could compute from every phone."""
+    if not lookup.installed():
+        return f"enrol/{phone}"  # no store open: there is no receipt to protect
+    return "enrol/" + lookup.digest("enrol-key", phone).hex()
 
 
 def _iso_birthday(text: str) -> str | None:

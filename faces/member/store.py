@@ -4,6 +4,12 @@ Like the API's keys and webhooks (api/tables.py), these are operational records,
 session is deleted at sign-out. They live next to the ledger (same
 SQLite file or PostgreSQL schema) and are reached through `ApiTables`' one-statement transactions, so this
 module adds SQL but no connection handling. Secrets are stored only as SHA-256 hashes.
+
+A session keeps the phone it was proven with as `<keyed hash> <sealed phone>` (docs/privacy.md): the hash
+finds a number's sessions (an erasure deletes those begun with the member's number), the sealed part is what
+the enrolment form shows and enrols. It is sealed under the member's key once the session is bound, and
+before that (a number not enrolled yet) under the day's transient key (api/transient_keys.py), so no copy of
+it stays readable once that key is destroyed, a day or two later; an unbound session lives an hour.
 """
 
 from __future__ import annotations
@@ -12,9 +18,11 @@ import hashlib
 from typing import Any
 from uuid import UUID
 
-from loyalty_core.privacy.tokens import ERASED, is_sealed
+from api.transient_keys import is_transient, transient_keys
+from loyalty_core.privacy import lookup
+from loyalty_core.privacy.tokens import ERASED, is_hashed, is_sealed
 from loyalty_core.privacy.vault import current as current_vault
-from projections.schema import TABLES, baseline, component
+from projections.schema import TABLES, Step, baseline, component
 from projections.schema_runner import ensure, tables_target
 
 _DDL = (
@@ -38,15 +46,30 @@ _DDL = (
         status TEXT NOT NULL)""",
 )
 #: Migrated when first opened (projections/schema_runner.py; docs/operations.md, "Migrations").
-SCHEMA = component("member_app", TABLES, baseline(*_DDL))
+SCHEMA = component("member_app", TABLES, baseline(*_DDL), Step(
+    2, "no session keeps a phone as typed: earlier releases' sessions that did (every unbound one, alive an "
+       "hour; bound ones from before sealing, whose member signs in again) are dropped",
+    ("DELETE FROM member_app_sessions WHERE member_id IS NULL OR substr(phone, 1, 1) = '+'",)))
+
+_FIELD = "session.phone"
 
 
-def _sealed(member_id: str | None, phone: str) -> str:
-    """A member's number is kept sealed under their key (docs/privacy.md); a number not enrolled yet as typed."""
+def _phone_hash(phone: str) -> str:
+    # A kind of its own: the same number's hash here and in the ledger's claims cannot be matched up.
+    return lookup.hash_token("session-phone", phone)
+
+
+def _open(member_id: str | None, stored: str, transient: Any) -> str:
+    """The phone of a stored session: `<hash> <sealed>`, or the previous release's bare sealed value."""
+    sealed = stored.partition(" ")[2] if is_hashed(stored) else stored
+    if is_transient(sealed):
+        return str(transient.unseal(_FIELD, sealed))
+    if not is_sealed(sealed):
+        return sealed  # no store open when it was written (pure unit tests): as it is
     vault = current_vault()
-    if member_id is None or vault is None:
-        return phone
-    return vault.seal(UUID(member_id), "session.phone", phone)
+    if vault is None or member_id is None:
+        return str(ERASED)
+    return str(vault.unseal(UUID(member_id), _FIELD, sealed))
 
 
 def digest(secret: str) -> str:
@@ -58,11 +81,20 @@ class MemberAppTables:
         # `_run` is ApiTables' one-statement transaction with `?` placeholders on both stores.
         self._run = tables._run
         ensure(tables_target(tables), SCHEMA)
+        self.transient = transient_keys(tables)
+
+    def _stored(self, member_id: str | None, phone: str) -> str:
+        vault = current_vault()
+        if vault is None or not lookup.installed():
+            return phone  # no store open (pure unit tests): nothing is sealed anywhere
+        sealed = (vault.seal(UUID(member_id), _FIELD, phone) if member_id is not None
+                  else self.transient.seal(_FIELD, phone))
+        return f"{_phone_hash(phone)} {sealed}"
 
     # --- sessions ----------------------------------------------------------------------------------
     def put_session(self, token: str, member_id: str | None, phone: str, now: float, expires_at: float) -> None:
         self._run("DELETE FROM member_app_sessions WHERE expires_at < ?", [now])  # the table never grows stale
-        phone = _sealed(member_id, phone)
+        phone = self._stored(member_id, phone)
         self._run("INSERT INTO member_app_sessions (token_hash, member_id, phone, created_at, expires_at) "
                   "VALUES (?, ?, ?, ?, ?)", [digest(token), member_id, phone, now, expires_at])
 
@@ -71,25 +103,30 @@ class MemberAppTables:
         begun with it before they enrolled)."""
         self._run("DELETE FROM member_app_sessions WHERE member_id = ?", [member_id])
         for phone in phones:
-            self._run("DELETE FROM member_app_sessions WHERE phone = ?", [phone])
+            hashed = [f"{_phone_hash(phone)} %"] if lookup.installed() else []
+            self._run("DELETE FROM member_app_sessions WHERE phone = ?" + " OR phone LIKE ?" * len(hashed),
+                      [phone, *hashed])
 
     def get_session(self, token: str, now: float) -> dict[str, Any] | None:
         rows = self._run("SELECT member_id, phone FROM member_app_sessions WHERE token_hash = ? AND expires_at > ?",
                          [digest(token), now])
+        self.transient.note(now)  # the busiest path: an API that seals nothing new still destroys old keys
         if not rows:
             return None
-        row, vault = dict(rows[0]), current_vault()
-        if is_sealed(row["phone"]):
-            row["phone"] = vault.unseal(UUID(row["member_id"]), "session.phone", row["phone"]) if vault else ERASED
+        row = dict(rows[0])
+        row["phone"] = _open(row["member_id"], row["phone"], self.transient)
         return row
 
     def bind_session(self, token: str, member_id: str, expires_at: float) -> None:
-        rows = self._run("SELECT phone FROM member_app_sessions WHERE token_hash = ?", [digest(token)])
+        """The enrolment made the session's number a member: it is sealed under the member's key from now on."""
+        rows = self._run("SELECT member_id, phone FROM member_app_sessions WHERE token_hash = ?", [digest(token)])
         if not rows:
             return
-        phone = rows[0]["phone"] if is_sealed(rows[0]["phone"]) else _sealed(member_id, rows[0]["phone"])
+        stored = rows[0]["phone"]
+        if rows[0]["member_id"] is None:
+            stored = self._stored(member_id, _open(None, stored, self.transient))
         self._run("UPDATE member_app_sessions SET member_id = ?, expires_at = ?, phone = ? WHERE token_hash = ?",
-                  [member_id, expires_at, phone, digest(token)])
+                  [member_id, expires_at, stored, digest(token)])
 
     def drop_session(self, token: str) -> None:
         self._run("DELETE FROM member_app_sessions WHERE token_hash = ?", [digest(token)])

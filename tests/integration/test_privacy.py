@@ -301,9 +301,10 @@ def test_an_erasure_clears_the_member_app_sessions_the_shop_outcomes_and_the_cod
         assert app.get_session("member", now)["phone"] == PHONE_E164  # sealed at rest, read back as it is
         shops.record("shopify", "shop-1", "order:77", "77", "done", 200,
                      {"member_id": str(member.member_id), "phone": PHONE_E164, "name": NAME, "points_earned": 25})
-        OneTimeCodes(tables)  # its table
-        tables._run("INSERT INTO api_one_time_codes (subject, code_hash, expires_at, attempts) VALUES (?, ?, ?, 0)",
-                    [PHONE_E164, "x", now + 300])
+        codes = OneTimeCodes(tables, send=lambda phone, text: None)
+        codes.issue(PHONE_E164, PHONE_E164, "10.0.0.1")  # a sign-in code to the number
+        codes.issue(f"presence/{member.member_id}", PHONE_E164, "10.0.0.1")  # a till's presence code
+        codes.issue("+84912000111", "+84912000111", "10.0.0.1")  # someone else's
         values = personal_values(runtime.store, member.member_id)
         assert PHONE_E164 in values and EMAIL in values
         erase_member(runtime.service, member, reason="yêu cầu", idempotency_key="erase-tables")
@@ -313,7 +314,7 @@ def test_an_erasure_clears_the_member_app_sessions_the_shop_outcomes_and_the_cod
         outcome = shops.outcome("shopify", "shop-1", "order:77")
         assert outcome["status"] == "done" and outcome["body"]["points_earned"] == 25
         assert outcome["body"]["phone"] == ERASED and outcome["body"]["name"] == ERASED
-        assert tables._run("SELECT subject FROM api_one_time_codes WHERE subject = ?", [PHONE_E164]) == []
+        assert len(tables._run("SELECT subject FROM api_one_time_codes")) == 1  # only the stranger's is left
     finally:
         tables.close()
     assert scan(database_url) == {}
