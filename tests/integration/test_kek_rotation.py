@@ -253,6 +253,31 @@ def test_the_operator_rotates_with_the_cli(database_url, keys_dir):
     assert wrong.exit_code == 1 and json.loads(wrong.stdout)["not_in_ring"] == {id_b: 3}
 
 
+def test_an_interrupted_rotate_kek_says_how_to_resume_and_running_it_again_finishes(database_url, rings,
+                                                                                   monkeypatch):
+    with Opened(database_url, rings.a) as a:
+        members = [a.enrol(i) for i in range(3)]
+    from loyalty_core.privacy.keystore import KeyStore
+
+    rewrap, calls = KeyStore.rewrap, []
+
+    def dies_on_the_second_batch(self, rows, kek_id):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise ConnectionError("the server went away")
+        return rewrap(self, rows, kek_id)
+
+    monkeypatch.setattr(KeyStore, "rewrap", dies_on_the_second_batch)
+    stopped = cli(database_url, rings.both, "rotate-kek", "--batch-size", "2")
+    assert stopped.exit_code == 2 and "Chạy lại đúng lệnh này" in stopped.stderr
+    monkeypatch.setattr(KeyStore, "rewrap", rewrap)
+    finished = cli(database_url, rings.both, "rotate-kek", "--batch-size", "2")
+    assert finished.exit_code == 0, finished.output
+    assert json.loads(finished.stdout)["rewrapped"] == 1
+    with Opened(database_url, rings.b) as b:
+        assert [b.name(m) for m in members] == ["Khách 0", "Khách 1", "Khách 2"]
+
+
 def test_the_kek_commands_join_the_api_keys_commands():
     listed = CliRunner().invoke(app, ["keys", "--help"], env={"COLUMNS": "200"}).stdout
     for command in ("create", "revoke", "rotate", "list", "new-kek", "rotate-kek", "status", "drop-retired"):
