@@ -15,7 +15,8 @@ succeed nor both escape the count.
 
 Delivery is one function, `send(phone, text)`: `log_sender` in development (LOYALTY_ENV=development)
 writes the message to the log; otherwise `OutboxSender` puts it in the messages outbox, which `loyalty
-messages run` delivers by Zalo ZNS or SMS.
+messages run` delivers by Zalo ZNS or SMS. The outbox keeps the number sealed under the day's transient key
+(messaging/outbox.py, api/transient_keys.py), so issuing a code notes that day's key for the daily sweep.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 
 import limits
 
+from api.transient_keys import transient_keys
 from loyalty_core.privacy import lookup
 from projections.schema import TABLES, Step, baseline, component
 from projections.schema_runner import ensure, tables_target
@@ -100,6 +102,7 @@ class OneTimeCodes:
         # `_run` is ApiTables' one-statement transaction with `?` placeholders on both stores.
         self._run = tables._run
         ensure(tables_target(tables), SCHEMA)
+        self.transient = transient_keys(tables)
         self.send, self.clock = send, clock
         from api.shared_state import local_state
 
@@ -119,6 +122,7 @@ class OneTimeCodes:
                   "ON CONFLICT (subject) DO UPDATE SET code_hash = excluded.code_hash, "
                   "expires_at = excluded.expires_at, attempts = 0",
                   [key, _digest(subject, code), self.clock() + OTP_SECONDS])
+        self.transient.note(self.transient.clock())  # the outbox seals the number under today's key
         self.send(phone, otp_text(code))
 
     def check(self, subject: str, code: str) -> bool:
