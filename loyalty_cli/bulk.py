@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from loyalty_cli.imports import RateColumn, err, print_problems
+from loyalty_cli.imports import RateColumn, err, print_problems, write_in_bulk
 from loyalty_cli.output import dump
 from loyalty_core.errors import LoyaltyError
 from loyalty_core.migration import exports
@@ -21,7 +21,6 @@ from loyalty_core.migration.files import read_path, write_table
 from loyalty_core.migration.grants import Grant, check_grant_file, run_grant, segment_targets
 from loyalty_core.migration.rows import end_of_local_day, parse_date
 from loyalty_core.runtime import open_runtime
-from loyalty_core.service import enable_group_commit
 
 PAGE = 500
 
@@ -77,7 +76,7 @@ def grant(grant_id: str = typer.Option(..., "--grant-id", help="Names this grant
             targets: Any = checked.rows
         else:
             targets = segment_targets(_segment_pages(runtime, segment or ""))
-        enable_group_commit(runtime.service)
+        write_in_bulk(runtime)
         with _progress(None) as progress:
             task = progress.add_task("Đang cộng điểm", total=len(targets) if isinstance(targets, list) else None)
             report = run_grant(runtime.service, the_grant, targets, workers=workers,

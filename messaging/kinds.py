@@ -19,6 +19,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from loyalty_core import events as ev
+from loyalty_core.privacy import lookup
 
 TRANSACTIONAL, MARKETING, OTP = "transactional", "marketing", "otp"
 
@@ -130,6 +131,9 @@ def downgrade_notice(member_id: UUID, tier: str, downgrade_at: datetime, now: da
 
 
 def otp_draft(phone: str, code: str, request_key: str, now: datetime, member_id: UUID | None = None) -> Draft:
-    """A one-time code; `request_key` names the request, so a retried request sends one code, not two."""
-    return Draft(message_id(f"otp:{phone}", request_key, "otp"), "otp", member_id, now, {"code": code},
+    """A one-time code; `request_key` names the request, so a retried request sends one code, not two.
+    The message id is derived from the phone's keyed hash, never the number: a name-based id of the number
+    could be matched by trying every phone (docs/privacy.md)."""
+    subject = lookup.hash_token("phone", phone) if lookup.installed() else phone
+    return Draft(message_id(f"otp:{subject}", request_key, "otp"), "otp", member_id, now, {"code": code},
                  phone=phone)

@@ -13,6 +13,7 @@ import re
 from datetime import datetime, timezone
 from typing import Callable
 
+from loyalty_core.privacy import lookup
 from messaging import send_otp
 from messaging.outbox import Outbox
 
@@ -28,5 +29,7 @@ class OutboxCodeSender:
         if found is None:
             raise ValueError("no code of 4 to 8 digits in the text")
         now = self.clock()
-        key = hashlib.sha256(f"{phone}/{text}/{now:%Y%m%d%H%M}".encode()).hexdigest()[:32]
+        request = f"{phone}/{text}/{now:%Y%m%d%H%M}".encode()
+        # keyed where a store is open: the key names the phone and the code, and must not be guessable from them
+        key = (lookup.request_digest(request) if lookup.installed() else hashlib.sha256(request).hexdigest())[:32]
         send_otp(self.outbox, phone, found.group(1), request_key=key, now=now)

@@ -73,3 +73,19 @@ def test_expiry_reminders_at_30_and_7_days_once_per_expiry_instant():
     assert [(d.data["days"], d.data["points"]) for d in later] == [(7, 15), (30, 9)]
     assert drafts[1].message_id != later[0].message_id  # the 7-day reminder is a message of its own
     assert expiry_drafts(MEMBER, lots, NOW)[1].message_id == drafts[1].message_id
+
+
+def test_a_codes_message_id_is_keyed_so_it_cannot_be_matched_by_trying_phones(monkeypatch):
+    """With a store open (its lookup key installed), the id comes from the phone's keyed hash: the name-based
+    id of the number itself, which anyone could compute for every phone, is not what is stored."""
+    from uuid import NAMESPACE_URL, uuid5
+
+    from loyalty_core.privacy import lookup
+
+    guessable = uuid5(NAMESPACE_URL, "/messages/otp:+84912345678/login-1/otp")
+    monkeypatch.setitem(lookup._state, "key", b"k" * 32)
+    keyed = otp_draft("+84912345678", "123456", "login-1", NOW).message_id
+    assert keyed != guessable
+    assert keyed == otp_draft("+84912345678", "999999", "login-1", NOW).message_id  # still one per request
+    monkeypatch.setitem(lookup._state, "key", b"j" * 32)
+    assert otp_draft("+84912345678", "123456", "login-1", NOW).message_id != keyed  # depends on the key
