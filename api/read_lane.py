@@ -12,6 +12,10 @@ Read-your-writes holds as on the old path: a read is queued after its caller's w
 round asks the database only after it took its reads from the queue, so it sees that write (or another
 process's). A member not cached (first read, unknown id, evicted) is answered None: the route then loads it
 the usual way. A database that fails answers every read of the round `StoreUnavailable` (503), never a 500.
+The lane is the reads' shared connection, so a read waits for it as long as a request may wait for a pooled
+connection (`LOYALTY_POOL_TIMEOUT_SECONDS`) and is then answered 503 with Retry-After: a stalled database
+(a table lock, a hung server) holds up every read behind its round, and none may hang
+(tests/faults/test_pool_exhaustion.py).
 
 The thread starts on the first read and stops after `IDLE_SECONDS` idle.
 """
@@ -45,8 +49,8 @@ class _Read:
 
 
 class FreshnessLane:
-    def __init__(self, store: Any):
-        self.store = store
+    def __init__(self, store: Any, wait_seconds: float):
+        self.store, self.wait_seconds = store, wait_seconds
         self._queue: queue.SimpleQueue[_Read] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._running = False
@@ -63,8 +67,12 @@ class FreshnessLane:
             if not self._running:
                 self._running = True
                 threading.Thread(target=self._run, name="read-lane", daemon=True).start()
-        # Shielded: a request cancelled meanwhile must not cancel the future the lane is about to answer.
-        return await asyncio.shield(read.future)  # type: ignore[no-any-return]
+        try:
+            # Cancelled when the wait is over or the request goes away: the lane skips a cancelled future.
+            return await asyncio.wait_for(read.future, self.wait_seconds)  # type: ignore[no-any-return]
+        except asyncio.TimeoutError:
+            raise StoreUnavailable(f"the store did not answer a balance read within {self.wait_seconds:g} s") \
+                from None
 
     def _run(self) -> None:
         while True:
@@ -130,7 +138,8 @@ def read_lane(api: Any) -> FreshnessLane | None:
     """The app's lane on PostgreSQL (created on first use), None on SQLite (reads go the usual way)."""
     lane = getattr(api, "_read_lane", None)
     if lane is None:
-        if not api.runtime.settings.is_postgres:
+        settings = api.runtime.settings
+        if not settings.is_postgres:
             return None
-        lane = api._read_lane = FreshnessLane(api.runtime.store)
+        lane = api._read_lane = FreshnessLane(api.runtime.store, settings.pool_timeout_seconds)
     return lane  # type: ignore[no-any-return]

@@ -23,6 +23,7 @@ from tests.conftest import FakeClock
 from tests.e2e.conftest import ApiHarness, api_settings, idem, new_phone
 
 postgres = pytest.mark.postgres
+WAIT = 10.0  # seconds a read waits for the lane (the pool's bound in the app)
 
 
 def _enrol(runtime: Runtime) -> uuid.UUID:
@@ -89,7 +90,7 @@ def test_the_lane_answers_every_waiting_read_from_one_round(two_processes: tuple
     for member_id in members:
         ours.store.load_member(member_id)
         _earn(theirs, member_id, 3)
-    lane = FreshnessLane(ours.store)
+    lane = FreshnessLane(ours.store, WAIT)
     rounds: list[int] = []
     fresh_members = ours.store.fresh_members
 
@@ -121,9 +122,36 @@ def test_a_database_failure_fails_the_round_as_store_unavailable(two_processes: 
     recorder = ours.store.recorder
     with recorder.datastore.get_connection() as conn:
         conn.execute(f'ALTER TABLE "{recorder.datastore.schema}".{recorder.events_table_name} RENAME TO gone')
-    lane = FreshnessLane(ours.store)
+    lane = FreshnessLane(ours.store, WAIT)
     with pytest.raises(StoreUnavailable):
         asyncio.run(_fresh(lane, member_id))
+
+
+@postgres
+def test_a_stalled_store_answers_a_read_store_unavailable_within_the_bound(
+        two_processes: tuple[Runtime, Runtime], postgres_url: str) -> None:
+    import threading
+    import time
+
+    import psycopg
+
+    ours, _ = two_processes
+    member_id = _enrol(ours)
+    ours.store.load_member(member_id)
+    lane = FreshnessLane(ours.store, 0.5)
+    recorder = ours.store.recorder
+    with psycopg.connect(postgres_url.split("?")[0]) as holder:  # every statement on the events table waits
+        holder.execute(f'LOCK TABLE "{recorder.datastore.schema}".{recorder.events_table_name} '
+                       "IN ACCESS EXCLUSIVE MODE")
+        release = threading.Timer(3.0, holder.rollback)
+        release.start()
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable):
+            asyncio.run(_fresh(lane, member_id))
+        assert time.monotonic() - started < 2.0  # not held for the 3 s of the stall
+        release.join()
+    fresh = asyncio.run(_fresh(lane, member_id))  # the stalled round ends; the next one answers
+    assert fresh is not None and fresh.id == member_id
 
 
 # --- over HTTP ---------------------------------------------------------------------------------------------
