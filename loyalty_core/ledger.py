@@ -19,8 +19,8 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import (ConnectionPoolClosedError, IntegrityError, InterfaceError, Mapper,
-                                      Notification, OperationalError, StoredEvent)
+from eventsourcing.persistence import (ConnectionPoolClosedError, IntegrityError, InterfaceError, InternalError,
+                                      Mapper, Notification, OperationalError, ProgrammingError, StoredEvent)
 
 from loyalty_core import events as ev
 from loyalty_core.errors import LedgerIntegrityError, StoreUnavailable, WriteConflict
@@ -411,10 +411,12 @@ class MemberCache:
 @contextmanager
 def store_failures() -> Iterator[None]:
     """The database failed or could not be reached: to callers that is a retryable `StoreUnavailable`
-    (nothing was written, or the read can be repeated), never an unexplained error."""
+    (nothing was written, or the read can be repeated), never an unexplained error. That includes a table
+    missing or changed behind the service's back (PostgreSQL says ProgrammingError: a restore under way, a
+    wrong schema) and the server's internal errors: the operator fixes the store, the client retries."""
     try:
         yield
-    except (OperationalError, InterfaceError, ConnectionPoolClosedError) as exc:
+    except (OperationalError, InterfaceError, ConnectionPoolClosedError, ProgrammingError, InternalError) as exc:
         raise StoreUnavailable(f"the store is unavailable: {type(exc).__name__}") from exc
 
 

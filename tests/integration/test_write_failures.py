@@ -173,3 +173,22 @@ def test_an_id_that_belongs_to_a_claim_or_a_receipt_is_no_member(database_url, k
         with pytest.raises(errors.MemberNotFound):
             service.execute(c.EarnPoints(idempotency_key="k-x", member=c.MemberRef(member_id=other_id),
                                          points=5, reference="r-x"))
+
+
+def test_a_table_gone_behind_the_services_back_is_a_retryable_store_failure(database_url):
+    """PostgreSQL reports a missing table as a ProgrammingError (SQLite as an OperationalError): to callers
+    both are `StoreUnavailable` (503 + Retry-After at the API), never an unexplained error (500)."""
+    with ledger(database_url) as service:
+        store = service.store
+        member = enroll(service)
+        datastore = store.recorder.datastore
+        table = store.recorder.events_table_name
+        schema = getattr(datastore, "schema", None)
+        with datastore.transaction(commit=True) as curs:
+            curs.execute(f'ALTER TABLE "{schema}"."{table}" RENAME TO moved_away' if schema
+                         else f"ALTER TABLE {table} RENAME TO moved_away")
+        store.members.clear()
+        with pytest.raises(errors.StoreUnavailable):
+            service.balance(member)
+        with pytest.raises(errors.StoreUnavailable):
+            earn(service, member, 10)
