@@ -70,7 +70,7 @@ def project_stored_member(initial: Member | None, events: Iterable[ev.Event]) ->
         if isinstance(event, ev.MemberSnapshot):
             packed = event.state.get("packed")
             # An old layout, or sealed under a key since destroyed: replay from the first event instead.
-            member = None if packed is None or is_erased(packed) else packing.unpack(orjson.loads(packed))
+            member = None if packed is None or is_erased(packed) else packing.unpack_text(packed)
             if member is None:
                 raise StaleSnapshot(event.originator_id)
             continue

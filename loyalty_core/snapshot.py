@@ -9,11 +9,16 @@ earning and redemption as one short list, and the store keeps the whole thing as
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable
 from uuid import UUID
+
+import orjson
 
 from loyalty_core.member import Earning, Lot, Member, Redemption, Reservation, Voucher
 
@@ -86,16 +91,27 @@ def pack(member: Member) -> dict[str, Any]:
     return state
 
 
-# Per class, each field's name and decoder in order (None: the JSON value as it is), worked out once.
-_ROW_DECODERS = {cls: [(f.name, _DECODE[cls].get(f.name)) for f in fields(cls)] for cls in _DECODE}
+# Per class, worked out once: the field names in order, and the fields that need decoding (a time as
+# `datetime.fromisoformat`, called only on a value that is not None).
+_LAYOUT = {cls: (tuple(f.name for f in fields(cls)),
+                 tuple((f.name, datetime.fromisoformat if _DECODE[cls][f.name] is _pdt else _DECODE[cls][f.name])
+                       for f in fields(cls) if f.name in _DECODE[cls]))
+           for cls in _DECODE}
 
 
 def _item(cls: type, row: list[Any]) -> Any:
     # These rows were written by `pack` from valid objects, so the frozen dataclass's __init__ (a slow
-    # object.__setattr__ per field) is skipped: the instance dict is filled directly.
+    # object.__setattr__ per field) is skipped: the instance gets its dict whole, built by zip, with only
+    # the few fields that need it decoded (half the time of decoding field by field: 10,000 lots is most
+    # of a long member's cold load, docs/benchmarks.md).
+    names, decoded = _LAYOUT[cls]
+    values = dict(zip(names, row))
+    for name, decode in decoded:
+        value = values[name]
+        if value is not None:
+            values[name] = decode(value)
     item = object.__new__(cls)
-    item.__dict__.update((name, v if decode is None or v is None else decode(v))
-                         for (name, decode), v in zip(_ROW_DECODERS[cls], row))
+    object.__setattr__(item, "__dict__", values)
     return item
 
 
@@ -112,3 +128,25 @@ def unpack(state: dict[str, Any]) -> Member | None:
         else:
             values[f.name] = _TOP_DECODE.get(f.name, _same)(raw)
     return Member(**values)
+
+
+def unpack_text(packed: str | bytes) -> Member | None:
+    """`unpack` of a snapshot's stored JSON text, with the cyclic garbage collector paused meanwhile.
+
+    A long member's snapshot allocates tens of thousands of objects (a lot and its dict each), none of them
+    in a reference cycle; left running, the collector walks the young objects every 700 allocations and now
+    and then the whole heap: a fifth of a 10,000-lot cold load (docs/benchmarks.md). Paused only here, and
+    switched back on by whoever paused it first, so concurrent loads never leave it off."""
+    with _collector_paused():
+        return unpack(orjson.loads(packed))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import orjson
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from loyalty_core import decide
@@ -27,3 +28,24 @@ def test_a_packed_member_unpacks_to_the_same_state_through_json(lots, spend):
 
 def test_a_snapshot_of_another_layout_is_ignored():
     assert unpack({"schema": 1}) is None
+
+
+def test_unpacking_the_stored_text_pauses_the_collector_and_always_switches_it_back_on():
+    import gc
+
+    from loyalty_core.snapshot import unpack_text
+
+    change = Change(with_lots((100, None, None), (20, 5, None)), T0, POS)
+    text = orjson.dumps(pack(change.member)).decode()
+    assert gc.isenabled()
+    assert unpack_text(text) == change.member
+    assert gc.isenabled()
+    with pytest.raises(orjson.JSONDecodeError):
+        unpack_text("{not json")
+    assert gc.isenabled()  # back on after a failure too
+    gc.disable()
+    try:
+        unpack_text(text)
+        assert not gc.isenabled()  # someone else had paused it: left as they set it
+    finally:
+        gc.enable()
