@@ -239,7 +239,10 @@ def run_worker(uds: str, index: int, count: int) -> int:
     from api.main import create_app
     from api.settings import ApiSettings
 
+    from api.collector import tune
+
     app = create_app(ApiSettings.from_env(os.environ))
+    tune()
     try:
         uvicorn.run(PeerAddress(app, os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")), uds=uds,
                     access_log=False, log_level="warning", proxy_headers=False,

@@ -59,7 +59,10 @@ def register(app: typer.Typer) -> None:
 
         from api.main import create_app
 
+        from api.collector import tune
+
         app_ = create_app(settings)
+        tune()
         try:
             # Access logging is off: on this hot path it costs more than the request (design/libraries.md).
             uvicorn.run(app_, host=host, port=port, access_log=False, log_level="info")
