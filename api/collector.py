@@ -1,4 +1,4 @@
-"""The cyclic garbage collector, set for a long-running API process.
+"""The cyclic garbage collector, set for a long-running API process (and for `loyalty import`'s bulk writes).
 
 A request allocates a few thousand short-lived objects (the parsed body, pydantic models, the answer), almost
 none in reference cycles, which reference counting frees at once. With CPython's default thresholds the
@@ -17,9 +17,15 @@ import os
 YOUNG = 50_000
 
 
+_tuned = False
+
+
 def tune() -> None:
-    if os.environ.get("LOYALTY_GC_DEFAULTS") == "1":  # A/B runs and anyone who wants CPython's defaults
+    """Once per process (a second call, e.g. a CLI command run twice in one test process, does nothing)."""
+    global _tuned
+    if _tuned or os.environ.get("LOYALTY_GC_DEFAULTS") == "1":  # A/B runs, or whoever wants CPython's own
         return
+    _tuned = True
     gc.collect()
     gc.freeze()
     _, middle, old = gc.get_threshold()

@@ -16,6 +16,7 @@ from bench import ledger_support as ls
 from bench.harness import BenchContext, Row, benchmark, status
 from loyalty_core.migration import importer
 from loyalty_core.migration.files import read_path
+from api.collector import tune
 from projections.pools import harden
 
 GROUP = "imports"
@@ -39,6 +40,7 @@ def _import(ctx: BenchContext, backend: str, rows: int) -> list[Row]:
     write_member_file(path, rows)
     rt = ls.open_ledger(ctx, backend, pool_size=16)
     harden(getattr(rt.store.recorder, "datastore", None))  # as `loyalty import` does (loyalty_cli/imports.py)
+    tune()  # the garbage collector too, as there
     try:
         t0 = time.monotonic()
         header, lines = read_path(path)

@@ -10,8 +10,9 @@ from api import collector
 
 
 @pytest.fixture
-def restored():
+def restored(monkeypatch):
     before = gc.get_threshold()
+    monkeypatch.setattr(collector, "_tuned", False)
     yield
     gc.unfreeze()
     gc.set_threshold(*before)
@@ -24,6 +25,9 @@ def test_tuning_freezes_what_is_alive_and_collects_the_young_generation_less_oft
     assert gc.get_threshold() == (collector.YOUNG, middle, old)
     assert gc.get_freeze_count() > 0
     assert gc.isenabled()  # cycles are still collected
+    gc.unfreeze()
+    collector.tune()
+    assert gc.get_freeze_count() == 0  # once per process
 
 
 def test_the_defaults_can_be_kept(restored, monkeypatch):
