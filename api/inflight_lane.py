@@ -17,14 +17,13 @@ closed (or a test's many apps) leaves no thread behind for long.
 from __future__ import annotations
 
 import logging
-import queue
 import secrets
-import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from api.lane import Lane
 from loyalty_core.errors import StoreUnavailable
 
 log = logging.getLogger("loyalty.api.inflight")
@@ -49,12 +48,12 @@ class _Op:
     future: Future = field(default_factory=Future)
 
 
-class InFlightLane:
+class InFlightLane(Lane[_Op]):
+    thread_name, idle_seconds, max_round = "inflight-lane", IDLE_SECONDS, MAX_ROUND
+
     def __init__(self, pool: Any, lease_seconds: float, clock: Callable[[], float] = time.time):
+        super().__init__()
         self.pool, self.lease_seconds, self.clock = pool, lease_seconds, clock
-        self._queue: queue.SimpleQueue[_Op] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._running = False
 
     def claim(self, scope: str, key: str) -> Future:
         """A future of the new token, or of None when a live lease holds the key."""
@@ -65,36 +64,8 @@ class InFlightLane:
         return self._submit(_Op(scope, key, token))
 
     def _submit(self, op: _Op) -> Future:
-        self._queue.put(op)
-        with self._lock:
-            if not self._running:
-                self._running = True
-                threading.Thread(target=self._run, name="inflight-lane", daemon=True).start()
+        self._enqueue(op)
         return op.future
-
-    def _run(self) -> None:
-        while True:
-            try:
-                first = self._queue.get(timeout=IDLE_SECONDS)
-            except queue.Empty:
-                with self._lock:
-                    if self._queue.empty():
-                        self._running = False
-                        return
-                continue
-            self._round(self._drain([first]))
-
-    def _drain(self, ops: list[_Op]) -> list[_Op]:
-        while len(ops) < MAX_ROUND:
-            try:
-                ops.append(self._queue.get_nowait())
-            except queue.Empty:
-                break
-        return ops
-
-    def _run_once(self) -> None:
-        """One round of whatever is queued, in the caller's thread (tests)."""
-        self._round(self._drain([]))
 
     def _round(self, ops: list[_Op]) -> None:
         if not ops:

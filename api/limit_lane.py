@@ -18,14 +18,13 @@ the shared state is PostgreSQL. The thread starts on the first hit and stops aft
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
 import limits
 
+from api.lane import Lane
 from api.shared_state import _HIT, PostgresLimiter
 from loyalty_core.errors import StoreUnavailable
 
@@ -46,47 +45,19 @@ class _Hit:
         return self.item.key_for(*self.identifiers), self.item.amount, self.item.get_expiry()
 
 
-class HitLane:
+class HitLane(Lane[_Hit]):
+    thread_name, idle_seconds, max_round = "rate-limit-lane", IDLE_SECONDS, MAX_ROUND
+
     def __init__(self, limiter: PostgresLimiter):
+        super().__init__()
         self.limiter = limiter
-        self._queue: queue.SimpleQueue[_Hit] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._running = False
 
     def hit(self, item: limits.RateLimitItem, *identifiers: str) -> Future:
         """A future of True (counted, within the limit) or False (refused)."""
         hit = _Hit(item, identifiers)
         self.limiter._room_until.pop(item.key_for(*identifiers), None)  # as PostgresLimiter.hit forgets it
-        self._queue.put(hit)
-        with self._lock:
-            if not self._running:
-                self._running = True
-                threading.Thread(target=self._run, name="rate-limit-lane", daemon=True).start()
+        self._enqueue(hit)
         return hit.future
-
-    def _run(self) -> None:
-        while True:
-            try:
-                first = self._queue.get(timeout=IDLE_SECONDS)
-            except queue.Empty:
-                with self._lock:
-                    if self._queue.empty():
-                        self._running = False
-                        return
-                continue
-            self._round(self._drain([first]))
-
-    def _drain(self, hits: list[_Hit]) -> list[_Hit]:
-        while len(hits) < MAX_ROUND:
-            try:
-                hits.append(self._queue.get_nowait())
-            except queue.Empty:
-                break
-        return hits
-
-    def _run_once(self) -> None:
-        """One round of whatever is queued, in the caller's thread (tests)."""
-        self._round(self._drain([]))
 
     def _round(self, hits: list[_Hit]) -> None:
         if not hits:

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import queue
-import threading
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import PersistenceError
 
+from api.lane import Lane
 from loyalty_core.errors import StoreUnavailable
 from loyalty_core.member import Member
 
@@ -48,12 +47,12 @@ class _Read:
     future: asyncio.Future
 
 
-class FreshnessLane:
+class FreshnessLane(Lane[_Read]):
+    thread_name, idle_seconds, max_round = "read-lane", IDLE_SECONDS, MAX_ROUND
+
     def __init__(self, store: Any, wait_seconds: float):
+        super().__init__()
         self.store, self.wait_seconds = store, wait_seconds
-        self._queue: queue.SimpleQueue[_Read] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._running = False
 
     async def fresh(self, member_id: UUID) -> Member | None:
         """The member as stored now, or None when it is not cached here (the caller loads it itself)."""
@@ -62,37 +61,13 @@ class FreshnessLane:
             return None
         loop = asyncio.get_running_loop()
         read = _Read(cached, loop, loop.create_future())
-        self._queue.put(read)
-        with self._lock:
-            if not self._running:
-                self._running = True
-                threading.Thread(target=self._run, name="read-lane", daemon=True).start()
+        self._enqueue(read)
         try:
             # Cancelled when the wait is over or the request goes away: the lane skips a cancelled future.
             return await asyncio.wait_for(read.future, self.wait_seconds)  # type: ignore[no-any-return]
         except asyncio.TimeoutError:
             raise StoreUnavailable(f"the store did not answer a balance read within {self.wait_seconds:g} s") \
                 from None
-
-    def _run(self) -> None:
-        while True:
-            try:
-                first = self._queue.get(timeout=IDLE_SECONDS)
-            except queue.Empty:
-                with self._lock:
-                    if self._queue.empty():
-                        self._running = False
-                        return
-                continue
-            self._round(self._drain([first]))
-
-    def _drain(self, reads: list[_Read]) -> list[_Read]:
-        while len(reads) < MAX_ROUND:
-            try:
-                reads.append(self._queue.get_nowait())
-            except queue.Empty:
-                break
-        return reads
 
     def _round(self, reads: list[_Read]) -> None:
         answers: dict[UUID, Member | BaseException]
@@ -116,11 +91,6 @@ class FreshnessLane:
             except RuntimeError:  # that loop was closed meanwhile: nobody waits there any more
                 pass
 
-    def _run_once(self) -> None:
-        """One round of whatever is queued, in the caller's thread (tests)."""
-        reads = self._drain([])
-        if reads:
-            self._round(reads)
 
 
 def _answer(reads: list[_Read], answers: dict[UUID, Member | BaseException]) -> None:
