@@ -141,7 +141,8 @@ def status() -> None:
         _say(f"KEK {entry['kek_id']} ({role}): {entry['keys']} khoá{gone}")
     for kek_id, n in missing.items():
         _say(f"KEK {kek_id} (KHÔNG có trong vòng khoá): {n} khoá không mở được: tệp khoá sai?")
-    _say(f"{erased} thành viên đã xoá (khoá đã huỷ).")
+    # Tombstones are erased members' keys and the daily transient keys already destroyed (api/transient_keys.py).
+    _say(f"{erased} khoá đã huỷ (thành viên đã xoá, và khoá tạm theo ngày đã hết hạn).")
     if missing:
         raise typer.Exit(1)
 
