@@ -76,6 +76,36 @@ def postgres_url(request: pytest.FixtureRequest) -> str:
     return f"{base}?schema={_new_schema(base)}"
 
 
+@pytest.fixture
+def runtime(database_url: str) -> Iterator:
+    """The real runtime (service, store, program policy) on this test's store, closed afterwards. Modules
+    that need a clock or settings of their own define their own `runtime`."""
+    from loyalty_core.runtime import open_runtime
+    from loyalty_core.settings import Settings
+
+    opened = open_runtime(Settings(database_url=database_url))
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def shared_state_pool(postgres_url: str) -> Iterator:
+    """The connection pool of the API's tables on PostgreSQL, with the shared-state tables (rate windows,
+    in-flight keys) created: what the API's lanes use."""
+    from api.shared_state import open_shared_state
+    from api.tables import PostgresTables
+    from loyalty_core.settings import Settings
+
+    tables = PostgresTables(Settings(database_url=postgres_url))
+    open_shared_state("", tables)
+    try:
+        yield tables.pool
+    finally:
+        tables.close()
+
+
 class FakeClock:
     """A clock tests can move: `clock.advance(days=40)`."""
 

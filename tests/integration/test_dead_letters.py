@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from eventsourcing import persistence
 
 from loyalty_core import commands as cmd
 from loyalty_core import service as service_module
-from loyalty_core.runtime import Runtime, open_runtime
+from loyalty_core.runtime import Runtime
 from loyalty_core.settings import Settings
 from projections import balances, search
 from projections.catalog import ReadSide
@@ -30,13 +30,6 @@ from projections.worker import Worker
 from tests.integration.test_projections_support import catch_up
 
 POISON_NAME = "Poison\x00Name"
-
-
-@pytest.fixture
-def runtime(database_url: str) -> Iterator[Runtime]:
-    rt = open_runtime(Settings(database_url=database_url))
-    yield rt
-    rt.close()
 
 
 def enrol(rt: Runtime, phone: str, name: str) -> uuid.UUID:

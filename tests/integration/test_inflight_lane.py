@@ -5,21 +5,14 @@ from __future__ import annotations
 import pytest
 
 from api.inflight_lane import InFlightLane
-from api.shared_state import PostgresRegistry, open_shared_state
-from api.tables import PostgresTables
-from loyalty_core.settings import Settings
+from api.shared_state import PostgresRegistry
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def pool(postgres_url: str):
-    tables = PostgresTables(Settings(database_url=postgres_url))
-    open_shared_state("", tables)  # creates api_in_flight
-    try:
-        yield tables.pool
-    finally:
-        tables.close()
+def pool(shared_state_pool):
+    return shared_state_pool  # with api_in_flight
 
 
 def test_claims_and_releases_in_one_round_answer_like_the_registry(pool) -> None:

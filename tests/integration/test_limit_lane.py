@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterator
+from typing import Any
 
 import limits
 import pytest
@@ -14,9 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.limit_lane import HitLane, _Hit
 from api.main import create_app
-from api.shared_state import PostgresLimiter, open_shared_state
-from api.tables import PostgresTables
-from loyalty_core.settings import Settings
+from api.shared_state import PostgresLimiter
 from tests.e2e.conftest import KEY_SPECS, api_settings
 
 pytestmark = pytest.mark.postgres
@@ -25,13 +23,8 @@ NOW = 1_000_020.0  # 20 s into a minute window: the previous window weighs 2/3
 
 
 @pytest.fixture
-def pool(postgres_url: str) -> Iterator[Any]:
-    tables = PostgresTables(Settings(database_url=postgres_url))
-    open_shared_state("", tables)  # creates api_rate_windows
-    try:
-        yield tables.pool
-    finally:
-        tables.close()
+def pool(shared_state_pool: Any) -> Any:
+    return shared_state_pool  # with api_rate_windows
 
 
 def _queued(lane: HitLane, item: limits.RateLimitItem, *identifiers: str) -> Any:

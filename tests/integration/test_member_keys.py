@@ -14,17 +14,6 @@ from loyalty_core import errors
 from loyalty_core.service import enable_group_commit
 from loyalty_core.privacy import ERASED
 from loyalty_core.privacy.erasure import erase_member
-from loyalty_core.runtime import open_runtime
-from loyalty_core.settings import Settings
-
-
-@pytest.fixture
-def runtime(database_url):
-    runtime = open_runtime(Settings(database_url=database_url))
-    try:
-        yield runtime
-    finally:
-        runtime.close()
 
 
 def key_rows(runtime) -> dict[str, bool]:
@@ -139,3 +128,15 @@ def test_an_erased_member_gets_no_new_key_from_a_late_write(runtime):
     with store.vault.keys_for_write([member.member_id]):  # a write decided before the erasure, sealing late
         assert store.vault.seal(member.member_id, "name", "Ai Đó") == str(ERASED)
     assert key_rows(runtime) == {str(member.member_id): False}  # still only the tombstone
+
+
+def test_a_recorder_that_did_not_write_the_staged_keys_still_leaves_them_stored(runtime, monkeypatch):
+    """The safety net of `keys_for_write`: events sealed under a staged key committed by a recorder path that
+    skipped `write_staged` (none does today) are never left keyless: the key is stored right after."""
+    keys = runtime.store.vault.store
+    monkeypatch.setattr(keys, "write_staged", lambda curs: None)
+    member = enrol(runtime.service, 1)
+    assert key_rows(runtime) == {str(member.member_id): True}
+    runtime.store.members.clear()
+    runtime.store.vault._cache.clear()
+    assert runtime.store.load_member(member.member_id).name == "Khách 1"

@@ -107,15 +107,6 @@ def populate(runtime) -> c.MemberRef:
     return c.MemberRef(member_id=enrolled.member_id)
 
 
-@pytest.fixture
-def runtime(database_url):
-    runtime = open_runtime(Settings(database_url=database_url))
-    try:
-        yield runtime
-    finally:
-        runtime.close()
-
-
 def test_the_ledger_stores_no_plaintext_and_reads_it_back(runtime, database_url):
     member = populate(runtime)
     loaded = runtime.store.load_member(member.member_id)
