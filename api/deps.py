@@ -178,8 +178,10 @@ def allow(*roles: Role) -> Callable[..., Caller]:
 WRITERS = (Role.CHANNEL, Role.STAFF, Role.ADMIN)
 READERS = (Role.CHANNEL, Role.STAFF, Role.AUDITOR, Role.ADMIN)
 
-Writer = Annotated[Caller, Depends(allow(*WRITERS))]
-Reader = Annotated[Caller, Depends(allow(*READERS))]
+as_writer = allow(*WRITERS)
+as_reader = allow(*READERS)
+Writer = Annotated[Caller, Depends(as_writer)]
+Reader = Annotated[Caller, Depends(as_reader)]
 Corrector = Annotated[Caller, Depends(allow(Role.STAFF, Role.ADMIN))]
 Auditor = Annotated[Caller, Depends(allow(Role.AUDITOR, Role.ADMIN))]
 Analyst = Annotated[Caller, Depends(allow(Role.ANALYST, Role.ADMIN))]

@@ -119,6 +119,10 @@ def create_app(settings: ApiSettings | Settings | None = None, runtime: Runtime 
 
     app.include_router(offer_routes.router)
     dead_letters.watch(context)
+    if settings.hot_path:  # innermost of ours: metrics, URL check and request id still see every request
+        from api.hot_path import HotPath
+
+        app.add_middleware(HotPath, owner=app, context=context)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(PrintableUrlMiddleware)  # a NUL in a query or path is refused before any route
     tracing.instrument(app, runtime.service, context.run)  # only with the otel extra and LOYALTY_OTEL=1 (api/tracing.py)

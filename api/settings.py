@@ -45,6 +45,8 @@ class ApiSettings:
     """Let webhooks point at loopback, private and link-local addresses (api/webhook_urls.py): a test or an
     on-premises receiver; never on a shared or internet-facing deployment."""
     group_commit: bool = True
+    hot_path: bool = True
+    """`LOYALTY_HOT_PATH=0`: every request through FastAPI's router, none through api/hot_path.py (A/B runs)."""
     redis_url: str = ""
     environment: str = "production"
     """`LOYALTY_ENV`: `development` (what `make run` sets) accepts the demo keys `make run` prints; any other
@@ -75,6 +77,7 @@ class ApiSettings:
                                                cls.webhook_backoff_cap_seconds),
             webhook_poll_seconds=number("LOYALTY_WEBHOOK_POLL_SECONDS", cls.webhook_poll_seconds),
             group_commit=environ.get("LOYALTY_GROUP_COMMIT", "1").lower() not in ("0", "false", "no", "off"),
+            hot_path=environ.get("LOYALTY_HOT_PATH", "1").lower() not in ("0", "false", "no", "off"),
             auth_failure_limit=environ.get("LOYALTY_API_AUTH_FAILURE_LIMIT", cls.auth_failure_limit),
             redis_url=environ.get("LOYALTY_REDIS_URL", "").strip(),
             environment=environ.get("LOYALTY_ENV", "").strip().lower() or cls.environment,

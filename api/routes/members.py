@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import Api, IdempotencyKey, Reader, Writer
+from api.deps import Api, ApiContext, IdempotencyKey, Reader, Writer
 from api.errors import ApiProblem, problems
 from api.history import list_history
 from api.presence import lookup_by_card_code, without_static_token
@@ -70,6 +70,11 @@ def get_member(member_id: UUID, api: Api, caller: Reader) -> MemberOut:
 @router.get("/members/{member_id}/balance", response_model=BalanceOut, responses=problems(404, 422))
 async def get_balance(member_id: UUID, api: Api, caller: Reader) -> Response:
     """Read a member's balance as of now (always reflects the caller's own last write)."""
+    return await balance_answer(api, member_id)
+
+
+async def balance_answer(api: ApiContext, member_id: UUID) -> Response:
+    """The route's work once the caller is known (also called by api/hot_path.py)."""
     ref = MemberRef(member_id=member_id)
     lane = read_lane(api)
     member = await lane.fresh(member_id) if lane is not None else None

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from api.deps import Api, IdempotencyKey, Writer, check_refund_scope
+from api.deps import Api, ApiContext, Caller, IdempotencyKey, Writer, check_refund_scope
 from api.errors import problems
 from api.idempotency import REPLAYED_HEADER
 from api.schemas.identity import UNCLAIMED_RESPONSE, unclaimed_response
@@ -27,6 +27,11 @@ TransactionRef = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[\
              responses={**problems(400, 404, 409, 422), **UNCLAIMED_RESPONSE})
 async def record_purchase(body: PurchaseRequest, api: Api, caller: Writer) -> Response:
     """Record a finished sale; the same transaction_ref from the same channel is recorded once."""
+    return await purchase_answer(api, body, caller)
+
+
+async def purchase_answer(api: ApiContext, body: PurchaseRequest, caller: Caller) -> Response:
+    """The route's work once the caller and the body are known (also called by api/hot_path.py)."""
     result = await api.run.run_async(body.to_command(caller.acting(body.channel, body.store_id)))
     headers = {REPLAYED_HEADER: "true"} if result.replayed else None
     if isinstance(result, UnclaimedPurchaseResult):  # nobody has this phone or id yet: held, 202
