@@ -84,17 +84,6 @@ def _answer(response: Any) -> tuple[int, dict[str, str], Any]:
     return response.status_code, headers, _masked(body)
 
 
-def _token(harness: ApiHarness, name: str) -> str:
-    return harness.token(name)
-
-
-def _both(pair: tuple[ApiHarness, ApiHarness], send: Any) -> tuple[Any, Any]:
-    """`send(harness, token_of)` on each app with its own member and refs; the two answers, compared."""
-    answers = [send(harness) for harness in pair]
-    assert _answer(answers[0]) == _answer(answers[1])
-    return answers[0], answers[1]
-
-
 def _purchase(harness: ApiHarness, member: str | None, ref: str, *, key: str | None = "pos",
               body: Any = None, raw: bytes | None = None, content_type: str = "application/json",
               token: str | None = None) -> Any:
@@ -111,7 +100,7 @@ def _purchase(harness: ApiHarness, member: str | None, ref: str, *, key: str | N
 
 
 def _members(pair: tuple[ApiHarness, ApiHarness]) -> tuple[str, str]:
-    ids = tuple(h.enroll(phone=new_phone()) ["member_id"] for h in pair)
+    ids = tuple(h.enroll(phone=new_phone())["member_id"] for h in pair)
     return ids  # type: ignore[return-value]
 
 
