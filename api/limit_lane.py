@@ -153,7 +153,6 @@ class HitLane(Lane[_Hit]):
                 hit.future.set_result(answer)
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             failure = StoreUnavailable(f"the shared rate-limit store is unavailable: {type(exc).__name__}")
-            self._beliefs.clear()  # no request passes uncounted while the store fails: each waits, then 503
             for hit in hits:
                 if not hit.future.done():
                     hit.future.set_exception(failure)
