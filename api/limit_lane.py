@@ -11,14 +11,6 @@ rest of them are refused too (a window that refused one hit at this instant refu
 counters, the limit and "two processes never both take the last slot" are exactly the limiter's. A database
 that fails answers every hit of the round `StoreUnavailable` (503), never a pass.
 
-Far from the limit a request need not wait for its count. Each round notes, per key, the room its window
-had left once the round's sums were stored; until `BELIEF_SECONDS` later, this process may admit up to a
-share of that room, `room // (2 * processes)` (`LOYALTY_WORKER_COUNT`, set by `loyalty serve --workers`),
-without waiting: the hit is still queued and counted in the next round, only the request does not wait for
-it (`admit_unwaited`). All processes together can so take at most half of the room they last saw, so the
-window is never overrun by the hits nobody waited for; near the limit (a share of 0) every request waits
-for its count as before, and the limit is exact there. Hits that then came back refused are logged.
-
 Used by `RateLimits.check_async` (api/ratelimit.py) from the authentication dependency (api/deps.py) when
 the shared state is PostgreSQL. The thread starts on the first hit and stops after `IDLE_SECONDS` idle.
 """
@@ -26,8 +18,6 @@ the shared state is PostgreSQL. The thread starts on the first hit and stops aft
 from __future__ import annotations
 
 import logging
-import os
-import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,23 +32,6 @@ log = logging.getLogger("loyalty.api.limits")
 
 IDLE_SECONDS = 5.0
 MAX_ROUND = 1000
-BELIEF_SECONDS = 1.0
-"""How long the room a round saw may be spent without waiting: other processes' hits reach us within it."""
-
-
-def _processes() -> int:
-    """API processes sharing the counters on this machine (the supervisor tells each worker)."""
-    try:
-        return max(1, int(os.environ.get("LOYALTY_WORKER_COUNT", "1")))
-    except ValueError:
-        return 1
-
-
-@dataclass
-class _Belief:
-    spare: int
-    """Hits this process may still admit without waiting for their count."""
-    until: float
 
 
 @dataclass
@@ -75,12 +48,9 @@ class _Hit:
 class HitLane(Lane[_Hit]):
     thread_name, idle_seconds, max_round = "rate-limit-lane", IDLE_SECONDS, MAX_ROUND
 
-    def __init__(self, limiter: PostgresLimiter, monotonic: Any = time.monotonic):
+    def __init__(self, limiter: PostgresLimiter):
         super().__init__()
         self.limiter = limiter
-        self.monotonic = monotonic
-        self.processes = _processes()
-        self._beliefs: dict[str, _Belief] = {}
 
     def hit(self, item: limits.RateLimitItem, *identifiers: str) -> Future:
         """A future of True (counted, within the limit) or False (refused)."""
@@ -88,23 +58,6 @@ class HitLane(Lane[_Hit]):
         self.limiter._room_until.pop(item.key_for(*identifiers), None)  # as PostgresLimiter.hit forgets it
         self._enqueue(hit)
         return hit.future
-
-    def admit_unwaited(self, item: limits.RateLimitItem, *identifiers: str) -> bool:
-        """Count a hit without waiting for it when the last round left this process a share of the room
-        (True: admitted, the count follows in the next round); else False and nothing is queued."""
-        belief = self._beliefs.get(item.key_for(*identifiers))
-        if belief is None or belief.spare <= 0 or belief.until <= self.monotonic():
-            return False
-        belief.spare -= 1
-        self.hit(item, *identifiers).add_done_callback(_unwaited_answer)
-        return True
-
-    def _believe(self, group: tuple[str, int, int], used: float | None) -> None:
-        key, limit, _ = group
-        if len(self._beliefs) > 10_000:  # many keys: forget them all rather than grow
-            self._beliefs.clear()
-        room = 0 if used is None else int(limit - used)
-        self._beliefs[key] = _Belief(room // (2 * self.processes), self.monotonic() + BELIEF_SECONDS)
 
     def _round(self, hits: list[_Hit]) -> None:
         if not hits:
@@ -129,11 +82,8 @@ class HitLane(Lane[_Hit]):
                     conn.execute("SET LOCAL synchronous_commit TO OFF")
                     sums = {group: conn.execute(_HIT, self._params(group, len(waiting), now))
                             for group, waiting in groups.items()}
-                    stored = {group: cursor.fetchone() for group, cursor in sums.items()}
+                    admitted = {group: cursor.fetchone() is not None for group, cursor in sums.items()}
                 conn.commit()  # the sums count now: what follows may lock rows out of key order
-                admitted = {group: row is not None for group, row in stored.items()}
-                for group, row in stored.items():
-                    self._believe(group, None if row is None else row[0])
                 answers: list[tuple[_Hit, bool]] = []
                 for group, waiting in groups.items():
                     if admitted[group]:
@@ -168,12 +118,3 @@ class HitLane(Lane[_Hit]):
         window, elapsed = divmod(now, expiry)
         return {"key": key, "window": int(window), "weight": 1.0 - elapsed / expiry, "amount": amount,
                 "limit": limit, "expires_at": (int(window) + 2) * expiry}
-
-
-def _unwaited_answer(future: Future) -> None:
-    """A hit admitted without waiting that its window then refused (other processes took the room first),
-    or that could not be counted: the request was served; say so, as the limit was overrun by it."""
-    failure = future.exception()
-    if failure is not None or not future.result():
-        log.warning("a request admitted without waiting for its rate-limit count was then %s",
-                    "not counted (%s)" % type(failure).__name__ if failure is not None else "over the limit")

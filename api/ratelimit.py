@@ -32,8 +32,6 @@ class RateLimits:
         order, as `check` does: a window that refuses stops the windows after it being counted."""
         lane = self.limiter.lane  # type: ignore[attr-defined]
         for item in self._items(role, own_limit):
-            if lane.admit_unwaited(item, role, key_id):  # far from the limit: counted next round, not awaited
-                continue
             # Shielded: a request cancelled meanwhile must not cancel the future the lane is about to answer.
             if not await asyncio.shield(asyncio.wrap_future(lane.hit(item, role, key_id))):
                 self._refuse(item, await run_in_threadpool(self.limiter.retry_after, item, role, key_id))

@@ -149,7 +149,7 @@ SELECT %(key)s, %(window)s, %(amount)s, %(expires_at)s FROM previous
 WHERE previous.weighted + %(amount)s <= %(limit)s
 ON CONFLICT (rate_key, window_index) DO UPDATE SET hits = w.hits + %(amount)s
 WHERE w.hits + %(amount)s + (SELECT weighted FROM previous) <= %(limit)s
-RETURNING hits + (SELECT weighted FROM previous) AS used"""
+RETURNING hits"""
 
 
 class PostgresLimiter:

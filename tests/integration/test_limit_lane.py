@@ -4,7 +4,6 @@ database failure a 503 store_unavailable, never a pass and never a 500."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -106,71 +105,3 @@ def test_over_http_a_limit_counted_by_the_lane_answers_429_and_a_failed_count_50
         assert failed.headers["Retry-After"]
     finally:
         app.state.api.close()
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_far_from_the_limit_a_share_of_the_room_is_admitted_without_waiting_and_counted_next_round(
-        pool: Any) -> None:
-    clock = _Clock()
-    lane = HitLane(PostgresLimiter(pool, clock=lambda: NOW), monotonic=clock)
-    lane.processes = 2
-    lane._running = True  # no thread of its own: the test runs each round (`_run_once`)
-    item = limits.parse("41/minute")
-    assert not lane.admit_unwaited(item, "channel", "k")  # nothing counted yet: the first hit waits
-    first = _queued(lane, item, "channel", "k")
-    lane._run_once()
-    assert first.result(timeout=5)
-    # 40 left: this process (one of 2) may take 40 // 4 = 10 without waiting, then waits again.
-    assert [lane.admit_unwaited(item, "channel", "k") for _ in range(11)] == [True] * 10 + [False]
-    assert _hits(pool)[item.key_for("channel", "k")] == 1  # queued, not yet counted
-    lane._run_once()
-    assert _hits(pool)[item.key_for("channel", "k")] == 11  # the next round counted them
-    assert lane.admit_unwaited(item, "channel", "k")  # 30 left: a new share (7) from the new count
-    clock.now += 1.5  # a belief older than BELIEF_SECONDS is not spent: other processes may have counted
-    assert not lane.admit_unwaited(item, "channel", "k")
-
-
-def test_near_the_limit_every_request_waits_for_its_count(pool: Any) -> None:
-    lane = HitLane(PostgresLimiter(pool, clock=lambda: NOW))
-    lane.processes = 1
-    lane._running = True  # no thread of its own: the test runs each round (`_run_once`)
-    item = limits.parse("5/minute")
-    futures = [_queued(lane, item, "channel", "n") for _ in range(4)]
-    lane._run_once()
-    assert all(f.result(timeout=5) for f in futures)
-    assert not lane.admit_unwaited(item, "channel", "n")  # 1 left: 1 // 2 = 0, so the next one waits
-
-
-def test_two_processes_admitting_without_waiting_never_give_more_than_the_limit(pool: Any) -> None:
-    """Two lanes (two processes) hammer one key, each admitting what its share allows without waiting and
-    waiting for the rest: together exactly the limit is admitted, and no unwaited hit was refused."""
-    item = limits.parse("120/minute")
-    lanes = [HitLane(PostgresLimiter(pool)) for _ in range(2)]
-    for lane in lanes:
-        lane.processes = 2
-
-    def hammer(lane: HitLane) -> tuple[int, int]:
-        admitted, unwaited = 0, 0
-        for _ in range(150):
-            if lane.admit_unwaited(item, "channel", "both"):
-                admitted += 1
-                unwaited += 1
-            elif lane.hit(item, "channel", "both").result(timeout=10):
-                admitted += 1
-        return admitted, unwaited
-
-    with ThreadPoolExecutor(2) as threads:
-        results = list(threads.map(hammer, lanes))
-    assert sum(admitted for admitted, _ in results) == 120
-    assert sum(unwaited for _, unwaited in results) > 0  # the share was used, not only waited hits
-    deadline = time.monotonic() + 10
-    while _hits(pool)[item.key_for("channel", "both")] < 120 and time.monotonic() < deadline:
-        time.sleep(0.05)  # the last unwaited hits are counted by the lanes' next rounds
-    assert _hits(pool)[item.key_for("channel", "both")] == 120  # every admitted hit was counted, none more
