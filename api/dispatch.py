@@ -18,6 +18,10 @@ so a worker sees the same client address as a single-process server would (api/w
 A worker that is down (killed, restarting) gets no new requests: its members go to the next live worker,
 correct as above. A request a worker took but never answered is answered `503 worker_unavailable` with
 `Retry-After: 1`: it may or may not have been written, and the same `Idempotency-Key` replays it if it was.
+An answer framed by a Content-Length up to `MAX_HELD_ANSWER` (every API answer) is held until it is whole and
+then written to the client at once, so a worker killed between writing its answer's head and its body still
+leaves the client a whole answer (that 503), never a cut-off one; only a longer or streamed answer cut off by
+a dying worker closes the client connection (its first bytes are already on their way).
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ MAX_SNIFFED_BODY = 64 * 1024
 """Bodies up to this size are read whole before routing, to find a member id in them."""
 MAX_BUFFER = 1024 * 1024
 """Pipelined bytes kept while a request is in flight; above this the client is paused."""
+MAX_HELD_ANSWER = 256 * 1024
+"""A response (head and body) up to this size is forwarded only once whole; a longer one is copied as it comes."""
 IDLE_CLOSE_S = 5.0
 """An idle client connection is closed after this long (uvicorn's default keep-alive, as with one process)."""
 PEER_HEADER = b"x-loyalty-peer"
@@ -348,14 +354,23 @@ class Upstream(asyncio.Protocol):
         self.buf = bytearray()
         self.body_left = -1  # -1: waiting for a response head
         self.head_only = False
-        self.answered_any = False
+        self.answered_any = False  # bytes of this answer reached the client: a lost worker leaves it cut off
         self.close_after = False
+        self.held: bytearray | None = None  # a short answer collected until whole
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
 
     def begin(self, head_only: bool) -> None:
         self.head_only, self.body_left, self.answered_any, self.close_after = head_only, -1, False, False
+        self.held = None
+
+    def _forward(self, data: bytes) -> None:
+        if self.held is not None:
+            self.held += data
+            return
+        self.answered_any = True
+        self.client.transport.write(data)
 
     def write(self, data: bytes) -> None:
         self.transport.write(data)
@@ -381,12 +396,11 @@ class Upstream(asyncio.Protocol):
         if client.active is not self:
             self.close()  # bytes nobody asked for: the worker is confused, drop the connection
             return
-        self.answered_any = True
         while data:
             if self.body_left > 0:
                 part = data[:self.body_left]
                 self.body_left -= len(part)
-                client.transport.write(part)
+                self._forward(part)
                 data = data[len(part):]
                 if self.body_left == 0:
                     self._done()
@@ -404,7 +418,9 @@ class Upstream(asyncio.Protocol):
             status, length, close, framed = _response_head(head)
             if client.workers.draining and not close and status >= 200:
                 head, close = _closing(head), True
-            client.transport.write(head)
+            if framed and 200 <= status and len(head) + length <= MAX_HELD_ANSWER:
+                self.held = bytearray()  # written at once in _done: a worker dying now leaves no cut-off answer
+            self._forward(head)
             if 100 <= status < 200 and status != 101:
                 self.body_left = -1  # an interim answer: the real one follows
                 data = rest
@@ -428,6 +444,9 @@ class Upstream(asyncio.Protocol):
 
     def _done(self) -> None:
         self.body_left = -1
+        if self.held is not None:
+            whole, self.held = bytes(self.held), None
+            self._forward(whole)
         self.client.response_done(self, self.close_after)
 
 

@@ -1,7 +1,7 @@
 """The dispatcher of `loyalty serve --workers N` (api/dispatch.py), in process, in front of two fake workers.
 
 Each fake worker answers which worker it is, the path and the peer it was told; `/die` closes without an
-answer, `/stream` answers chunked (as the event stream does). No database, well under a second.
+answer, `/die-mid-answer` (and `/die-mid-long-answer`) write a head and part of the body then close, `/stream` answers chunked (as the event stream does). No database, well under a second.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from api.dispatch import Client, Workers, owner_of
+from api.dispatch import MAX_HELD_ANSWER, Client, Workers, owner_of
 
 
 def _member(owner: int) -> str:
@@ -32,6 +32,16 @@ async def _fake_worker(index: int, path: str) -> asyncio.AbstractServer:
                 body = await reader.readexactly(int(fields.get("content-length", "0")))
                 target = lines[0].split(" ")[1]
                 if target == "/die":
+                    writer.close()
+                    return
+                if target.startswith("/die-mid-"):  # killed between writing the head and the body
+                    length = MAX_HELD_ANSWER * 2 if "long" in target else 100
+                    writer.write(b"HTTP/1.1 201 Created\r\ncontent-length: " + str(length).encode() + b"\r\n\r\n")
+                    await writer.drain()
+                    await asyncio.sleep(0.05)
+                    writer.write(b"{" * 10)
+                    await writer.drain()
+                    await asyncio.sleep(0.05)
                     writer.close()
                     return
                 if target == "/slow":
@@ -142,6 +152,25 @@ def test_a_down_worker_s_members_go_to_another_and_an_unanswered_request_is_a_50
     assert (status, fields["retry-after"], problem["code"]) == (503, "1", "worker_unavailable")
     assert fields["content-type"] == "application/problem+json" and problem["detail_vi"]
     assert (after, none_up) == (200, 503)
+
+
+def test_a_worker_dying_mid_answer_leaves_a_whole_503_not_a_cut_off_answer(tmp_path: Path) -> None:
+    """An API answer is held until whole: the client never sees half of it (the head of a 201 without its body)."""
+    async def scenario(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _: Workers) -> Any:
+        writer.write(_request("POST", "/die-mid-answer", {"X-Member-Id": _member(0)}, b"{}"))
+        status, fields, body = await _read_response(reader)
+        writer.write(_request("GET", "/healthz"))  # the connection is still usable
+        after = (await _read_response(reader))[0]
+        # A long answer is copied as it comes: cut off, only closing the connection can say so.
+        writer.write(_request("GET", "/die-mid-long-answer", {"X-Member-Id": _member(1)}))
+        head = await reader.readuntil(b"\r\n\r\n")
+        rest = await reader.read()  # until the dispatcher closes
+        return status, fields, json.loads(body), after, head, rest
+
+    status, fields, problem, after, head, rest = _run(tmp_path, scenario)
+    assert (status, fields["retry-after"], problem["code"]) == (503, "1", "worker_unavailable")
+    assert after == 200
+    assert head.startswith(b"HTTP/1.1 201") and rest == b"{" * 10
 
 
 def test_a_streamed_response_pins_the_connection_to_its_worker(tmp_path: Path) -> None:
