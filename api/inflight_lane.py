@@ -10,6 +10,11 @@ refused (409 at the route), a lease that ran out is taken over, and a release de
 Two claims of one key in the same round are decided here: the first may take it, the second is refused, as
 the database would refuse it a moment later.
 
+Each command leaves a dead row behind (a claim inserts it, the release deletes it), so after every
+`VACUUM_AFTER_RELEASES` releases the lane vacuums the table itself, once the round's callers are answered
+(api/shared_state.py `vacuum`): left to autovacuum (once a minute at best, or off), the dead rows made every
+later claim and release slower, the longer a server ran.
+
 The thread starts on the first request and stops after `IDLE_SECONDS` without work, so an app that is
 closed (or a test's many apps) leaves no thread behind for long.
 """
@@ -24,12 +29,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from api.lane import Lane
+from api.shared_state import vacuum
 from loyalty_core.errors import StoreUnavailable
 
 log = logging.getLogger("loyalty.api.inflight")
 
 IDLE_SECONDS = 5.0
 MAX_ROUND = 500
+VACUUM_AFTER_RELEASES = 5_000
 
 _RELEASE = """DELETE FROM api_in_flight AS f USING unnest(%s::text[], %s::text[], %s::text[]) AS r(scope, request_key,
 token) WHERE f.scope = r.scope AND f.request_key = r.request_key AND f.token = r.token"""
@@ -54,6 +61,7 @@ class InFlightLane(Lane[_Op]):
     def __init__(self, pool: Any, lease_seconds: float, clock: Callable[[], float] = time.time):
         super().__init__()
         self.pool, self.lease_seconds, self.clock = pool, lease_seconds, clock
+        self.released_since_vacuum = 0
 
     def claim(self, scope: str, key: str) -> Future:
         """A future of the new token, or of None when a live lease holds the key."""
@@ -113,3 +121,7 @@ class InFlightLane(Lane[_Op]):
             op.future.set_result(None)
         for op in claims:
             op.future.set_result(op.token if (op.scope, op.key, op.token) in taken else None)
+        self.released_since_vacuum += len(releases)
+        if self.released_since_vacuum >= VACUUM_AFTER_RELEASES:
+            self.released_since_vacuum = 0
+            vacuum(self.pool, "api_in_flight")

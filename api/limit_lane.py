@@ -25,7 +25,7 @@ from typing import Any
 import limits
 
 from api.lane import Lane
-from api.shared_state import _HIT, PostgresLimiter
+from api.shared_state import _HIT, PostgresLimiter, vacuum
 from loyalty_core.errors import StoreUnavailable
 
 log = logging.getLogger("loyalty.api.limits")
@@ -95,12 +95,15 @@ class HitLane(Lane[_Hit]):
                         if room:
                             room = conn.execute(_HIT, self._params(group, 1, now)).fetchone() is not None
                         answers.append((hit, room))
-                if now - limiter._pruned_at > 60:
+                pruned = now - limiter._pruned_at > 60
+                if pruned:
                     limiter._pruned_at = now
                     conn.execute("DELETE FROM api_rate_windows WHERE expires_at < %s", [now])
             # Answered once committed: a hit is admitted only when its count is stored.
             for hit, answer in answers:
                 hit.future.set_result(answer)
+            if pruned:  # the pruned rows and a minute of counts' old row versions (api/shared_state.py vacuum)
+                vacuum(limiter.pool, "api_rate_windows")
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             failure = StoreUnavailable(f"the shared rate-limit store is unavailable: {type(exc).__name__}")
             for hit in hits:

@@ -152,6 +152,28 @@ WHERE w.hits + %(amount)s + (SELECT weighted FROM previous) <= %(limit)s
 RETURNING hits"""
 
 
+def vacuum(pool: Any, table: str) -> bool:
+    """`VACUUM (SKIP_LOCKED)` one of these tables; False (logged) when it could not be done.
+
+    Every command inserts and deletes an `api_in_flight` row, and every rate-limited request updates an
+    `api_rate_windows` row: at till rates that is tens of thousands of dead rows a minute, which each claim,
+    release and count then steps over. Autovacuum looks at a database once a minute at best, and may be off
+    (it is on this project's CI machine), so the lanes that churn these tables vacuum them themselves
+    (api/inflight_lane.py, api/limit_lane.py). SKIP_LOCKED: when another process is vacuuming it, skip.
+    Never raises: a failed vacuum leaves the table as it was, and no request depends on it."""
+    try:
+        with pool.connection() as conn:
+            conn.autocommit = True  # VACUUM cannot run inside a transaction block
+            try:
+                conn.execute(f"VACUUM (SKIP_LOCKED) {table}")
+            finally:
+                conn.autocommit = False  # the pool hands this connection to code that expects transactions
+        return True
+    except Exception as exc:  # noqa: BLE001 - housekeeping: log and carry on
+        log.warning("could not vacuum %s: %s", table, exc)
+        return False
+
+
 class PostgresLimiter:
     """A sliding-window counter per rate key, shared by every process on the database."""
 

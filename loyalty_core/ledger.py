@@ -183,11 +183,17 @@ class LedgerStore(Application[UUID]):
         table = ".".join('"' + name.replace('"', '""') + '"' for name in names)
         newer: dict[UUID, list[StoredEvent]] = {}
         with store_failures(), datastore.get_connection() as conn, conn.cursor() as cursor:
+            # One index range per member (LATERAL), never a join the planner may choose to hash: this
+            # statement is prepared, and its generic plan, made when the events table was small, stays until
+            # the table is analyzed. As a join it was a hash join over a sequential scan of every event, so
+            # each read round got slower as the store grew (balance reads 1,522 -> 646/s on one database).
             cursor.execute(
-                "SELECT e.originator_id, e.originator_version, e.topic, e.state "
-                "FROM unnest(%s::uuid[], %s::int8[]) AS w(id, version) "
-                f"JOIN {table} AS e ON e.originator_id = w.id AND e.originator_version > w.version "
-                "ORDER BY e.originator_id, e.originator_version",
+                "SELECT w.id AS originator_id, e.originator_version, e.topic, e.state "
+                "FROM unnest(%s::uuid[], %s::int8[]) AS w(id, version) CROSS JOIN LATERAL ("
+                f"SELECT originator_version, topic, state FROM {table} AS e "
+                "WHERE e.originator_id = w.id AND e.originator_version > w.version "
+                "ORDER BY e.originator_version OFFSET 0) AS e "
+                "ORDER BY 1, 2",
                 [list(newest), [m.version for m in newest.values()]], prepare=True)
             for row in cursor.fetchall():
                 newer.setdefault(row["originator_id"], []).append(StoredEvent(

@@ -84,6 +84,34 @@ def test_fresh_members_fast_forwards_every_stale_member_in_one_statement(
 
 
 @postgres
+def test_the_read_round_s_prepared_plan_uses_the_index_even_when_made_on_a_small_table(
+        two_processes: tuple[Runtime, Runtime], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The statement is prepared: its generic plan, made while the events table is small, stays until the table
+    is analyzed (never, with autovacuum off). As a join it was a hash join over a sequential scan of every event,
+    so each read round got slower as the store grew. It must look each member up in the index."""
+    ours, _ = two_processes
+    members = [_enrol(ours) for _ in range(2)]
+    cached = [ours.store.load_member(m) for m in members]
+    seen = _counting_statements(monkeypatch)
+    ours.store.fresh_members(cached)
+    statement = next(s for s in seen if "unnest" in s)
+    generic = statement.replace("%s::uuid[]", "$1::uuid[]").replace("%s::int8[]", "$2::int8[]")
+    monkeypatch.undo()
+    with ours.store.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+        conn.execute("SET plan_cache_mode = force_generic_plan")
+        conn.execute(f"PREPARE read_round(uuid[], int8[]) AS {generic}")
+        try:
+            ids = ",".join(str(m) for m in members)
+            plan = "\n".join(r["QUERY PLAN"] for r in conn.execute(
+                f"EXPLAIN EXECUTE read_round('{{{ids}}}'::uuid[], '{{0,0}}'::int8[])").fetchall())
+        finally:
+            conn.execute("DEALLOCATE read_round")
+            conn.execute("RESET plan_cache_mode")
+    assert "Seq Scan" not in plan and "Hash" not in plan, plan
+    assert "Index" in plan, plan
+
+
+@postgres
 def test_the_lane_answers_every_waiting_read_from_one_round(two_processes: tuple[Runtime, Runtime]) -> None:
     ours, theirs = two_processes
     members = [_enrol(ours) for _ in range(5)]
