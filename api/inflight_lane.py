@@ -36,7 +36,7 @@ log = logging.getLogger("loyalty.api.inflight")
 
 IDLE_SECONDS = 5.0
 MAX_ROUND = 500
-VACUUM_AFTER_RELEASES = 5_000
+VACUUM_AFTER_RELEASES = 2_000
 
 _RELEASE = """DELETE FROM api_in_flight AS f USING unnest(%s::text[], %s::text[], %s::text[]) AS r(scope, request_key,
 token) WHERE f.scope = r.scope AND f.request_key = r.request_key AND f.token = r.token"""
