@@ -138,6 +138,12 @@ class Decoder:
         return event
 
     def decode_page(self, page: Sequence[Notification]) -> list[tuple[int, Any]]:
+        vault = getattr(self.mapper, "vault", None)
+        if vault is not None:  # the members whose sealed fields this page opens: their keys in one query
+            try:
+                vault.warm(n.originator_id for n in page if self.wanted(n.topic) in PROTECTED)
+            except Exception:  # noqa: BLE001 - only a shortcut: each event then looks its key up as before
+                pass
         out = []
         for notification in page:
             event = self.decode(notification)
