@@ -84,8 +84,11 @@ def warm_members(store: Any, member_ids: Iterable[UUID]) -> int:
     if not wanted:
         return 0
     snapshots = getattr(getattr(store, "snapshots", None), "recorder", None)
+    vault = getattr(store.mapper, "vault", None)
     with store_failures():
         rows = select_histories(store.recorder, wanted, getattr(snapshots, "events_table_name", None))
+        if rows and vault is not None:  # their data keys in one query too, not one per member as decoded
+            vault.warm(wanted)
     if rows is None:
         return 0
     histories: dict[UUID, list[Any]] = {}

@@ -54,6 +54,35 @@ class ServedCheck:
     def __init__(self, store: LedgerStore):
         self.store = store
 
+    def many(self, members: list[tuple[UUID, list[Any]]]) -> list[ServedFinding | None]:
+        """`self(member_id, events)` for each, with every member's snapshot and newer events read in one query
+        (`warm_members`) first; a member that query could not load (a stale snapshot, a gap) is checked alone,
+        the way `load_member` reports it."""
+        from loyalty_core.histories import warm_members
+
+        ids = [member_id for member_id, _ in members]
+        for member_id in ids:
+            self.store.members.evict(member_id)
+        try:
+            warm_members(self.store, ids)
+            findings = []
+            for member_id, events in members:
+                served = self.store.members.get(member_id)
+                findings.append(self(member_id, events) if served is None else self._against(member_id, events, served))
+            return findings
+        finally:
+            for member_id in ids:
+                self.store.members.evict(member_id)
+
+    def _against(self, member_id: UUID, events: list[Any], served: Member) -> ServedFinding | None:
+        try:
+            folded = fold_events(events)
+        except LedgerIntegrityError as exc:
+            return ServedFinding(member_id, f"stored events: {exc}")
+        if folded is not None and served.version != folded.version:
+            served = self.store.load_member_at(member_id, folded.version)  # written after the replay read it
+        return compare(member_id, served, folded, "snapshot path")
+
     def __call__(self, member_id: UUID, events: list[Any]) -> ServedFinding | None:
         try:
             folded = fold_events(events)
