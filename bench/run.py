@@ -2,7 +2,7 @@
 
 All benchmarks run in this one process, one after another, against the same PostgreSQL; each gets its own
 fresh database ``bench_<name>_<pid>`` that is dropped afterwards. Modules are found in the ``bench`` package:
-``bench.baselines`` first, then every other module (alphabetically) except the framework ones.
+``bench.baselines`` first, then every other module (alphabetically, `RUN_LAST` at the end) except the framework ones.
 """
 
 from __future__ import annotations
@@ -42,9 +42,14 @@ if not os.environ.get("LOYALTY_KEK_FILE"):
     os.environ.setdefault("LOYALTY_KEK", "bench-only-key-encryption-secret-not-for-production")
 
 
+RUN_LAST = ("migration",)
+"""Modules run after all the others: the 100,000-row import takes ~7 minutes here, and run first it left no
+budget for the sealing rows, which the speed issue needs (the budget skips what would start after it)."""
+
+
 def load_benchmark_modules() -> None:
     importlib.import_module("bench.baselines")
-    for info in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
+    for info in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: (m.name in RUN_LAST, m.name)):
         if info.name not in FRAMEWORK_MODULES and not info.name.startswith("_"):
             importlib.import_module(f"bench.{info.name}")
 
