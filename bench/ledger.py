@@ -7,6 +7,8 @@
   capture them) at 8 / 32 callers, group commit, PostgreSQL;
 * loading a member with 10,000 events: snapshots on and the member cache cleared, snapshots off (fold all
   events), and the warm cache.
+* one member buying 1,500 times in a row: the ms a purchase takes in the first and the last 250 (a loyal
+  member's history is walked on every purchase).
 
 Each benchmark opens its own runtime on its own fresh database; members are enrolled (and credited) before
 the clock starts. See bench/ledger_support.py.
@@ -233,3 +235,42 @@ def load_long_member(ctx: BenchContext) -> list[Row]:
     finally:
         rt.close()
 
+
+
+# --------------------------------------------------------------------------------------------------
+# A loyal member's purchase: how a purchase's cost grows with the member's purchase history
+# --------------------------------------------------------------------------------------------------
+
+LOYAL_HISTORY = 1_500
+
+
+@benchmark(group=GROUP, name="purchases of one member as its history grows")
+def loyal_member_purchases(ctx: BenchContext) -> list[Row]:
+    """One member buys LOYAL_HISTORY times in a row (PostgreSQL, one command at a time): the ms a purchase
+    takes in its first and its last 250. A member's facts, tier window and lots are walked on each purchase,
+    so this row shows what a daily customer's 800 days of history cost."""
+    import random
+
+    rt = ls.open_ledger(ctx, ls.PG, pool_size=4)
+    try:
+        members = ls.enrol(rt, 1)
+        rng = random.Random(7)
+        status(f"setup: {LOYAL_HISTORY:,} purchases of one member")
+        first = last = 0.0
+        for i in range(LOYAL_HISTORY):
+            t0 = time.perf_counter()
+            rt.service.execute(ls.purchase_command(members, rng))
+            took = time.perf_counter() - t0
+            if i < 250:
+                first += took
+            elif i >= LOYAL_HISTORY - 250:
+                last += took
+        first_ms, last_ms = first / 250 * 1000, last / 250 * 1000
+        notes = (f"PostgreSQL, RecordPurchase one at a time on one member (demo program); purchases 1–250 took "
+                 f"{first_ms:.2f} ms each, purchases {LOYAL_HISTORY - 249:,}–{LOYAL_HISTORY:,} {last_ms:.2f} ms "
+                 f"({last_ms / first_ms:.1f}×)")
+        return [Row(name=f"purchase by a member with {LOYAL_HISTORY:,} purchases already", group=GROUP, unit="ms",
+                    value=last_ms, notes=notes, extra={"first_ms": first_ms, "last_ms": last_ms}),
+                Row(name="purchase by a new member", group=GROUP, unit="ms", value=first_ms, notes=notes)]
+    finally:
+        rt.close()
