@@ -11,6 +11,9 @@ rest of them are refused too (a window that refused one hit at this instant refu
 counters, the limit and "two processes never both take the last slot" are exactly the limiter's. A database
 that fails answers every hit of the round `StoreUnavailable` (503), never a pass.
 
+After each minute's prune of expired windows the lane vacuums the table (api/shared_state.py `vacuum`), once
+the round's callers are answered: every count leaves an old row version behind.
+
 Used by `RateLimits.check_async` (api/ratelimit.py) from the authentication dependency (api/deps.py) when
 the shared state is PostgreSQL. The thread starts on the first hit and stops after `IDLE_SECONDS` idle.
 """

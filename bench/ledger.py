@@ -236,7 +236,6 @@ def load_long_member(ctx: BenchContext) -> list[Row]:
         rt.close()
 
 
-
 # --------------------------------------------------------------------------------------------------
 # A loyal member's purchase: how a purchase's cost grows with the member's purchase history
 # --------------------------------------------------------------------------------------------------

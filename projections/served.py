@@ -56,7 +56,7 @@ class ServedCheck:
 
     def many(self, members: list[tuple[UUID, list[Any]]]) -> list[ServedFinding | None]:
         """`self(member_id, events)` for each, with every member's snapshot and newer events read in one query
-        (`warm_members`) first; a member that query could not load (a stale snapshot, a gap) is checked alone,
+        (`warm_members`) first; a member that query could not load (a stale snapshot, a gap) is loaded alone,
         the way `load_member` reports it."""
         from loyalty_core.histories import warm_members
 
@@ -65,40 +65,34 @@ class ServedCheck:
             self.store.members.evict(member_id)
         try:
             warm_members(self.store, ids)
-            findings = []
-            for member_id, events in members:
-                served = self.store.members.get(member_id)
-                findings.append(self(member_id, events) if served is None else self._against(member_id, events, served))
-            return findings
+            return [self(member_id, events, self.store.members.get(member_id) or _COLD)
+                    for member_id, events in members]
         finally:
             for member_id in ids:
                 self.store.members.evict(member_id)
 
-    def _against(self, member_id: UUID, events: list[Any], served: Member) -> ServedFinding | None:
+    def __call__(self, member_id: UUID, events: list[Any], served: Any = None) -> ServedFinding | None:
+        """`served`: the state loaded for this member already (by `many`), or loaded here, cold."""
         try:
             folded = fold_events(events)
         except LedgerIntegrityError as exc:
             return ServedFinding(member_id, f"stored events: {exc}")
-        if folded is not None and served.version != folded.version:
-            served = self.store.load_member_at(member_id, folded.version)  # written after the replay read it
-        return compare(member_id, served, folded, "snapshot path")
-
-    def __call__(self, member_id: UUID, events: list[Any]) -> ServedFinding | None:
-        try:
-            folded = fold_events(events)
-        except LedgerIntegrityError as exc:
-            return ServedFinding(member_id, f"stored events: {exc}")
-        self.store.members.evict(member_id)
-        try:
-            served = self.store.load_member(member_id)
-        except LedgerIntegrityError as exc:
-            return ServedFinding(member_id, f"snapshot path: {exc}")
-        finally:
+        if served is None or served is _COLD:
             self.store.members.evict(member_id)
+            try:
+                served = self.store.load_member(member_id)
+            except LedgerIntegrityError as exc:
+                return ServedFinding(member_id, f"snapshot path: {exc}")
+            finally:
+                self.store.members.evict(member_id)
         if served is not None and folded is not None and served.version != folded.version:
             # Events written after the replay read this member's rows: compare at the version read.
             served = self.store.load_member_at(member_id, folded.version)
         return compare(member_id, served, folded, "snapshot path")
+
+
+_COLD = object()
+"""`many` found no loaded state: load it cold."""
 
 
 def check_cache(store: LedgerStore) -> tuple[int, list[ServedFinding]]:

@@ -78,17 +78,14 @@ def test_the_lane_vacuums_the_dead_rows_its_releases_leave(pool, monkeypatch: py
 
 
 def test_a_vacuum_that_fails_fails_no_request(pool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import psycopg
+
     import api.inflight_lane as inflight
     from api import shared_state
 
     class Refusing:  # a pool whose every checkout fails, for the vacuum only
         def connection(self):
-            raise shared_state_error()
-
-    def shared_state_error() -> Exception:
-        import psycopg
-
-        return psycopg.OperationalError("the server is gone")
+            raise psycopg.OperationalError("the server is gone")
 
     monkeypatch.setattr(inflight, "VACUUM_AFTER_RELEASES", 1)
     monkeypatch.setattr(inflight, "vacuum", lambda _pool, table: shared_state.vacuum(Refusing(), table))

@@ -105,3 +105,32 @@ def test_over_http_a_limit_counted_by_the_lane_answers_429_and_a_failed_count_50
         assert failed.headers["Retry-After"]
     finally:
         app.state.api.close()
+
+
+def test_the_minute_s_prune_vacuums_the_windows_table_after_answering(pool: Any) -> None:
+    """Every count leaves an old row version and expired windows are deleted each minute: the round that
+    prunes also vacuums the table, so a long-running server does not step over them (autovacuum may be off)."""
+    def vacuums() -> int:
+        with pool.connection() as conn:
+            row = conn.execute("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'api_rate_windows' "
+                               "AND schemaname = current_schema()").fetchone()
+        return int(row[0]) if row else 0
+
+    clock = [NOW]
+    limiter = PostgresLimiter(pool, clock=lambda: clock[0])
+    lane = HitLane(limiter)
+    item = limits.parse("10/second")
+    before = vacuums()
+    first = _queued(lane, item, "channel", "old")
+    lane._run_once()  # the first round prunes (never pruned before) and vacuums
+    assert first.result(timeout=5) is True
+    assert vacuums() == before + 1
+    clock[0] += 30  # within the minute: no prune, no vacuum
+    _queued(lane, item, "channel", "k")
+    lane._run_once()
+    assert vacuums() == before + 1
+    clock[0] += 31  # a minute later: the expired "old" window is pruned, and the table vacuumed
+    _queued(lane, item, "channel", "k")
+    lane._run_once()
+    assert vacuums() == before + 2
+    assert item.key_for("channel", "old") not in _hits(pool)
