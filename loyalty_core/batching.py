@@ -16,7 +16,8 @@ So idempotency, per-member order and read-your-writes are exactly those of the o
 A batch whose write fails for any other reason (the database restarting, a lost connection, a bug) is
 void, and so is every batch decided on top of it: their callers are told to retry with the same key
 (`StoreUnavailable`, 503), and nothing decided on an unwritten batch is ever written, cached or
-snapshotted, since only a written batch's states reach the cache (`service.committed`).
+snapshotted, since only a written batch's states reach the cache (`service.committed`). Snapshots are
+taken after the write on a thread of their own (loyalty_core/snapshotter.py), never holding up a batch.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from loyalty_core import errors
 from loyalty_core import events as ev
 from loyalty_core.member import Member
 from loyalty_core.results import Result
+from loyalty_core.snapshotter import Snapshotter
 
 
 @dataclass
@@ -127,6 +129,9 @@ class GroupCommitter:
         self.batches = self.commands = self.fallbacks = 0
         self._last: Round | None = None
         self._closed = False
+        # Snapshots of the states a batch took across an interval, taken after the callers are answered
+        # and off this writer's thread (loyalty_core/snapshotter.py).
+        self.snapshots = Snapshotter(service.snapshot_member)
         self._decider = threading.Thread(target=self._decide_loop, name="group-commit-decide", daemon=True)
         self._writer = threading.Thread(target=self._write_loop, name="group-commit-write", daemon=True)
         self._decider.start()
@@ -152,6 +157,7 @@ class GroupCommitter:
         self.queue.put(None)
         self._decider.join(timeout=10)
         self._writer.join(timeout=10)
+        self.snapshots.close()
         leftovers = []
         while not self.queue.empty():
             item = self.queue.get_nowait()
@@ -273,7 +279,7 @@ class GroupCommitter:
             self._run_alone([w for w, _ in round_.planned] + [w for w, _ in round_.replays])
         else:
             for waiting, plan in round_.planned:
-                self.service.committed(plan)
+                self.service.committed(plan, self.snapshots)
                 waiting.future.set_result(plan.result)
             for waiting, receipt in round_.replays:
                 _answer(waiting, lambda: replay(receipt, waiting.prepared.name, waiting.prepared.request))

@@ -132,32 +132,40 @@ class LoyaltyService:
         """Decide a command without writing anything: a dry run ("this basket will earn 37 points")."""
         return self.plan(self.prepare(command)).result
 
-    def committed(self, plan: Plan) -> None:
-        """After a successful write: keep the new state warm, and snapshot long histories."""
+    def committed(self, plan: Plan, snapshots: Any = None) -> None:
+        """After a successful write: keep the new state warm, and snapshot long histories (now, or by
+        `snapshots`, a `Snapshotter` that takes them off the caller's thread: the group committer's writer)."""
         if plan.member is not None:
             self.store.remember(plan.member)
-            self._maybe_snapshot(plan)
+            if self._snapshot_due(plan):
+                if snapshots is None:
+                    self.snapshot_member(plan.member)
+                else:
+                    snapshots.submit(plan.member)
         for follow_up in plan.follow_ups:
             try:
                 self.execute_alone(self.prepare(follow_up))
             except errors.LoyaltyError as exc:  # the cause is written; a refused effect is logged, not raised
                 log.warning("follow-up %s refused: %s", type(follow_up).__name__, exc)
 
-    def _maybe_snapshot(self, plan: Plan) -> None:
+    def _snapshot_due(self, plan: Plan) -> bool:
+        """Whether this write took the member across a multiple of `snapshot_interval`."""
         member = plan.member
-        versions = [e.originator_version for e in plan.events if e.originator_id == member.id]
+        versions = [e.originator_version for e in plan.events if member is not None and e.originator_id == member.id]
         if member is None or not versions:
-            return
-        first = min(versions)
-        if member.version // self.snapshot_interval > (first - 1) // self.snapshot_interval:
-            try:
-                self.store.snapshot(member)
-            except errors.LedgerIntegrityError:
-                # The write stands; the state that disagrees with the stored events is dropped from the
-                # cache instead of being served or snapshotted.
-                log.critical("snapshot refused for member %s", member.id, exc_info=True)
-            except errors.StoreUnavailable:
-                log.warning("snapshot of member %s skipped: the store is unavailable", member.id)
+            return False
+        return member.version // self.snapshot_interval > (min(versions) - 1) // self.snapshot_interval
+
+    def snapshot_member(self, member: Member) -> None:
+        """Snapshot this written state; a refusal or an unavailable store is logged, never raised."""
+        try:
+            self.store.snapshot(member)
+        except errors.LedgerIntegrityError:
+            # The write stands; the state that disagrees with the stored events is dropped from the
+            # cache instead of being served or snapshotted.
+            log.critical("snapshot refused for member %s", member.id, exc_info=True)
+        except errors.StoreUnavailable:
+            log.warning("snapshot of member %s skipped: the store is unavailable", member.id)
 
     # --- reads that decisions also use ----------------------------------------------------------------
     def resolve(self, ref: cmd.MemberRef) -> Member:
