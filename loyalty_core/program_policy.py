@@ -154,14 +154,20 @@ class ProgramPolicy(Policy):
         return value
 
     # --- purchases and activities -------------------------------------------------------------------
-    def facts(self, member: Member) -> prog.MemberFacts:
+    def facts(self, member: Member, for_rules_of: prog.ProgramState | None = None) -> prog.MemberFacts:
+        """What the rules know of the member. Given the program whose rules will read them, the purchase
+        history and the channels bought through are left out unless one of its rules is limited to a
+        segment: only a `MemberCondition` reads them, and they were a row per purchase rebuilt on every
+        purchase (the longer a member's history, the slower each purchase: docs/benchmarks.md, issue 17)."""
         month = int(member.birthday[5:7]) if member.birthday else None
+        segments = for_rules_of is None or for_rules_of.rules_read_segments
         return prog.MemberFacts(member_id=member.id, tier=member.tier, birthday_month=month,
                                 enrolled_at=member.enrolled_at, purchase_count=member.purchase_count,
                                 points_earned_on_local_day=dict(member.earned_by_day), stamps=dict(member.stamps),
                                 activity_counts=dict(member.activity_counts), referred_by=member.referred_by,
-                                channels_bought=channels_bought(member),
-                                history=tuple(prog.segments.HistoryRow(at, spend) for at, spend, _ in member.purchases))
+                                channels_bought=channels_bought(member) if segments else (),
+                                history=tuple(prog.segments.HistoryRow(at, spend)
+                                              for at, spend, _ in member.purchases) if segments else ())
 
     def budgets(self, ctx: Context, program: prog.ProgramState) -> dict[str, int]:
         remaining = {}
@@ -404,7 +410,8 @@ def record_purchase(ctx: Context, c: cmd.RecordPurchase) -> Plan:
     reference = purchase_reference(c.channel, c.transaction_ref)
     if program is None:  # a sale is a fact: recorded, counted, refundable; it earns nothing, and says why
         return _record_without_program(ctx, c, change, purchase, reference, paid_share)
-    decision = prog.evaluate_purchase(purchase, program, policy.facts(change.current), policy.budgets(ctx, program))
+    decision = prog.evaluate_purchase(purchase, program, policy.facts(change.current, program),
+                                     policy.budgets(ctx, program))
     if paid_share is not None:
         decision = dataclasses.replace(decision, lines=(paid_share, *decision.lines))
     lot, vouchers = policy.apply_decision(ctx, change, program, decision, source="purchase", reference=reference,
@@ -443,7 +450,8 @@ def record_activity(ctx: Context, c: cmd.RecordActivity) -> Plan:
     change = ctx.change(member)
     activity = prog.Activity(kind=c.kind, ref=c.reference, channel=c.channel, store_id=c.store_id,
                              occurred_at=occurred_at)
-    decision = prog.evaluate_activity(activity, program, policy.facts(change.current), policy.budgets(ctx, program))
+    decision = prog.evaluate_activity(activity, program, policy.facts(change.current, program),
+                                     policy.budgets(ctx, program))
     reference = f"{c.channel}/{c.kind}/{c.reference}"
     lot, _ = policy.apply_decision(ctx, change, program, decision, source="activity", reference=reference,
                                    occurred_at=occurred_at, currency=program.currency)

@@ -144,7 +144,8 @@ def paying_sign_up(inner: Callable[[Context, Any], Plan]) -> Callable[[Context, 
         member = plan.member
         activity = prog.Activity(kind="sign_up", ref=str(member.id), channel=c.channel, store_id=c.store_id,
                                  occurred_at=ctx.now)
-        decision = prog.evaluate_activity(activity, program, policy.facts(member), policy.budgets(ctx, program))
+        decision = prog.evaluate_activity(activity, program, policy.facts(member, program),
+                                         policy.budgets(ctx, program))
         if decision.points <= 0:
             return plan
         change = Change(member, ctx.now, ctx.cause)

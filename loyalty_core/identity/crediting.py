@@ -82,7 +82,8 @@ def credit(ctx: Context, plan: Plan, waiting: list[PurchaseHeld], days: int) -> 
             continue
         remaining = policy.budgets(ctx, program)
         _follow_own_charges(ctx, budget_events, remaining)
-        decision = prog.evaluate_purchase(purchase_of(held), program, policy.facts(change.current), remaining)
+        decision = prog.evaluate_purchase(purchase_of(held), program, policy.facts(change.current, program),
+                                         remaining)
         policy.apply_decision(ctx, change, program, decision, source="purchase", reference=reference,
                               occurred_at=held.occurred_at, currency=held.currency)
         budget_events += policy.charge_budgets(ctx, decision, change.current.id, reference)

@@ -130,6 +130,12 @@ class ProgramState(Plain):
             self.points_need_order_total,
         )
 
+    @functools.cached_property
+    def rules_read_segments(self) -> bool:
+        """Whether any rule is limited to a segment: only then do the rules read the member's purchase
+        history and channels (`MemberFacts.history`, `channels_bought`). Worked out once per program state."""
+        return any(getattr(rule, "member_condition", None) is not None for rule in self.rules)
+
     def rule(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.rule_id == rule_id), None)
 

@@ -502,6 +502,29 @@ def test_a_rule_for_online_only_shoppers_pays_them_on_their_first_visit_to_a_sto
         assert buy(service, regular, 100_000).points_earned == 10
 
 
+def test_the_rules_see_the_purchase_history_only_when_a_rule_is_limited_to_a_segment(database_url, monday_clock):
+    """The history is a row per purchase, rebuilt on every purchase: built only when a rule will read it."""
+    with demo_ledger(database_url, monday_clock) as service:
+        policy = service.policy
+        member = enroll(service)
+        buy(service, member, 100_000, channel="web", store=None)
+        buy(service, member, 100_000)
+        state = service.store.load_member(member.member_id)
+        plain = policy.book.current()
+        assert not plain.rules_read_segments  # the demo program has no segment rule
+        lean = policy.facts(state, plain)
+        assert (lean.history, lean.channels_bought) == ((), ())
+        whole = policy.facts(state)  # an offer or a reward's condition asks without a program: all of it
+        assert len(whole.history) == 2 and whole.channels_bought == ("pos", "web")
+        policy.administer(prog.AddRule(prog.FixedBonus(rule_id="regulars", priority=62, points=7,
+                                                       member_condition=prog.MemberCondition(min_visits=2))),
+                          "marketing", monday_clock.now)
+        segmented = policy.book.current()
+        assert segmented.rules_read_segments
+        assert policy.facts(state, segmented) == whole
+        assert buy(service, member, 100_000).points_earned == 17  # the segment rule saw both earlier visits
+
+
 def test_a_rule_for_lapsed_members_and_one_for_frequent_shoppers(database_url, monday_clock):
     with demo_ledger(database_url, monday_clock) as service:
         welcome_back = prog.FixedBonus(rule_id="welcome-back", priority=61, points=50,
