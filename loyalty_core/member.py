@@ -8,7 +8,7 @@ event and never checks anything, so an old history replays even if today's rules
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cached_property, singledispatch
@@ -196,8 +196,28 @@ def evolve(event: object, member: Member | None) -> Member:
     raise TypeError(f"no evolve rule for {type(event).__name__}")
 
 
+_FIELDS = frozenset(f.name for f in fields(Member))
+_CACHED = tuple(name for name, value in vars(Member).items() if isinstance(value, cached_property))
+
+
 def _bump(member: Member, event: ev.Event, **changes: Any) -> Member:
-    return replace(member, version=event.originator_version, **changes)
+    """The next state: `member` with `changes` and the event's version.
+
+    What `dataclasses.replace` gives, built from a copy of the old state's attributes instead of through
+    the frozen class's `__init__` (an `object.__setattr__` per field, and a Python loop over the 30 fields to
+    gather them): every event of every fold and every decision passes here, and replace was the largest
+    single cost of folding a member (docs/benchmarks.md, issue 17). Values cached on the old state
+    (`cached_property`) are not carried over: they belong to that state."""
+    if not changes.keys() <= _FIELDS:
+        raise TypeError(f"Member has no field(s) {sorted(changes.keys() - _FIELDS)}")
+    state = member.__dict__.copy()
+    for name in _CACHED:
+        state.pop(name, None)
+    state.update(changes)
+    state["version"] = event.originator_version
+    bumped = object.__new__(Member)
+    object.__setattr__(bumped, "__dict__", state)
+    return bumped
 
 
 def _touch(member: Member, at: datetime) -> datetime:
@@ -242,7 +262,12 @@ def _(event: ev.TierChanged, member: Member) -> Member:
 
 def _record_purchase(member: Member, occurred_at: datetime, spend: Decimal, points: int) -> dict[str, Any]:
     horizon = occurred_at - timedelta(days=HISTORY_DAYS)
-    purchases = tuple(p for p in member.purchases if p[0] >= horizon) + ((occurred_at, spend, points),)
+    kept = member.purchases
+    # Most purchases drop nothing from the window: found by one `min` (the rows are (time, ...) tuples, so
+    # the least row has the earliest time), walking the rows in Python only when one falls out.
+    if kept and min(kept)[0] < horizon:
+        kept = tuple(p for p in kept if p[0] >= horizon)
+    purchases = kept + ((occurred_at, spend, points),)
     return {"purchases": purchases, "purchase_count": member.purchase_count + 1}
 
 
