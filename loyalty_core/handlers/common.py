@@ -53,6 +53,19 @@ def purchase_reference(channel: str, transaction_ref: str) -> str:
     return f"{channel}/{transaction_ref}"
 
 
+VOUCHER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+VOUCHER_LENGTH = 11
+
+
 def new_voucher_code() -> str:
-    alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-    return "V" + "".join(secrets.choice(alphabet) for _ in range(11))
+    """"V" and 11 characters, each uniform over 30 (a bearer code: drawn from the OS's secure source).
+
+    One draw of a number below 30**11, written in base 30: the same distribution as 11 draws of one
+    character, but one system call instead of eleven (each lets go of the GIL, and getting it back on a busy
+    server waited for the other threads' time slices)."""
+    number = secrets.randbelow(len(VOUCHER_ALPHABET) ** VOUCHER_LENGTH)
+    chars = []
+    for _ in range(VOUCHER_LENGTH):
+        number, digit = divmod(number, len(VOUCHER_ALPHABET))
+        chars.append(VOUCHER_ALPHABET[digit])
+    return "V" + "".join(chars)

@@ -68,3 +68,37 @@ def test_money_keeps_the_currency_minor_unit_and_has_a_ceiling():
 @given(st.integers(min_value=0, max_value=10**13))
 def test_any_whole_vnd_amount_within_bounds_round_trips(amount):
     assert parse_money(str(amount), "VND") == Decimal(amount)
+
+
+def test_voucher_codes_are_v_and_eleven_characters_each_uniform_over_the_alphabet():
+    from loyalty_core.handlers.common import VOUCHER_ALPHABET, new_voucher_code
+
+    codes = [new_voucher_code() for _ in range(3_000)]
+    assert all(len(code) == 12 and code[0] == "V" and set(code[1:]) <= set(VOUCHER_ALPHABET) for code in codes)
+    assert len(set(codes)) == len(codes)
+    for position in range(1, 12):  # every character turns up in every position (a biased digit would not)
+        counts = {ch: 0 for ch in VOUCHER_ALPHABET}
+        for code in codes:
+            counts[code[position]] += 1
+        assert min(counts.values()) > 40 and max(counts.values()) < 170, (position, counts)  # mean 100
+
+
+def test_request_ids_are_version_4_uuids_and_a_forked_worker_draws_its_own():
+    import os
+    import uuid
+
+    from api.request_id import new_request_id
+
+    ids_here = [new_request_id() for _ in range(1_000)]
+    assert len(set(ids_here)) == 1_000
+    assert all(len(i) == 32 and uuid.UUID(hex=i).version == 4 for i in ids_here)
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child's ids must not repeat the parent's next ones
+        os.write(write, new_request_id().encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    from_child = os.read(read, 64).decode()
+    os.close(read)
+    assert len(from_child) == 32 and from_child != new_request_id()
