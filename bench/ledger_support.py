@@ -31,6 +31,7 @@ from loyalty_core.member import new_lot_id
 from loyalty_core.runtime import Runtime, open_runtime
 from loyalty_core.service import enable_group_commit, utc_now
 from loyalty_core.settings import Settings
+from projections.pools import harden
 
 PG, SQLITE = "postgresql", "sqlite"
 _RUN = f"{os.getpid()}-{int(time.time())}"
@@ -51,9 +52,12 @@ def database_url(ctx: BenchContext, backend: str) -> str:
 
 
 def open_ledger(ctx: BenchContext, backend: str, *, pool_size: int = 16) -> Runtime:
-    """The real runtime (program policy installed) on this benchmark's fresh database, the demo program in
-    force since yesterday. PostgreSQL: ``pool_size`` connections plus as many again on overflow."""
+    """The real runtime (program policy installed, pools checked as the server checks them) on this
+    benchmark's fresh database, the demo program in force since yesterday. PostgreSQL: ``pool_size`` connections plus as many again on overflow."""
     rt = open_runtime(Settings(database_url=database_url(ctx, backend), pool_size=pool_size))
+    # Pooled connections checked as `loyalty serve` checks them (a socket poll for one lent moments ago,
+    # projections/pools.py), not by the library's pre-ping, a round trip per checkout that no server makes.
+    harden(getattr(rt.store.recorder, "datastore", None))
     rt.service.policy.install_demo(utc_now() - timedelta(days=1))
     return rt
 
