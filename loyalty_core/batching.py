@@ -33,6 +33,7 @@ from uuid import UUID
 
 from loyalty_core import errors
 from loyalty_core import events as ev
+from loyalty_core import identifiers as ids
 from loyalty_core.member import Member
 from loyalty_core.results import Result
 from loyalty_core.snapshotter import Snapshotter
@@ -49,6 +50,8 @@ class BatchView:
     claims: dict[UUID, Any] = field(default_factory=dict)
     receipts: dict[UUID, ev.CommandAccepted] = field(default_factory=dict)
     budgets: dict[UUID, tuple[int, int]] = field(default_factory=dict)
+    read_claims: dict[UUID, Any] = field(default_factory=dict)
+    """Claims as the store held them when this batch began (not decisions: never inherited by a batch on top)."""
 
     def _find(self, table: str, key: UUID) -> tuple[bool, Any]:
         view: BatchView | None = self
@@ -68,7 +71,10 @@ class BatchView:
 
     def load_claim(self, claim_id: UUID) -> Any:
         hit, claim = self._find("claims", claim_id)
-        return claim if hit else self.store.load_claim(claim_id)
+        if hit:
+            return claim
+        read = self.read_claims.get(claim_id)  # read from the store for this batch (GroupCommitter._warm)
+        return read if read is not None else self.store.load_claim(claim_id)
 
     def load_receipt(self, receipt_id: UUID) -> ev.CommandAccepted | None:
         return self._find("receipts", receipt_id)[1]
@@ -220,25 +226,38 @@ class GroupCommitter:
         return round_
 
     def _warm(self, view: BatchView, batch: list[Waiting]) -> None:
-        """Load this batch's cold members (named by id) in one query before deciding it: one at a time,
-        each cost a round trip in this thread, which every other command of the batch waited for (on a
-        freshly started server, most of the decider's time)."""
-        from loyalty_core.histories import warm_members
+        """Read what this batch will need from the store in two queries before deciding it: the claims of
+        the reservations its commands name (a capture or a cancellation finds its member that way), then the
+        cold members, named by id or by those claims. One at a time, each was a round trip in this thread,
+        which every other command of the batch waited for (on a freshly started server, most of the decider's
+        time; in a till's reserve-then-capture flow, a round trip per capture)."""
+        from loyalty_core.handlers.common import RESERVATION
+        from loyalty_core.histories import load_claims, warm_members
 
         store = self.service.store
         if not hasattr(store, "members") or not hasattr(store, "recorder"):
             return
-        cold = []
+        wanted: list[UUID] = []
+        reservations: list[UUID] = []
         for waiting in batch:
-            member = getattr(waiting.prepared.command, "member", None)
-            member_id = getattr(member, "member_id", None)
-            if isinstance(member_id, UUID) and not view._find("members", member_id)[0]:
-                cold.append(member_id)
-        if cold:
-            try:
+            command = waiting.prepared.command
+            member_id = getattr(getattr(command, "member", None), "member_id", None)
+            if isinstance(member_id, UUID):
+                wanted.append(member_id)
+            reservation_id = getattr(command, "reservation_id", None)
+            if isinstance(reservation_id, str) and len(reservation_id) <= 100:
+                claim_id = ids.claim_id(RESERVATION, reservation_id)
+                if not view._find("claims", claim_id)[0]:
+                    reservations.append(claim_id)
+        try:
+            if reservations:
+                view.read_claims = load_claims(store, reservations)
+                wanted += [claim.member_id for claim in view.read_claims.values() if claim.member_id is not None]
+            cold = [m for m in dict.fromkeys(wanted) if not view._find("members", m)[0]]
+            if cold:
                 warm_members(store, cold)
-            except errors.StoreUnavailable:
-                pass  # each command then loads its member itself and gets the store's own answer
+        except errors.StoreUnavailable:
+            pass  # each command then loads what it needs itself and gets the store's own answer
 
     # --- writing --------------------------------------------------------------------------------
     def _write_loop(self) -> None:

@@ -104,3 +104,30 @@ def warm_members(store: Any, member_ids: Iterable[UUID]) -> int:
             store.members.put(member)
             loaded += 1
     return loaded
+
+
+def load_claims(store: Any, claim_ids: Iterable[UUID]) -> dict[UUID, Any]:
+    """The claims of `claim_ids` that exist, read in one query and folded as `store.load_claim` folds them.
+
+    For a batch of captures and cancellations: each names its reservation, whose claim says whose it is, and
+    the decider read those one round trip after another. A claim not found here is left out, and
+    `load_claim` looks it up itself (it also knows a previous release's claim ids). Empty where the store has
+    no such query (SQLite, test doubles)."""
+    from loyalty_core.ledger import project_claim, store_failures
+
+    wanted = list(dict.fromkeys(claim_ids))
+    if not wanted or not hasattr(store, "recorder"):
+        return {}
+    with store_failures():
+        rows = select_histories(store.recorder, wanted, None)
+    if not rows:
+        return {}
+    histories: dict[UUID, list[Any]] = {}
+    for row in rows:
+        histories.setdefault(row.originator_id, []).append(store.mapper.to_domain_event(row))
+    claims = {}
+    for claim_id, events in histories.items():
+        claim = project_claim(None, events)
+        if claim is not None:
+            claims[claim_id] = claim
+    return claims
