@@ -24,6 +24,8 @@ from loyalty_core.member import Member
 
 log = logging.getLogger("loyalty.snapshots")
 
+IDLE_SECONDS = 5
+"""The thread ends after this long with nothing queued, so an idle or forgotten service holds no thread."""
 MAX_QUEUED = 10_000
 """States waiting beyond this are dropped (logged): under a flood the next interval snapshots again."""
 
@@ -63,15 +65,17 @@ class Snapshotter:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout=timeout_s)
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=timeout_s)
 
     def _run(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._queued or self._closed)
-                if not self._queued:
-                    return  # closed, nothing left
+                self._cond.wait_for(lambda: self._queued or self._closed, timeout=IDLE_SECONDS)
+                if not self._queued:  # closed, or idle: the thread ends (the next submit starts another)
+                    self._thread = None
+                    return
                 member_id = next(iter(self._queued))
                 member = self._queued.pop(member_id)
                 self._busy = True

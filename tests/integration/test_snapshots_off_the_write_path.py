@@ -78,3 +78,21 @@ def test_close_snapshots_what_is_queued_before_it_returns():
         snapshots.submit(SimpleNamespace(id=f"m{version}", version=version))
     snapshots.close()
     assert sorted(taken) == [1, 2, 3]
+
+
+def test_the_thread_ends_when_idle_and_a_later_snapshot_starts_another(monkeypatch):
+    from loyalty_core import snapshotter
+
+    monkeypatch.setattr(snapshotter, "IDLE_SECONDS", 0.05)
+    taken = []
+    snapshots = Snapshotter(lambda state: taken.append(state.version))
+    snapshots.submit(SimpleNamespace(id="a", version=1))
+    assert snapshots.flush(5)
+    first = snapshots._thread
+    if first is not None:
+        first.join(5)
+    assert snapshots._thread is None  # idle: no thread held
+    snapshots.submit(SimpleNamespace(id="a", version=2))
+    assert snapshots.flush(5)
+    assert taken == [1, 2]
+    snapshots.close()
