@@ -165,6 +165,11 @@ class Member:
                       key=Lot.expiry_key)
 
     def next_expiry(self) -> tuple[int, datetime] | None:
+        """(points, instant) of the earliest expiry among the lots with points left (pending ones too)."""
+        return self.first_expiry
+
+    @cached_property
+    def first_expiry(self) -> tuple[int, datetime] | None:
         dated = [lot for lot in self.lots.values() if lot.expires_at and lot.remaining > 0]
         if not dated:
             return None
@@ -197,7 +202,14 @@ def evolve(event: object, member: Member | None) -> Member:
 
 
 _FIELDS = frozenset(f.name for f in fields(Member))
-_CACHED = tuple(name for name, value in vars(Member).items() if isinstance(value, cached_property))
+#: Each value cached on a state (`cached_property`) and the fields it is worked out from.
+_DERIVED_FROM: dict[str, frozenset[str]] = {
+    "points_available": frozenset({"lots", "debt"}), "points_pending": frozenset({"lots"}),
+    "points_reserved": frozenset({"reservations"}), "next_due_at": frozenset({"reservations", "lots", "vouchers"}),
+    "first_expiry": frozenset({"lots"}),
+}
+if set(_DERIVED_FROM) != {name for name, value in vars(Member).items() if isinstance(value, cached_property)}:
+    raise AssertionError("every cached value of Member must say what it is worked out from (_DERIVED_FROM)")
 
 
 def _bump(member: Member, event: ev.Event, **changes: Any) -> Member:
@@ -206,18 +218,52 @@ def _bump(member: Member, event: ev.Event, **changes: Any) -> Member:
     What `dataclasses.replace` gives, built from a copy of the old state's attributes instead of through
     the frozen class's `__init__` (an `object.__setattr__` per field, and a Python loop over the 30 fields to
     gather them): every event of every fold and every decision passes here, and replace was the largest
-    single cost of folding a member (docs/benchmarks.md, issue 17). Values cached on the old state
-    (`cached_property`) are not carried over: they belong to that state."""
+    single cost of folding a member (docs/benchmarks.md, issue 17). A value cached on the old state is kept
+    only when none of the fields it is worked out from changed (a receipt, a tier or a profile change leaves
+    the balances as they were): each is a walk over every lot, and a loyal member has hundreds."""
     if not changes.keys() <= _FIELDS:
         raise TypeError(f"Member has no field(s) {sorted(changes.keys() - _FIELDS)}")
     state = member.__dict__.copy()
-    for name in _CACHED:
-        state.pop(name, None)
+    for name, inputs in _DERIVED_FROM.items():
+        if name in state and not inputs.isdisjoint(changes):
+            del state[name]
     state.update(changes)
     state["version"] = event.originator_version
     bumped = object.__new__(Member)
     object.__setattr__(bumped, "__dict__", state)
     return bumped
+
+
+def _with_new_lot(before: Member, after: Member, lot: Lot | None) -> Member:
+    """`after`, which is `before` with one lot added (None: none kept) and its debt settled, given the values
+    `before` had worked out, moved by that one lot rather than walked again over every lot. Only what
+    `before` had is given; the rest is worked out on first use as usual."""
+    known, moved = before.__dict__, after.__dict__
+    if (before.reservations is not after.reservations or before.vouchers is not after.vouchers
+            or (lot is not None and lot.lot_id in before.lots)):
+        return after  # not one new lot alone: nothing is carried, all is worked out afresh on first use
+    if "points_available" in known:
+        added = lot.remaining if lot is not None and not lot.is_pending else 0
+        moved["points_available"] = known["points_available"] + before.debt - after.debt + added
+    if "points_pending" in known:
+        moved["points_pending"] = known["points_pending"] + (lot.remaining if lot is not None and lot.is_pending
+                                                             else 0)
+    if "next_due_at" in known:
+        due = None if lot is None else (lot.pending_until if lot.is_pending else
+                                        lot.expires_at if lot.remaining > 0 else None)
+        earlier = known["next_due_at"]
+        moved["next_due_at"] = due if earlier is None else (earlier if due is None else min(earlier, due))
+    if "first_expiry" in known:
+        first = known["first_expiry"]
+        if lot is None or lot.expires_at is None or lot.remaining <= 0:
+            moved["first_expiry"] = first
+        elif first is None or lot.expires_at < first[1]:
+            moved["first_expiry"] = (lot.remaining, lot.expires_at)
+        elif lot.expires_at == first[1]:
+            moved["first_expiry"] = (first[0] + lot.remaining, first[1])
+        else:
+            moved["first_expiry"] = first
+    return after
 
 
 def _touch(member: Member, at: datetime) -> datetime:
@@ -287,7 +333,8 @@ def _(event: ev.PointsEarned, member: Member) -> Member:
     lot = Lot(lot_id=event.lot_id, points=event.points, remaining=event.points - event.debt_settled,
               earned_at=event.occurred_at, pending_until=event.pending_until, expires_at=event.expires_at,
               source=event.source, reference=event.reference)
-    lots = {**member.lots, lot.lot_id: lot} if lot.remaining > 0 or lot.is_pending else dict(member.lots)
+    kept = lot.remaining > 0 or lot.is_pending
+    lots = {**member.lots, lot.lot_id: lot} if kept else dict(member.lots)
     changes: dict[str, Any] = {"lots": lots, "debt": member.debt - event.debt_settled,
                                "lifetime_earned": member.lifetime_earned + event.points,
                                "lot_counter": member.lot_counter + 1,
@@ -305,7 +352,9 @@ def _(event: ev.PointsEarned, member: Member) -> Member:
     if event.activity_key:
         changes["activity_counts"] = {**member.activity_counts,
                                       event.activity_key: member.activity_counts.get(event.activity_key, 0) + 1}
-    return _bump(member, event, **changes)
+    # The new lot is the only change to the lots: the balances worked out before move by it, instead of a
+    # new walk over every lot (a lot dropped as empty changes nothing but the debt).
+    return _with_new_lot(member, _bump(member, event, **changes), lot if kept else None)
 
 
 @evolve.register

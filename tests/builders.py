@@ -44,4 +44,15 @@ def earn(service: LoyaltyService, member: c.MemberRef, points: int, **fields):
                                         reference=key("ref"), **fields))
 
 
-__all__ = ["LedgerStore", "key", "ledger", "enroll", "earn"]
+def assert_cached_values_are_fresh(member) -> None:
+    """The values a state carries over or moves by one lot (loyalty_core/member.py `_bump`, `_with_new_lot`)
+    are those a walk over a fresh copy of the same fields works out."""
+    import dataclasses
+
+    fresh = type(member)(**{f.name: getattr(member, f.name) for f in dataclasses.fields(member)})
+    assert (member.points_available, member.points_pending, member.points_reserved, member.next_due_at,
+            member.next_expiry()) == (fresh.points_available, fresh.points_pending, fresh.points_reserved,
+                                      fresh.next_due_at, fresh.next_expiry()), member.id
+
+
+__all__ = ["LedgerStore", "key", "ledger", "enroll", "earn", "assert_cached_values_are_fresh"]

@@ -16,6 +16,7 @@ from loyalty_core import errors
 from loyalty_core.ledger import open_store
 from loyalty_core.service import LoyaltyService, enable_group_commit
 from loyalty_core.settings import Settings
+from tests.builders import assert_cached_values_are_fresh
 
 _phones = itertools.count(1_000_000)
 _keys = itertools.count()
@@ -220,6 +221,9 @@ class LedgerMachine(RuleBasedStateMachine):
         assert balance.lifetime_expired == oracle.expired
         assert balance.lifetime_earned == oracle.earned
         assert balance.lifetime_redeemed == oracle.redeemed
+        cached = self.store.members.get(self.member.member_id) if hasattr(self.store, "members") else None
+        if cached is not None:  # the state the write path left, its balances carried or moved, not walked
+            assert_cached_values_are_fresh(cached)
 
 
 @pytest.mark.parametrize("group_commit", [False, True], ids=["one-by-one", "group-commit"])

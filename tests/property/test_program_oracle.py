@@ -30,6 +30,7 @@ from loyalty_core.ledger import open_store
 from loyalty_core.service import LoyaltyService, enable_group_commit
 from loyalty_core.settings import Settings
 from tests.property import program_oracle as oracle
+from tests.builders import assert_cached_values_are_fresh
 
 settings.register_profile("program-bounded", max_examples=10, stateful_step_count=30, deadline=None,
                           suppress_health_check=list(HealthCheck))
@@ -215,6 +216,7 @@ class ProgramMachine(RuleBasedStateMachine):
         for who, ref in enumerate(self.members):
             person = self.oracle.people[who]
             member = self.store.load_member(ref.member_id)
+            assert_cached_values_are_fresh(member)
             change = Change(member, self.now, Cause("read", None, "read"))
             apply_due(change)
             member = change.current
