@@ -91,11 +91,8 @@ def warm_members(store: Any, member_ids: Iterable[UUID]) -> int:
             vault.warm(wanted)
     if rows is None:
         return 0
-    histories: dict[UUID, list[Any]] = {}
-    for row in rows:
-        histories.setdefault(row.originator_id, []).append(store.mapper.to_domain_event(row))
     loaded = 0
-    for events in histories.values():
+    for events in _by_aggregate(store, rows).values():
         try:
             member = project_stored_member(None, events)
         except (StaleSnapshot, LedgerIntegrityError):
@@ -122,12 +119,17 @@ def load_claims(store: Any, claim_ids: Iterable[UUID]) -> dict[UUID, Any]:
         rows = select_histories(store.recorder, wanted, None)
     if not rows:
         return {}
-    histories: dict[UUID, list[Any]] = {}
-    for row in rows:
-        histories.setdefault(row.originator_id, []).append(store.mapper.to_domain_event(row))
     claims = {}
-    for claim_id, events in histories.items():
+    for claim_id, events in _by_aggregate(store, rows).items():
         claim = project_claim(None, events)
         if claim is not None:
             claims[claim_id] = claim
     return claims
+
+
+def _by_aggregate(store: Any, rows: list[StoredRow]) -> dict[UUID, list[Any]]:
+    """The rows decoded by the store's mapper (personal fields opened), each aggregate's in stored order."""
+    histories: dict[UUID, list[Any]] = {}
+    for row in rows:
+        histories.setdefault(row.originator_id, []).append(store.mapper.to_domain_event(row))
+    return histories

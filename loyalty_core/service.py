@@ -151,10 +151,11 @@ class LoyaltyService:
     def _snapshot_due(self, plan: Plan) -> bool:
         """Whether this write took the member across a multiple of `snapshot_interval`."""
         member = plan.member
-        versions = [e.originator_version for e in plan.events if member is not None and e.originator_id == member.id]
-        if member is None or not versions:
+        if member is None:
             return False
-        return member.version // self.snapshot_interval > (min(versions) - 1) // self.snapshot_interval
+        versions = [e.originator_version for e in plan.events if e.originator_id == member.id]
+        interval = self.snapshot_interval
+        return bool(versions) and member.version // interval > (min(versions) - 1) // interval
 
     def snapshot_member(self, member: Member) -> None:
         """Snapshot this written state; a refusal or an unavailable store is logged, never raised."""
