@@ -93,7 +93,7 @@ class InFlightLane(Lane[_Op]):
                 claims.append(op)
         # The round's tokens from one read of the OS's source (each read lets go of the GIL, and getting it
         # back waited for the server's busy threads): 16 hex digits each, as `secrets.token_hex(8)` gives.
-        drawn = secrets.token_hex(8 * len(claims))
+        drawn = secrets.token_hex(8 * len(claims)) if claims else ""
         for n, op in enumerate(claims):
             op.token = drawn[16 * n:16 * (n + 1)]
         now = self.clock()

@@ -30,6 +30,7 @@ from loyalty_core.privacy import fields as personal
 from loyalty_core.privacy.tokens import is_erased, is_hashed
 from loyalty_core.request_context import current_request_id
 from loyalty_core.results import Balance, MemberResult, Result, result_from_dict
+from loyalty_core.snapshotter import Snapshotter
 from loyalty_core.text import check_all_text
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ class LoyaltyService:
         """Decide a command without writing anything: a dry run ("this basket will earn 37 points")."""
         return self.plan(self.prepare(command)).result
 
-    def committed(self, plan: Plan, snapshots: Any = None) -> None:
+    def committed(self, plan: Plan, snapshots: Snapshotter | None = None) -> None:
         """After a successful write: keep the new state warm, and snapshot long histories (now, or by
         `snapshots`, a `Snapshotter` that takes them off the caller's thread: the group committer's writer)."""
         if plan.member is not None:
