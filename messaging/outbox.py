@@ -112,6 +112,10 @@ class ChannelStats:
     cost_vnd: Decimal
 
 
+_ADD_COLUMNS = ("message_id", "member_id", "kind", "purpose", "phone", "data", "status", "refused_by", "attempts",
+                "next_attempt_at", "created_at", "not_after", "source_position")
+
+
 class Outbox:
     def __init__(self, store: ReadStore):
         self.store = store
@@ -130,10 +134,10 @@ class Outbox:
     def add(self, tx: Tx, drafts: Iterable[Draft]) -> None:
         """Insert drafts inside the caller's transaction; a message that exists already is left alone."""
         rows = [self._row(tx, d) for d in drafts]
-        marks = ", ".join("?" * 13)
-        tx.many(f"INSERT INTO {self.table} (message_id, member_id, kind, purpose, phone, data, status, refused_by, "
-                f"attempts, next_attempt_at, created_at, not_after, source_position) VALUES ({marks}) "
-                f"ON CONFLICT (message_id) DO NOTHING", rows)
+        # Through upsert: on PostgreSQL a COPY and one INSERT ... SELECT, a fifth of executemany's client
+        # time a row (a rebuild inserts a draft for most member events). DO NOTHING also takes a message
+        # twice in one batch.
+        tx.upsert(self.table, _ADD_COLUMNS, rows, "ON CONFLICT (message_id) DO NOTHING")
 
     def add_now(self, drafts: Sequence[Draft]) -> None:
         with self.store.transaction() as tx:

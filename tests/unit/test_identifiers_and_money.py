@@ -102,3 +102,25 @@ def test_request_ids_are_version_4_uuids_and_a_forked_worker_draws_its_own():
     from_child = os.read(read, 64).decode()
     os.close(read)
     assert len(from_child) == 32 and from_child != new_request_id()
+
+
+@given(key=st.binary(min_size=0, max_size=200), message=st.binary(max_size=300))
+def test_the_prepared_keyed_hash_is_exactly_hmac_sha256(key, message):
+    import hashlib
+    import hmac
+
+    from loyalty_core.privacy.lookup import KeyedSha256
+
+    assert KeyedSha256(key).digest(message) == hmac.new(key, message, hashlib.sha256).digest()
+
+
+def test_a_replaced_lookup_key_is_used_at_once(monkeypatch):
+    import hashlib
+    import hmac
+
+    from loyalty_core.privacy import lookup
+
+    for key in (b"k" * 32, b"j" * 32, b"k" * 32):
+        monkeypatch.setitem(lookup._state, "key", key)
+        assert lookup.digest("phone", "+84901234567") == hmac.new(key, b"phone\x00+84901234567",
+                                                                 hashlib.sha256).digest()
