@@ -378,11 +378,13 @@ def read_side(ctx: BenchContext) -> list[Row]:
     rate = report.notifications / report.seconds if report.seconds else None
     rows.append(Row(name=f"projection rebuild, all {len(names)} projections", group=READ, unit="events/s",
                     value=rate, tag=TAG_REBUILD,
-                    notes=f"{common}; rebuild --all from position 0 ({', '.join(names)}), batch 5,000; "
+                    notes=f"{common}; rebuild --all from position 0 ({', '.join(names)}), batch 5,000, "
+                          f"replayed in {report.processes} process{'es' if report.processes > 1 else ''}; "
                           f"{report.notifications:,} notifications in {report.seconds:.1f} s; fill "
                           f"{events / fill_s:,.0f} events/s; {load_before} before the fill",
                     extra={"events": events, "members": members, "fill_s": fill_s, "stopped_by": why,
-                           "notifications": report.notifications, "seconds": report.seconds}))
+                           "notifications": report.notifications, "seconds": report.seconds,
+                           "processes": report.processes}))
 
     backlog = max(events // 10, 1000)
     status(f"setup: a backlog of {backlog:,} events")

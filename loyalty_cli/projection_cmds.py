@@ -81,7 +81,7 @@ def rebuild(name: Optional[str] = typer.Argument(None, help="Projection to rebui
                              on_batch=on_batch)
     dump({"rebuilt": report.generations, "notifications": report.notifications,
           "seconds": round(report.seconds, 2), "events_per_second": report.per_second,
-          "dead_letters": report.dead_letters})  # events set aside: `loyalty projections dead-letters`
+          "dead_letters": report.dead_letters, "processes": report.processes})  # events set aside: `loyalty projections dead-letters`
 
 
 def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when there is nothing to do"),

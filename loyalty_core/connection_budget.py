@@ -37,9 +37,11 @@ def pool_size(settings: Settings, pool: str) -> int:
 
 
 def process_most(settings: Settings, role: str) -> int:
-    """The most connections one process of `role` can hold."""
+    """The most connections one process of `role` can hold; for a rebuild, the processes it replays in
+    together (the rebuilding process closes its own pools while they run: projections/rebuild.py)."""
     sized = settings.for_role(role)
-    return sum(pool_size(sized, pool) for pool in POOLS_BY_ROLE[role])
+    each = sum(pool_size(sized, pool) for pool in POOLS_BY_ROLE[role])
+    return each * settings.rebuild_processes if role == "rebuild" else each
 
 
 def deployment_most(settings: Settings, processes: Mapping[str, int]) -> int:

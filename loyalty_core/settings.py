@@ -33,6 +33,11 @@ class Settings:
     worker_pool_size: int = 2
     """`LOYALTY_WORKER_POOL_SIZE`: the most connections of each pool of `loyalty worker` and of a rebuild
     (one thread each: two is enough for a transaction plus the setup lock)."""
+    rebuild_processes: int = 2
+    """`LOYALTY_REBUILD_PROCESSES`: how many processes a rebuild of a long log (50,000 notifications or more,
+    PostgreSQL) replays in, the projections split between them; 1 replays in the rebuilding process itself.
+    Each holds the rebuild's pools (docs/operations.md "Connection budget"); more than the cores left to
+    Python by PostgreSQL gains nothing."""
     dispatcher_pool_size: int = 2
     """`LOYALTY_DISPATCHER_POOL_SIZE`: the most connections of each pool of the webhook and message
     dispatchers."""
@@ -78,6 +83,7 @@ class Settings:
             tables_pool_size=_positive(environ, "LOYALTY_TABLES_POOL_SIZE", 4),
             worker_pool_size=_positive(environ, "LOYALTY_WORKER_POOL_SIZE", 2),
             dispatcher_pool_size=_positive(environ, "LOYALTY_DISPATCHER_POOL_SIZE", 2),
+            rebuild_processes=_processes(environ, "LOYALTY_REBUILD_PROCESSES", 2),
             pool_timeout_seconds=_seconds(environ, "LOYALTY_POOL_TIMEOUT_SECONDS", 10, least=1),
             lock_timeout_seconds=_seconds(environ, "LOYALTY_LOCK_TIMEOUT_SECONDS", 5, least=0),
             application_name=environ.get("LOYALTY_APPLICATION_NAME") or "loyalty",
@@ -104,6 +110,17 @@ class Settings:
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgresql://", "postgres://"))
+
+
+def _processes(environ: Mapping[str, str], name: str, default: int) -> int:
+    text = environ.get(name) or str(default)
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of processes, got {text!r}") from None
+    if not 1 <= value <= 16:
+        raise ValueError(f"{name} must be between 1 and 16 processes, got {value}")
+    return value
 
 
 def _positive(environ: Mapping[str, str], name: str, default: int) -> int:

@@ -13,10 +13,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from loyalty_core.ledger import LedgerStore
 from loyalty_core.settings import Settings
 from projections.catalog import PROJECTIONS, ReadSide
 from projections.deadletter import DeadLetters
 from projections.runner import LogReader, OnBatch, catch_up
+from projections.split_replay import groups_by_cost, replay_split, worth_splitting
 
 REBUILD_BATCH = 5000
 
@@ -28,6 +30,8 @@ class RebuildReport:
     notifications: int = 0
     seconds: float = 0.0
     dead_letters: int = 0
+    processes: int = 1
+    """How many processes replayed the log (projections/split_replay.py)."""
     """Events the new generations could not apply and set aside (listed by `projections dead-letters`)."""
 
     @property
@@ -36,41 +40,82 @@ class RebuildReport:
 
 
 def rebuild(settings: Settings, names: list[str], *, batch_size: int = REBUILD_BATCH,
-            on_start: Callable[[int], None] | None = None, on_batch: OnBatch | None = None) -> RebuildReport:
+            on_start: Callable[[int], None] | None = None, on_batch: OnBatch | None = None,
+            processes: int | None = None) -> RebuildReport:
+    """`processes`: how many processes replay a long log (default `settings.rebuild_processes`); the
+    projections are split between them (projections/split_replay.py). While they replay, this process
+    holds no connection, so the rebuild as a whole never holds more than `processes` times its pools."""
     unknown = sorted(set(names) - set(PROJECTIONS))
     if unknown:
         raise ValueError(f"no projection named {', '.join(unknown)}; known: {', '.join(PROJECTIONS)}")
+    processes = settings.rebuild_processes if processes is None else processes
+    report = RebuildReport()
     side = ReadSide.open(settings)
     store = side.open_ledger(settings)
     try:
         side.live()  # the registry and its rows exist before a generation is taken
-        report = RebuildReport()
         for name in names:
             generation, abandoned = side.registry.start_build(name)
             if abandoned is not None:  # an earlier rebuild died half-way: its tables are garbage
                 side.projection(name, abandoned, create=False).view.drop()
             report.generations[name] = generation
         projections = [side.projection(name, g) for name, g in report.generations.items()]
-        reader = LogReader.for_projections(store, projections)
-        head = reader.head()
+        head = store.max_notification_id()
         if on_start is not None:
             on_start(head)
+        split = worth_splitting(settings, processes, head) and len(projections) > 1
         started = time.perf_counter()
-        dead = DeadLetters(side.store)
-        dead.ensure()
-        # An event a projection cannot apply is set aside as a dead letter; the rebuild goes on and swaps.
-        report.notifications = catch_up(reader, projections, upto=head, batch_size=batch_size,
-                                        on_batch=on_batch, dead_letters=dead)
-        report.seconds = time.perf_counter() - started
-        # Whatever arrived during the replay, so the swap hands the worker as little as possible.
-        catch_up(reader, projections, batch_size=batch_size, dead_letters=dead)
-        for name, generation in report.generations.items():
-            old = side.registry.swap(name, generation)
-            if old != generation:
-                side.projection(name, old, create=False).view.drop()
-                dead.drop_generation(name, old)
-        report.dead_letters = len(dead.list(live=report.generations))
+        if not split:
+            report.notifications = _replay_here(side, store, report, head, batch_size, on_batch)
+            report.seconds = time.perf_counter() - started
+            _finish(side, store, report, batch_size)
+            return report
+    except BaseException:
+        store.close()
+        side.close()
+        raise
+    store.close()
+    side.close()
+    report.processes = len(groups_by_cost(names, processes))
+
+    def progress(position: int) -> None:
+        if on_batch is not None:
+            on_batch(position, head, 0)
+
+    report.notifications = replay_split(settings, report.generations, head, processes=processes,
+                                        batch_size=batch_size, progress=progress)
+    report.seconds = time.perf_counter() - started
+    side = ReadSide.open(settings)
+    store = side.open_ledger(settings)
+    try:
+        _finish(side, store, report, batch_size)
         return report
     finally:
         store.close()
         side.close()
+
+
+def _replay_here(side: ReadSide, store: LedgerStore, report: RebuildReport, head: int, batch_size: int,
+                 on_batch: OnBatch | None) -> int:
+    projections = [side.projection(name, g) for name, g in report.generations.items()]
+    dead = DeadLetters(side.store)
+    dead.ensure()
+    # An event a projection cannot apply is set aside as a dead letter; the rebuild goes on and swaps.
+    return catch_up(LogReader.for_projections(store, projections), projections, upto=head,
+                    batch_size=batch_size, on_batch=on_batch, dead_letters=dead)
+
+
+def _finish(side: ReadSide, store: LedgerStore, report: RebuildReport, batch_size: int) -> None:
+    """Apply whatever arrived during the replay (so the swap hands the worker as little as possible), swap
+    every new generation in and drop the old ones."""
+    projections = [side.projection(name, g) for name, g in report.generations.items()]
+    dead = DeadLetters(side.store)
+    dead.ensure()
+    catch_up(LogReader.for_projections(store, projections), projections, batch_size=batch_size,
+             dead_letters=dead)
+    for name, generation in report.generations.items():
+        old = side.registry.swap(name, generation)
+        if old != generation:
+            side.projection(name, old, create=False).view.drop()
+            dead.drop_generation(name, old)
+    report.dead_letters = len(dead.list(live=report.generations))
