@@ -21,7 +21,7 @@ from eventsourcing.persistence import JSONTranscoder, Notification
 from eventsourcing.utils import get_topic, resolve_topic
 
 from loyalty_core import events as ev
-from loyalty_core.privacy.fields import PROTECTED
+from loyalty_core.privacy.fields import PROTECTED, reveal
 from loyalty_core.upcasting import complete
 
 _REVIVE: dict[str, Callable[[Any], Any]] = {
@@ -120,8 +120,7 @@ class Decoder:
         cls = self.wanted(notification.topic)
         if cls is None:
             return None
-        # Sealed personal fields are opened by the store's mapper (loyalty_core/privacy/fields.py).
-        if not self.fast or getattr(cls, "class_version", 1) != 1 or cls in PROTECTED:
+        if not self.fast or getattr(cls, "class_version", 1) != 1:
             return self.mapper.to_domain_event(notification)
         plan = self.plans.get(cls)
         if plan is None:
@@ -133,6 +132,12 @@ class Decoder:
         state["originator_id"] = notification.originator_id
         state["originator_version"] = notification.originator_version
         complete(cls, state)  # fields added since the event was written read as their defaults
+        vault = getattr(self.mapper, "vault", None)
+        if vault is not None:  # as the store's mapper does (loyalty_core/ledger.py CompletingMapper)
+            if cls in PROTECTED:  # sealed personal fields opened
+                reveal(cls, state, vault.unseal)
+            elif cls is ev.PersonalDataErased:  # another process erased them: drop the cached key now
+                vault.forget(state["originator_id"], erased=True)
         event = object.__new__(cls)
         object.__setattr__(event, "__dict__", state)
         return event

@@ -38,8 +38,8 @@ PERSONAL_KEYS = frozenset({"phone", "email", "name", "birthday", "channel_custom
 _CLAIM_STREAMS = (ev.ClaimTaken, ev.ClaimReleased, PurchaseHeld, HeldPurchasesClaimed)
 PROTECTED = frozenset({ev.MemberEnrolled, ev.ProfileUpdated, ev.IdentifierLinked, ev.IdentifierUnlinked,
                        ev.CommandAccepted, ev.MemberSnapshot, *_CLAIM_STREAMS})
-"""Classes whose stored state differs from the domain's; the read side's fast decoder sends these through
-the mapper."""
+"""Classes whose stored state differs from the domain's: the store's mapper and the read side's fast
+decoder (projections/codec.py) both `reveal` them after decoding."""
 
 Seal = Callable[[UUID, str, str], str]
 Unseal = Callable[[UUID, str, Any], Any]

@@ -351,3 +351,27 @@ def test_the_read_side_opens_names_with_its_own_stores_keys_when_another_store_i
         assert [(h.member_id, h.name) for h in hits] == [(enrolled.member_id, NAME)]
     finally:
         other.close()
+
+
+def test_the_read_sides_fast_decoder_forgets_an_erased_members_key_as_the_mapper_does(runtime, database_url):
+    """Another process (the worker) that cached the member's key drops it on reading the erasure, so it
+    never opens or seals that member's data with it again."""
+    from loyalty_core.ledger import open_store
+    from projections.codec import Decoder
+
+    member = populate(runtime)
+    other = open_store(Settings(database_url=database_url))
+    try:
+        decoder = Decoder(other.mapper)
+        assert decoder.fast
+        for notification in other.notifications(1, 10_000):
+            decoder.decode(notification)  # opens the enrolment: the key is cached in this process
+        assert other.vault._cached(member.member_id) is not None
+        seen = other.max_notification_id()
+        erase_member(runtime.service, member, reason="yêu cầu của khách", idempotency_key=key("erase"),
+                     actor="admin-1")
+        erased = [decoder.decode(n) for n in other.notifications(seen + 1, 10_000)]
+        assert any(isinstance(e, ev.PersonalDataErased) for e in erased)
+        assert other.vault.is_erased(member.member_id)
+    finally:
+        other.close()
