@@ -30,9 +30,9 @@ class RebuildReport:
     notifications: int = 0
     seconds: float = 0.0
     dead_letters: int = 0
+    """Events the new generations could not apply and set aside (listed by `projections dead-letters`)."""
     processes: int = 1
     """How many processes replayed the log (projections/split_replay.py)."""
-    """Events the new generations could not apply and set aside (listed by `projections dead-letters`)."""
 
     @property
     def per_second(self) -> int:
@@ -59,23 +59,21 @@ def rebuild(settings: Settings, names: list[str], *, batch_size: int = REBUILD_B
             if abandoned is not None:  # an earlier rebuild died half-way: its tables are garbage
                 side.projection(name, abandoned, create=False).view.drop()
             report.generations[name] = generation
-        projections = [side.projection(name, g) for name, g in report.generations.items()]
+        for name, generation in report.generations.items():
+            side.projection(name, generation)  # the new tables exist before anything replays into them
         head = store.max_notification_id()
         if on_start is not None:
             on_start(head)
-        split = worth_splitting(settings, processes, head) and len(projections) > 1
         started = time.perf_counter()
+        split = worth_splitting(settings, processes, head) and len(names) > 1
         if not split:
             report.notifications = _replay_here(side, store, report, head, batch_size, on_batch)
             report.seconds = time.perf_counter() - started
             _finish(side, store, report, batch_size)
             return report
-    except BaseException:
-        store.close()
+    finally:
+        store.close()  # the split replay below holds no connection of this process meanwhile
         side.close()
-        raise
-    store.close()
-    side.close()
     report.processes = len(groups_by_cost(names, processes))
 
     def progress(position: int) -> None:
