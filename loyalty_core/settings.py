@@ -83,7 +83,7 @@ class Settings:
             tables_pool_size=_positive(environ, "LOYALTY_TABLES_POOL_SIZE", 4),
             worker_pool_size=_positive(environ, "LOYALTY_WORKER_POOL_SIZE", 2),
             dispatcher_pool_size=_positive(environ, "LOYALTY_DISPATCHER_POOL_SIZE", 2),
-            rebuild_processes=_processes(environ, "LOYALTY_REBUILD_PROCESSES", 2),
+            rebuild_processes=_positive(environ, "LOYALTY_REBUILD_PROCESSES", 2, unit="processes", most=16),
             pool_timeout_seconds=_seconds(environ, "LOYALTY_POOL_TIMEOUT_SECONDS", 10, least=1),
             lock_timeout_seconds=_seconds(environ, "LOYALTY_LOCK_TIMEOUT_SECONDS", 5, least=0),
             application_name=environ.get("LOYALTY_APPLICATION_NAME") or "loyalty",
@@ -112,25 +112,15 @@ class Settings:
         return self.database_url.startswith(("postgresql://", "postgres://"))
 
 
-def _processes(environ: Mapping[str, str], name: str, default: int) -> int:
+def _positive(environ: Mapping[str, str], name: str, default: int, *, unit: str = "connections",
+              most: int = 200) -> int:
     text = environ.get(name) or str(default)
     try:
         value = int(text)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number of processes, got {text!r}") from None
-    if not 1 <= value <= 16:
-        raise ValueError(f"{name} must be between 1 and 16 processes, got {value}")
-    return value
-
-
-def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
-    text = environ.get(name) or str(default)
-    try:
-        value = int(text)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number of connections, got {text!r}") from None
-    if not 1 <= value <= 200:
-        raise ValueError(f"{name} must be between 1 and 200 connections, got {value}")
+        raise ValueError(f"{name} must be a whole number of {unit}, got {text!r}") from None
+    if not 1 <= value <= most:
+        raise ValueError(f"{name} must be between 1 and {most} {unit}, got {value}")
     return value
 
 

@@ -20,6 +20,16 @@ from tests.integration.test_projections_runtime import _answers, _history
 from tests.integration.test_projections_support import catch_up, members, with_purchases
 
 
+def _a_live_read_side(url: str, clock) -> tuple[dict, ReadModels, tuple]:
+    """A history written and projected by the worker: (members folded, read models, their answers)."""
+    with ledger(url, clock=clock) as service:
+        _history(with_purchases(service))
+        folded = members(service.store)
+    catch_up(url)
+    models = ReadModels.open(Settings(database_url=url), clock=clock)
+    return folded, models, _answers(models, folded)
+
+
 def test_the_projections_are_split_into_groups_of_about_equal_cost():
     names = list(split_replay.RELATIVE_COST) + ["new_projection"]
     for processes in (1, 2, 3, 4, 16):
@@ -46,12 +56,7 @@ def test_a_short_log_or_sqlite_replays_in_the_rebuilding_process():
 @pytest.mark.postgres
 def test_a_rebuild_in_two_processes_answers_as_the_live_projections_did(postgres_url, clock, monkeypatch):
     monkeypatch.setattr(split_replay, "SPLIT_FROM", 1)
-    with ledger(postgres_url, clock=clock) as service:
-        _history(with_purchases(service))
-        folded = members(service.store)
-    catch_up(postgres_url)
-    models = ReadModels.open(Settings(database_url=postgres_url), clock=clock)
-    before = _answers(models, folded)
+    folded, models, before = _a_live_read_side(postgres_url, clock)
     positions: list[int] = []
     heads: list[int] = []
     report = rebuild(Settings(database_url=postgres_url), list(PROJECTIONS), batch_size=7, processes=2,
@@ -68,13 +73,8 @@ def test_a_rebuild_in_two_processes_answers_as_the_live_projections_did(postgres
 def test_a_replaying_process_killed_half_way_swaps_nothing_and_the_next_rebuild_is_whole(postgres_url, clock,
                                                                                        monkeypatch):
     monkeypatch.setattr(split_replay, "SPLIT_FROM", 1)
-    with ledger(postgres_url, clock=clock) as service:
-        _history(with_purchases(service))
-        folded = members(service.store)
-    catch_up(postgres_url)
     settings = Settings(database_url=postgres_url)
-    models = ReadModels.open(settings, clock=clock)
-    before = _answers(models, folded)
+    folded, models, before = _a_live_read_side(postgres_url, clock)
     blocker = psycopg.connect(postgres_url.split("?")[0])
     killed: list[int] = []
 
