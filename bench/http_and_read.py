@@ -351,6 +351,48 @@ def _fill_to_budget(ctx: BenchContext, settings: Any, target: int, step: int) ->
     return events, members, fill_s, why
 
 
+def _ready(barrier: Any) -> None:
+    import projections.catalog  # noqa: F401 - imported before the clock starts, as a running worker has
+    import projections.runner  # noqa: F401
+
+    barrier.wait()
+
+
+def _catch_up_in_two_workers(settings: Any) -> tuple[list[list[str]], int, float]:
+    """The live projections brought to the head by two processes, one group of projections each (what two
+    `loyalty worker --projections` processes do); timed once both processes are up and imported."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from projections.catalog import ReadSide
+    from projections.split_replay import groups_by_cost, replay_group
+
+    side = ReadSide.open(settings)
+    try:
+        live = side.generations()
+    finally:
+        side.close()
+    groups = groups_by_cost(list(live), 2)
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(len(groups) + 1)
+    with ProcessPoolExecutor(max_workers=len(groups), mp_context=context, initializer=_ready,
+                             initargs=(barrier,)) as pool:
+        for _ in groups:  # a submit with no idle process starts one; each waits at the barrier once imported
+            pool.submit(int)
+        barrier.wait()
+        store_side = ReadSide.open(settings)
+        try:
+            head = store_side.open_ledger(settings)
+            upto = head.max_notification_id()
+            head.close()
+        finally:
+            store_side.close()
+        started = time.perf_counter()
+        futures = [pool.submit(replay_group, settings, {n: live[n] for n in g}, upto, 1000) for g in groups]
+        applied = max(f.result() for f in futures)
+        return groups, applied, time.perf_counter() - started
+
+
 @benchmark(group=READ, name="read side on PostgreSQL (rebuild, catch-up, audit)")
 def read_side(ctx: BenchContext) -> list[Row]:
     from loyalty_core.settings import Settings
@@ -406,6 +448,18 @@ def read_side(ctx: BenchContext) -> list[Row]:
                     notes=f"the worker's catch_up (batch 1,000) over a backlog of {applied:,} notifications "
                           f"appended to the {events:,}-event log, in {catch_s:.1f} s; {_load()}",
                     extra={"notifications": applied, "seconds": catch_s, "head": head}))
+
+    status(f"setup: another backlog of {backlog:,} events")
+    fill(settings, backlog, first_member=members + backlog)
+    status("catch-up, two workers")
+    groups, applied2, catch2_s = _catch_up_in_two_workers(settings)
+    rows.append(Row(name=f"projection catch-up, all {len(names)} projections, 2 workers", group=READ,
+                    unit="events/s", value=applied2 / catch2_s if catch2_s else None,
+                    notes=f"two worker processes, each keeping a group of projections as `loyalty worker "
+                          f"--projections` does ({' | '.join(','.join(g) for g in groups)}), started and "
+                          f"imported before the clock starts; catch_up (batch 1,000) over another backlog of "
+                          f"{applied2:,} notifications in {catch2_s:.1f} s; {_load()}",
+                    extra={"notifications": applied2, "seconds": catch2_s, "groups": groups}))
 
     status("audit verify")
     t0 = time.perf_counter()

@@ -85,11 +85,21 @@ def rebuild(name: Optional[str] = typer.Argument(None, help="Projection to rebui
 
 
 def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when there is nothing to do"),
-           batch_size: int = typer.Option(1000, help="Events per transaction")) -> None:
+           batch_size: int = typer.Option(1000, help="Events per transaction"),
+           projections: Optional[str] = typer.Option(
+               None, help="Keep only these projections (comma-separated), so that a second worker on the "
+                          "others uses another core; default every one")) -> None:
     """Keep every projection and the audit chain up to date until stopped (SIGTERM or Ctrl-C)."""
     from loyalty_core.runtime import open_runtime
     from loyalty_core.wakeups import WakeUps
+    from projections.catalog import PROJECTIONS
     from projections.worker import run_worker
+
+    only = None if projections is None else [n.strip() for n in projections.split(",") if n.strip()]
+    if only is not None and (not only or set(only) - set(PROJECTIONS)):
+        unknown = ", ".join(sorted(set(only) - set(PROJECTIONS))) or "(none given)"
+        console.print(f"no projection named {unknown}; known: {', '.join(PROJECTIONS)}")
+        raise typer.Exit(2)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     stop = threading.Event()
@@ -102,8 +112,7 @@ def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when t
     runtime = open_runtime(_settings().for_role("worker"))
     try:  # scheduled work (expiry, pending release, timeouts, tier review, birthdays) every 30 s
         run_worker(runtime.settings, stop, poll_interval, WakeUps(runtime.service, every_seconds=30),
-                   batch_size=batch_size,
-                   metrics=metrics)
+                   batch_size=batch_size, metrics=metrics, projections=only)
     finally:
         runtime.close()
 

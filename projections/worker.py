@@ -13,13 +13,13 @@ import logging
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Collection
 
 from eventsourcing.persistence import PersistenceError
 
 from loyalty_core.ledger import LedgerStore
 from loyalty_core.settings import Settings
-from projections.catalog import ReadSide, Status
+from projections.catalog import PROJECTIONS, ReadSide, Status
 from projections.config import ReadConfig
 from projections.deadletter import DeadLetters
 from projections.member_due import DueIndex
@@ -42,7 +42,15 @@ class Worker:
     def __init__(self, settings: Settings, batch_size: int = 1000,
                  scheduled_work: ScheduledWork | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 metrics: LoopMetrics | None = None):
+                 metrics: LoopMetrics | None = None, projections: Collection[str] | None = None):
+        """`projections`: the names this worker keeps (default every one). One worker is one core's worth
+        of Python; a second worker on the other projections (`loyalty worker --projections`) uses a second
+        core, each keeping its own projections' positions."""
+        unknown = sorted(set(projections or ()) - set(PROJECTIONS))
+        if unknown or (projections is not None and not projections):
+            raise ValueError(f"no projection named {', '.join(unknown) or '(none given)'}; known: "
+                             f"{', '.join(PROJECTIONS)}")
+        self.only = None if projections is None else frozenset(projections)
         self.config = ReadConfig.of(settings)
         self.side = ReadSide.open(settings)
         self.store: LedgerStore = self.side.open_ledger(settings)
@@ -64,6 +72,8 @@ class Worker:
     def cycle(self, stop: threading.Event | None = None) -> tuple[int, list[Status]]:
         """(notifications applied, each projection's status afterwards)."""
         live = self.side.live()
+        if self.only is not None:
+            live = {name: p for name, p in live.items() if name in self.only}
         projections = list(live.values())
         if self._reader is None:
             self._reader = LogReader.for_projections(self.store, projections)
@@ -86,7 +96,7 @@ class Worker:
         try:
             return applied, self.side.status(head, live)
         except GenerationDropped:  # swapped during this cycle: report the new generation
-            return applied, self.side.status(head)
+            return applied, [s for s in self.side.status(head) if self.only is None or s.name in self.only]
 
     def _run_scheduled(self) -> None:
         try:
@@ -102,9 +112,12 @@ class Worker:
 
 def run_worker(settings: Settings, stop_event: threading.Event, poll_interval: float = 1.0,
                scheduled_work: ScheduledWork | None = None, *, batch_size: int = 1000,
-               on_cycle: OnCycle | None = None, metrics: LoopMetrics | None = None) -> None:
-    """Keep the read side current until `stop_event` is set (counting into `metrics` if given)."""
-    worker = Worker(settings, batch_size=batch_size, scheduled_work=scheduled_work, metrics=metrics)
+               on_cycle: OnCycle | None = None, metrics: LoopMetrics | None = None,
+               projections: Collection[str] | None = None) -> None:
+    """Keep the read side current until `stop_event` is set (counting into `metrics` if given); only the
+    named `projections` if given."""
+    worker = Worker(settings, batch_size=batch_size, scheduled_work=scheduled_work, metrics=metrics,
+                    projections=projections)
     try:
         while not stop_event.is_set():
             started = time.perf_counter()

@@ -215,3 +215,59 @@ def test_a_running_worker_carries_on_with_the_generation_a_rebuild_swapped_in(da
     models = ReadModels.open(settings, clock=clock)
     assert models.list_timeline(refs[0].member_id, limit=1).lines[0].version == version
     models.close()
+
+
+def test_two_workers_each_keeping_a_group_of_projections_answer_as_one_worker_does(database_url, clock):
+    """`loyalty worker --projections`: each worker moves only its own projections; together they keep every
+    one, and the read side answers as a single worker's would."""
+    from projections.split_replay import groups_by_cost
+    from projections.worker import Worker
+
+    with ledger(database_url, clock=clock) as service:
+        _history(with_purchases(service), n_members=5, rounds=2)
+        folded = members(service.store)
+        head = service.store.max_notification_id()
+    settings = Settings(database_url=database_url)
+    first, second = groups_by_cost(list(PROJECTIONS), 2)
+    lone = Worker(settings, batch_size=7, projections=first)
+    try:
+        while lone.cycle()[0]:
+            pass
+        statuses = lone.cycle()[1]
+    finally:
+        lone.close()
+    assert sorted(s.name for s in statuses) == sorted(first) and all(s.lag == 0 for s in statuses)
+    side = ReadSide.open(settings)
+    untouched = {s.name: s.position for s in side.status(head)}
+    assert all(untouched[name] == 0 for name in second) and all(untouched[name] == head for name in first)
+    side.close()
+    stop = threading.Event()
+    threads = [threading.Thread(target=run_worker, args=(settings, stop, 0.02),
+                                kwargs={"batch_size": 5, "projections": group}) for group in (first, second)]
+    for t in threads:
+        t.start()
+    side = ReadSide.open(settings)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and min(s.position for s in side.status(head)) < head:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(10)
+        side.close()
+    models = ReadModels.open(settings, clock=clock)
+    for member_id, member in folded.items():
+        assert models.get_balance(member_id) == Balance.of(member)
+        assert len(models.list_timeline(member_id, limit=500).lines) == member.version
+    models.close()
+
+
+def test_a_worker_refuses_a_projection_it_does_not_know(database_url):
+    import pytest
+
+    from projections.worker import Worker
+
+    for names in (["timeline", "nope"], []):
+        with pytest.raises(ValueError, match="no projection named"):
+            Worker(Settings(database_url=database_url), projections=names)
