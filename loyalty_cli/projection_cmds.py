@@ -92,14 +92,16 @@ def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when t
     """Keep every projection and the audit chain up to date until stopped (SIGTERM or Ctrl-C)."""
     from loyalty_core.runtime import open_runtime
     from loyalty_core.wakeups import WakeUps
-    from projections.catalog import PROJECTIONS
+    from projections.catalog import check_names
     from projections.worker import run_worker
 
     only = None if projections is None else [n.strip() for n in projections.split(",") if n.strip()]
-    if only is not None and (not only or set(only) - set(PROJECTIONS)):
-        unknown = ", ".join(sorted(set(only) - set(PROJECTIONS))) or "(none given)"
-        console.print(f"no projection named {unknown}; known: {', '.join(PROJECTIONS)}")
-        raise typer.Exit(2)
+    try:
+        if only is not None:
+            check_names(only)  # before any connection is opened
+    except ValueError as refused:
+        console.print(str(refused), soft_wrap=True)
+        raise typer.Exit(2) from None
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     stop = threading.Event()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import Callable, Collection, TypeVar
 
 from eventsourcing.persistence import PersistenceError
 
@@ -31,6 +31,15 @@ PROJECTIONS: dict[str, type[ReadProjection]] = {
     cls.name: cls for cls in (BalanceProjection, TimelineProjection, CampaignProjection, KpiProjection,
                               SegmentProjection, SearchProjection, OutboxProjection)
 }
+
+
+def check_names(names: Collection[str]) -> None:
+    """Refuse (ValueError, saying which exist) a list of projection names that is empty or names one that
+    does not exist."""
+    unknown = sorted(set(names) - set(PROJECTIONS))
+    if unknown or not names:
+        raise ValueError(f"no projection named {', '.join(unknown) or '(none given)'}; known: "
+                         f"{', '.join(PROJECTIONS)}")
 
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ from typing import Callable
 
 from loyalty_core.ledger import LedgerStore
 from loyalty_core.settings import Settings
-from projections.catalog import PROJECTIONS, ReadSide
+from projections.catalog import ReadSide, check_names
 from projections.deadletter import DeadLetters
 from projections.runner import LogReader, OnBatch, catch_up
 from projections.split_replay import groups_by_cost, replay_split, worth_splitting
@@ -45,9 +45,7 @@ def rebuild(settings: Settings, names: list[str], *, batch_size: int = REBUILD_B
     """`processes`: how many processes replay a long log (default `settings.rebuild_processes`); the
     projections are split between them (projections/split_replay.py). While they replay, this process
     holds no connection, so the rebuild as a whole never holds more than `processes` times its pools."""
-    unknown = sorted(set(names) - set(PROJECTIONS))
-    if unknown:
-        raise ValueError(f"no projection named {', '.join(unknown)}; known: {', '.join(PROJECTIONS)}")
+    check_names(names)
     processes = settings.rebuild_processes if processes is None else processes
     report = RebuildReport()
     side = ReadSide.open(settings)

@@ -19,7 +19,7 @@ from eventsourcing.persistence import PersistenceError
 
 from loyalty_core.ledger import LedgerStore
 from loyalty_core.settings import Settings
-from projections.catalog import PROJECTIONS, ReadSide, Status
+from projections.catalog import ReadSide, Status, check_names
 from projections.config import ReadConfig
 from projections.deadletter import DeadLetters
 from projections.member_due import DueIndex
@@ -46,10 +46,8 @@ class Worker:
         """`projections`: the names this worker keeps (default every one). One worker is one core's worth
         of Python; a second worker on the other projections (`loyalty worker --projections`) uses a second
         core, each keeping its own projections' positions."""
-        unknown = sorted(set(projections or ()) - set(PROJECTIONS))
-        if unknown or (projections is not None and not projections):
-            raise ValueError(f"no projection named {', '.join(unknown) or '(none given)'}; known: "
-                             f"{', '.join(PROJECTIONS)}")
+        if projections is not None:
+            check_names(projections)
         self.only = None if projections is None else frozenset(projections)
         self.config = ReadConfig.of(settings)
         self.side = ReadSide.open(settings)

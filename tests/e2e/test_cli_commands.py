@@ -188,3 +188,12 @@ def test_add_rule_reads_json_or_yaml_and_refuses_grouped_vnd(cli, tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"kind": "fixed_bonus"}', encoding="utf-8")
     assert cli("program", "add-rule", str(broken), "--actor", "m", code=1)["stderr"].startswith("refused: ")
+
+
+def test_a_worker_for_projections_that_do_not_exist_is_refused_before_it_connects(tmp_path):
+    env = {"LOYALTY_DATABASE_URL": f"sqlite:///{tmp_path}/never-created.db"}
+    for names in ("timeline,nope", " , "):
+        done = loyalty("worker", "--projections", names, env=env)
+        assert done.returncode == 2 and "no projection named" in done.stderr, (done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr and done.stderr.strip().count("\n") == 0
+    assert not (tmp_path / "never-created.db").exists()
