@@ -51,7 +51,6 @@ class KeyedSha256:
         if len(key) > _SHA256_BLOCK:
             key = hashlib.sha256(key).digest()
         key = key.ljust(_SHA256_BLOCK, b"\x00")
-        self.key_block = key
         self._inner = hashlib.sha256(key.translate(_TRANS_36))
         self._outer = hashlib.sha256(key.translate(_TRANS_5C))
 

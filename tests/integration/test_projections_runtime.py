@@ -118,15 +118,12 @@ def test_the_worker_keeps_up_reports_lag_and_runs_scheduled_work(database_url, c
     assert not thread.is_alive()
 
 
-def test_two_workers_at_once_never_apply_an_event_twice(database_url, clock):
-    with ledger(database_url, clock=clock) as service:
-        _history(with_purchases(service), n_members=8, rounds=4)
-        folded = members(service.store)
-        head = service.store.max_notification_id()
-    settings = Settings(database_url=database_url)
+def _workers_to_the_head(settings: Settings, head: int, folded: dict, clock, workers: list[dict]) -> ReadModels:
+    """Run a worker thread for each of `workers` (run_worker's keyword arguments) until every projection
+    reached `head`, then check each member's balance and timeline; the read models, for more checks."""
     stop = threading.Event()
-    threads = [threading.Thread(target=run_worker, args=(settings, stop, 0.02), kwargs={"batch_size": 5})
-               for _ in range(2)]
+    threads = [threading.Thread(target=run_worker, args=(settings, stop, 0.02), kwargs=kwargs)
+               for kwargs in workers]
     for t in threads:
         t.start()
     side = ReadSide.open(settings)
@@ -143,6 +140,16 @@ def test_two_workers_at_once_never_apply_an_event_twice(database_url, clock):
     for member_id, member in folded.items():
         assert models.get_balance(member_id) == Balance.of(member)
         assert len(models.list_timeline(member_id, limit=500).lines) == member.version
+    return models
+
+
+def test_two_workers_at_once_never_apply_an_event_twice(database_url, clock):
+    with ledger(database_url, clock=clock) as service:
+        _history(with_purchases(service), n_members=8, rounds=4)
+        folded = members(service.store)
+        head = service.store.max_notification_id()
+    settings = Settings(database_url=database_url)
+    models = _workers_to_the_head(settings, head, folded, clock, [{"batch_size": 5}] * 2)
     report = models.get_kpis(clock.now.date(), clock.now.date())
     assert report.purchasers == 8 and sum(d.purchases for d in report.days) == 32
     models.close()
@@ -241,25 +248,8 @@ def test_two_workers_each_keeping_a_group_of_projections_answer_as_one_worker_do
     untouched = {s.name: s.position for s in side.status(head)}
     assert all(untouched[name] == 0 for name in second) and all(untouched[name] == head for name in first)
     side.close()
-    stop = threading.Event()
-    threads = [threading.Thread(target=run_worker, args=(settings, stop, 0.02),
-                                kwargs={"batch_size": 5, "projections": group}) for group in (first, second)]
-    for t in threads:
-        t.start()
-    side = ReadSide.open(settings)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and min(s.position for s in side.status(head)) < head:
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        for t in threads:
-            t.join(10)
-        side.close()
-    models = ReadModels.open(settings, clock=clock)
-    for member_id, member in folded.items():
-        assert models.get_balance(member_id) == Balance.of(member)
-        assert len(models.list_timeline(member_id, limit=500).lines) == member.version
+    models = _workers_to_the_head(settings, head, folded, clock,
+                                  [{"batch_size": 5, "projections": group} for group in (first, second)])
     models.close()
 
 
