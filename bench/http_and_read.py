@@ -366,6 +366,7 @@ def _catch_up_in_two_workers(settings: Any) -> tuple[list[list[str]], int, float
 
     from projections.catalog import ReadSide
     from projections.split_replay import groups_by_cost, replay_group
+    from projections.worker import default_batch
 
     side = ReadSide.open(settings)
     try:
@@ -388,7 +389,8 @@ def _catch_up_in_two_workers(settings: Any) -> tuple[list[list[str]], int, float
         finally:
             side.close()
         started = time.perf_counter()
-        futures = [pool.submit(replay_group, settings, {n: live[n] for n in g}, upto, 1000) for g in groups]
+        futures = [pool.submit(replay_group, settings, {n: live[n] for n in g}, upto, default_batch(settings))
+                   for g in groups]
         applied = max(f.result() for f in futures)
         return groups, applied, time.perf_counter() - started
 
@@ -401,6 +403,7 @@ def read_side(ctx: BenchContext) -> list[Row]:
     from projections.catalog import PROJECTIONS, ReadSide
     from projections.rebuild import rebuild
     from projections.runner import LogReader, catch_up
+    from projections.worker import default_batch
 
     settings = Settings(database_url=_database_url(ctx, ls.PG))
     target = ctx.pick(1_000_000, 50_000)
@@ -435,9 +438,10 @@ def read_side(ctx: BenchContext) -> list[Row]:
     store = side.open_ledger(settings)
     try:  # the worker's projection step
         projections = list(side.live().values())
+        batch = default_batch(settings)
         status("catch-up")
         started = time.perf_counter()
-        applied = catch_up(LogReader.for_projections(store, projections), projections, batch_size=1000)
+        applied = catch_up(LogReader.for_projections(store, projections), projections, batch_size=batch)
         catch_s = time.perf_counter() - started
         head = store.max_notification_id()
     finally:
@@ -445,7 +449,7 @@ def read_side(ctx: BenchContext) -> list[Row]:
         store.close()
     rows.append(Row(name=f"projection catch-up, all {len(names)} projections", group=READ, unit="events/s",
                     value=applied / catch_s if catch_s else None, tag=TAG_CATCHUP,
-                    notes=f"the worker's catch_up (batch 1,000) over a backlog of {applied:,} notifications "
+                    notes=f"the worker's catch_up (its page of {batch:,}) over a backlog of {applied:,} notifications "
                           f"appended to the {events:,}-event log, in {catch_s:.1f} s; {_load()}",
                     extra={"notifications": applied, "seconds": catch_s, "head": head}))
 
@@ -462,7 +466,7 @@ def read_side(ctx: BenchContext) -> list[Row]:
         rows.append(Row(name=two_workers, group=READ, unit="events/s", value=applied2 / catch2_s if catch2_s else None,
                         notes=f"two worker processes, each keeping a group of projections as `loyalty worker "
                               f"--projections` does ({' | '.join(','.join(g) for g in groups)}), started and "
-                              f"imported before the clock starts; catch_up (batch 1,000) over another backlog "
+                              f"imported before the clock starts; catch_up (a page of {batch:,}) over another backlog "
                               f"of {applied2:,} notifications in {catch2_s:.1f} s; {_load()}",
                         extra={"notifications": applied2, "seconds": catch2_s, "groups": groups}))
 

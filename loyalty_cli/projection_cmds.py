@@ -85,7 +85,8 @@ def rebuild(name: Optional[str] = typer.Argument(None, help="Projection to rebui
 
 
 def worker(poll_interval: float = typer.Option(1.0, help="Seconds to wait when there is nothing to do"),
-           batch_size: int = typer.Option(1000, help="Events per transaction"),
+           batch_size: Optional[int] = typer.Option(
+               None, min=1, help="Events per transaction when behind (default 5,000 on PostgreSQL, 1,000 on SQLite)"),
            projections: Optional[str] = typer.Option(
                None, help="Keep only these projections (comma-separated), so that a second worker on the "
                           "others uses another core; default every one")) -> None:

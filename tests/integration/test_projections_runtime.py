@@ -261,3 +261,15 @@ def test_a_worker_refuses_a_projection_it_does_not_know(database_url):
     for names in (["timeline", "nope"], []):
         with pytest.raises(ValueError, match="no projection named"):
             Worker(Settings(database_url=database_url), projections=names)
+
+
+def test_a_worker_pages_by_5000_on_postgresql_and_1000_on_sqlite_unless_told(database_url):
+    from projections.worker import Worker
+
+    settings = Settings(database_url=database_url)
+    for asked, expected in ((None, 5000 if settings.is_postgres else 1000), (7, 7)):
+        worker = Worker(settings, batch_size=asked)
+        try:
+            assert worker.batch_size == expected
+        finally:
+            worker.close()
