@@ -65,19 +65,18 @@ class ServedCheck:
             self.store.members.evict(member_id)
         try:
             warm_members(self.store, ids)
-            return [self(member_id, events, self.store.members.get(member_id) or _COLD)
-                    for member_id, events in members]
+            return [self(member_id, events, self.store.members.get(member_id)) for member_id, events in members]
         finally:
             for member_id in ids:
                 self.store.members.evict(member_id)
 
     def __call__(self, member_id: UUID, events: list[Any], served: Any = None) -> ServedFinding | None:
-        """`served`: the state loaded for this member already (by `many`), or loaded here, cold."""
+        """`served`: the state loaded for this member already (by `many`); None: loaded here, cold."""
         try:
             folded = fold_events(events)
         except LedgerIntegrityError as exc:
             return ServedFinding(member_id, f"stored events: {exc}")
-        if served is None or served is _COLD:
+        if served is None:
             self.store.members.evict(member_id)
             try:
                 served = self.store.load_member(member_id)
@@ -89,10 +88,6 @@ class ServedCheck:
             # Events written after the replay read this member's rows: compare at the version read.
             served = self.store.load_member_at(member_id, folded.version)
         return compare(member_id, served, folded, "snapshot path")
-
-
-_COLD = object()
-"""`many` found no loaded state: load it cold."""
 
 
 def check_cache(store: LedgerStore) -> tuple[int, list[ServedFinding]]:

@@ -6,6 +6,8 @@ import threading
 import time
 from decimal import Decimal
 
+import pytest
+
 from loyalty_core import commands as c
 from loyalty_core.results import Balance
 from loyalty_core.settings import Settings
@@ -254,8 +256,6 @@ def test_two_workers_each_keeping_a_group_of_projections_answer_as_one_worker_do
 
 
 def test_a_worker_refuses_a_projection_it_does_not_know(database_url):
-    import pytest
-
     from projections.worker import Worker
 
     for names in (["timeline", "nope"], []):

@@ -107,3 +107,29 @@ def test_a_replaying_process_killed_half_way_swaps_nothing_and_the_next_rebuild_
     assert report.generations == {name: 3 for name in PROJECTIONS}  # the abandoned generation 2 dropped
     assert _answers(models, folded) == before
     models.close()
+
+
+@pytest.mark.postgres
+def test_a_split_rebuild_never_holds_more_connections_than_its_budget(postgres_url, clock, monkeypatch):
+    """The budget counts the replaying processes only (loyalty_core/connection_budget.py): the rebuilding
+    process must hold none of its own while they run."""
+    import uuid
+
+    from loyalty_core.connection_budget import process_most
+    from tests.e2e.test_connection_budget import Sampler
+
+    monkeypatch.setattr(split_replay, "SPLIT_FROM", 1)
+    folded, models, before = _a_live_read_side(postgres_url, clock)
+    models.close()
+    prefix = f"split{uuid.uuid4().hex[:6]}"
+    settings = Settings(database_url=postgres_url, application_name=prefix).for_role("rebuild")
+    sampler = Sampler(postgres_url, prefix)
+    sampler.start()
+    try:
+        report = rebuild(settings, list(PROJECTIONS), batch_size=3, processes=2)
+    finally:
+        sampler.stop.set()
+        sampler.join(5)
+    assert report.processes == 2
+    assert set(sampler.most) == {f"{prefix}-rebuild:ledger", f"{prefix}-rebuild:read"}, sampler.most
+    assert sum(sampler.most.values()) <= process_most(settings, "rebuild") == 8, sampler.most
