@@ -53,7 +53,8 @@ def database_url(ctx: BenchContext, backend: str) -> str:
 
 def open_ledger(ctx: BenchContext, backend: str, *, pool_size: int = 16) -> Runtime:
     """The real runtime (program policy installed, pools checked as the server checks them) on this
-    benchmark's fresh database, the demo program in force since yesterday. PostgreSQL: ``pool_size`` connections plus as many again on overflow."""
+    benchmark's fresh database, the demo program in force since yesterday. PostgreSQL: ``pool_size``
+    connections plus as many again on overflow."""
     rt = open_runtime(Settings(database_url=database_url(ctx, backend), pool_size=pool_size))
     # Pooled connections checked as `loyalty serve` checks them (a socket poll for one lent moments ago,
     # projections/pools.py), not by the library's pre-ping, a round trip per checkout that no server makes.
