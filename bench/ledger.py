@@ -189,48 +189,59 @@ def load_long_member(ctx: BenchContext) -> list[Row]:
     rt = ls.open_ledger(ctx, ls.PG, pool_size=4)
     try:
         store = rt.store
-        member_id = ls.enrol(rt, 1).ids[0]
-        status(f"setup: {LONG_HISTORY:,} events on one member")
-        t0 = time.perf_counter()
-        member = ls.long_history(rt, member_id, LONG_HISTORY)
-        build_s = time.perf_counter() - t0
-        recorder = store.snapshots.recorder if store.snapshots else None
-        stored = recorder.select_events(member_id, desc=True, limit=1) if recorder else []
-        snap_v = stored[0].originator_version if stored else None
-        snap_kb = len(stored[0].state) / 1024 if stored else 0
-        about = (f"{LONG_HISTORY:,} events (enrolment + PointsEarned of 10 points each: {len(member.lots):,} "
-                 f"open lots), written in {build_s:.0f} s")
+        joined_id, apart_id = ls.enrol(rt, 2).ids
         count, loads_s = ctx.pick(30, 10), ctx.pick(20.0, 5.0)
+
+        def build(member_id: Any, apart: bool) -> str:
+            status(f"setup: {LONG_HISTORY:,} events on one member" + (" (lots apart)" if apart else ""))
+            t0 = time.perf_counter()
+            member = ls.long_history(rt, member_id, LONG_HISTORY, apart=apart)
+            build_s = time.perf_counter() - t0
+            recorder = store.snapshots.recorder if store.snapshots else None
+            stored = recorder.select_events(member_id, desc=True, limit=1) if recorder else []
+            snap_v = stored[0].originator_version if stored else None
+            snap_kb = len(stored[0].state) / 1024 if stored else 0
+            lots = len(member.lots)
+            kind = ("each lot expiring at its own instant, as under a per_lot expiry, so none can join"
+                    if apart else "no expiry, so every earn joins the one open lot")
+            return (f"{LONG_HISTORY:,} events (enrolment + PointsEarned of 10 points each, {kind}: "
+                    f"{lots:,} open lot{'s' if lots != 1 else ''}), written in {build_s:.0f} s; newest snapshot "
+                    f"v{snap_v}, {snap_kb:,.0f} KiB, + {LONG_HISTORY - (snap_v or 0)} events after it")
 
         def check(loaded: Any) -> None:
             if loaded is None or loaded.version != LONG_HISTORY:
                 raise RuntimeError(f"loaded {loaded and loaded.version}, expected version {LONG_HISTORY}")
 
-        def cold() -> None:
-            store.members.clear()
-            check(store.load_member(member_id))
+        def cold(member_id: Any) -> Callable[[], None]:
+            def load() -> None:
+                store.members.clear()
+                check(store.load_member(member_id))
+            return load
 
+        about = build(joined_id, apart=False)
         rows = [_latency_row("load member, 10k events, snapshots on, cache cleared",
-                             _timed_loads(cold, count=count, max_s=loads_s), tag=TAG_LOAD_10K,
-                             notes=f"{about}; store.load_member: newest snapshot (v{snap_v}, "
-                                   f"{snap_kb:,.0f} KiB) + {LONG_HISTORY - (snap_v or 0)} events after it",
-                             extra={"snapshot_version": snap_v, "snapshot_kib": snap_kb})]
+                             _timed_loads(cold(joined_id), count=count, max_s=loads_s), tag=TAG_LOAD_10K,
+                             notes=f"{about}; store.load_member")]
 
         def no_snapshots() -> None:
-            check(project_member(None, store.member_events(member_id)))
+            check(project_member(None, store.member_events(joined_id)))
 
         rows.append(_latency_row("load member, 10k events, snapshots off",
                                  _timed_loads(no_snapshots, count=count, max_s=loads_s),
                                  notes=f"{about}; project_member over store.member_events "
                                        "(all events read and folded)"))
-        check(store.load_member(member_id))
+        check(store.load_member(joined_id))
 
         def warm() -> None:
-            check(store.load_member(member_id))
+            check(store.load_member(joined_id))
 
         rows.append(_latency_row("load member, 10k events, warm cache", _timed_loads(
             warm, count=count * 10, max_s=loads_s), notes=f"{about}; member in store.members: one "
                                                           "fast-forward query (no newer events)"))
+        apart = build(apart_id, apart=True)
+        rows.append(_latency_row("load member, 10k events in 10k lots, snapshots on, cache cleared",
+                                 _timed_loads(cold(apart_id), count=count, max_s=loads_s),
+                                 notes=f"{apart}; store.load_member"))
         return rows
     finally:
         rt.close()

@@ -27,7 +27,7 @@ from loyalty_core import commands as c
 from loyalty_core import events as ev
 from loyalty_core.batching import BatchView
 from loyalty_core.decide import Cause, Change
-from loyalty_core.member import new_lot_id
+from loyalty_core.member import lot_for_earn
 from loyalty_core.runtime import Runtime, open_runtime
 from loyalty_core.service import enable_group_commit, utc_now
 from loyalty_core.settings import Settings
@@ -140,14 +140,18 @@ def write_decided(rt: Runtime, commands: Sequence[c.Command], *, batch: int, tim
     return results
 
 
-def long_history(rt: Runtime, member_id: UUID, versions: int, *, batch: int = 1000) -> Any:
+def long_history(rt: Runtime, member_id: UUID, versions: int, *, batch: int = 1000, apart: bool = False) -> Any:
     """Take the member to ``versions`` events with ``PointsEarned`` (10 points, source bonus, as an
     ``EarnPoints`` decides them), written ``batch`` at a time, and the snapshot the service writes at the
     last multiple of its snapshot interval. Not timed.
 
+    The earns join one lot as the service decides (`lot_for_earn`: same source, never pending, no expiry).
+    With ``apart``, each lot expires a second after the one before (a `per_lot` expiry's exact instants),
+    so none can join and the member keeps one open lot per earn: the worst case for its state's size.
+
     Why not ``service.execute``: every command scans all open lots (balance, next due time, ceiling) and
-    every snapshot copies the whole state (``dataclasses.asdict``), so 10,000 earns on one member through
-    the service take minutes; the events and the newest snapshot (the only one a load reads) are the same."""
+    every snapshot copies the whole state, so 10,000 earns on one member through the service take minutes
+    when the lots stay apart; the events and the newest snapshot (the only one a load reads) are the same."""
     svc, store = rt.service, rt.store
     member = store.load_member(member_id)
     now = utc_now()
@@ -155,9 +159,11 @@ def long_history(rt: Runtime, member_id: UUID, versions: int, *, batch: int = 10
     pending: list[Any] = []
     while change.version < versions:
         n = change.version + 1
-        pending.append(change.add(ev.PointsEarned, lot_id=new_lot_id(change.current), points=10,
-                                  source="bonus", reference=f"bonus-{n}", occurred_at=now, pending_until=None,
-                                  expires_at=None))
+        expires_at = now + timedelta(days=365, seconds=n) if apart else None
+        lot_id = lot_for_earn(change.current, source="bonus", pending_until=None, expires_at=expires_at)
+        pending.append(change.add(ev.PointsEarned, lot_id=lot_id, points=10, source="bonus",
+                                  reference=f"bonus-{n}", occurred_at=now, pending_until=None,
+                                  expires_at=expires_at))
         if len(pending) == batch or change.version == versions:
             store.record(pending)
             pending = []

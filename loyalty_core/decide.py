@@ -16,7 +16,7 @@ from uuid import UUID
 
 from loyalty_core import errors
 from loyalty_core import events as ev
-from loyalty_core.member import Member, evolve, new_lot_id
+from loyalty_core.member import Member, evolve, lot_for_earn, new_lot_id
 from loyalty_core.money import MAX_BALANCE, check_points
 
 
@@ -102,7 +102,8 @@ def earn(change: Change, *, points: int, source: str, reference: str, occurred_a
     _check_ceiling(member, points)
     pending = pending_until if pending_until is not None and pending_until > change.now else None
     settled = 0 if pending else min(member.debt, points)
-    return change.add(ev.PointsEarned, lot_id=new_lot_id(member), points=points, source=source,
+    lot_id = lot_for_earn(member, source=source, pending_until=pending, expires_at=expires_at)
+    return change.add(ev.PointsEarned, lot_id=lot_id, points=points, source=source,
                       reference=reference, occurred_at=occurred_at, pending_until=pending,
                       expires_at=expires_at, debt_settled=settled, **details)
 

@@ -189,6 +189,29 @@ def new_lot_id(member: Member) -> str:
     return f"L{member.lot_counter + 1:08d}"
 
 
+#: How many of the newest lots an earn looks at for one to join: earns arrive in time order, so the lot an
+#: earn can join is almost always among the last few (a purchase's pending lot may sit between two bonuses).
+JOIN_LOOKBACK = 4
+
+
+def lot_for_earn(member: Member, *, source: str, pending_until: datetime | None,
+                 expires_at: datetime | None) -> str:
+    """The lot new points go into: a recent lot earned the same way that is released and expires at the same
+    instants, else a new one.
+
+    Points in such lots can never be told apart again: spending, reserving, expiring and releasing treat
+    them alike, and a refund takes them back the same way. Joining keeps the state small (a year of a
+    regular's purchases under a yearly expiry is one lot instead of hundreds), so loads, snapshots and every
+    command on a loyal member stay fast. `PointsEarned.lot_id` then names an existing lot, which the fold
+    and the projections add to."""
+    for count, lot in enumerate(reversed(member.lots.values())):
+        if count == JOIN_LOOKBACK:
+            break
+        if lot.source == source and lot.pending_until == pending_until and lot.expires_at == expires_at:
+            return lot.lot_id
+    return new_lot_id(member)
+
+
 def local_day(at: datetime) -> str:
     return at.astimezone(HCM).date().isoformat()
 
@@ -234,13 +257,14 @@ def _bump(member: Member, event: ev.Event, **changes: Any) -> Member:
     return bumped
 
 
-def _with_new_lot(before: Member, after: Member, lot: Lot | None) -> Member:
+def _with_new_lot(before: Member, after: Member, lot: Lot | None, *, joined: bool = False) -> Member:
     """`after`, which is `before` with one lot added (None: none kept) and its debt settled, given the values
     `before` had worked out, moved by that one lot rather than walked again over every lot. Only what
-    `before` had is given; the rest is worked out on first use as usual."""
+    `before` had is given; the rest is worked out on first use as usual. With `joined`, `lot` holds only
+    what an existing lot of the same release and expiry gained, which moves every value the same way."""
     known, moved = before.__dict__, after.__dict__
     if (before.reservations is not after.reservations or before.vouchers is not after.vouchers
-            or (lot is not None and lot.lot_id in before.lots)):
+            or (lot is not None and not joined and lot.lot_id in before.lots)):
         return after  # not one new lot alone: nothing is carried, all is worked out afresh on first use
     if "points_available" in known:
         added = lot.remaining if lot is not None and not lot.is_pending else 0
@@ -330,11 +354,20 @@ def _add_stamps(member: Member, stamps_added: dict[str, int], stamps_used: dict[
 
 @evolve.register
 def _(event: ev.PointsEarned, member: Member) -> Member:
-    lot = Lot(lot_id=event.lot_id, points=event.points, remaining=event.points - event.debt_settled,
-              earned_at=event.occurred_at, pending_until=event.pending_until, expires_at=event.expires_at,
-              source=event.source, reference=event.reference)
-    kept = lot.remaining > 0 or lot.is_pending
-    lots = {**member.lots, lot.lot_id: lot} if kept else dict(member.lots)
+    added = event.points - event.debt_settled
+    joined = member.lots.get(event.lot_id)
+    if joined is None:
+        lot = Lot(lot_id=event.lot_id, points=event.points, remaining=added, earned_at=event.occurred_at,
+                  pending_until=event.pending_until, expires_at=event.expires_at, source=event.source,
+                  reference=event.reference)
+        kept = lot.remaining > 0 or lot.is_pending
+        lots = {**member.lots, lot.lot_id: lot} if kept else dict(member.lots)
+        gained = lot if kept else None
+    else:
+        # The earn joins an open lot with the same release and expiry (`lot_for_earn`): the lot grows.
+        lots = {**member.lots, event.lot_id: replace(joined, points=joined.points + event.points,
+                                                     remaining=joined.remaining + added)}
+        gained = replace(joined, remaining=added)
     changes: dict[str, Any] = {"lots": lots, "debt": member.debt - event.debt_settled,
                                "lifetime_earned": member.lifetime_earned + event.points,
                                "lot_counter": member.lot_counter + 1,
@@ -354,7 +387,7 @@ def _(event: ev.PointsEarned, member: Member) -> Member:
                                       event.activity_key: member.activity_counts.get(event.activity_key, 0) + 1}
     # The new lot is the only change to the lots: the balances worked out before move by it, instead of a
     # new walk over every lot (a lot dropped as empty changes nothing but the debt).
-    return _with_new_lot(member, _bump(member, event, **changes), lot if kept else None)
+    return _with_new_lot(member, _bump(member, event, **changes), gained, joined=joined is not None)
 
 
 @evolve.register

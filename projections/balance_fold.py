@@ -98,7 +98,10 @@ def _(event: ev.TierChanged, state: BalanceState) -> None:
 @apply.register
 def _(event: ev.PointsEarned, state: BalanceState) -> None:
     remaining = event.points - event.debt_settled
-    if remaining > 0 or event.pending_until is not None:
+    joined = state.lots.get(event.lot_id)
+    if joined is not None:  # the earn joined an open lot of the same release and expiry
+        joined[0] += remaining
+    elif remaining > 0 or event.pending_until is not None:
         state.lots[event.lot_id] = [remaining, event.pending_until is not None, event.expires_at]
     state.debt -= event.debt_settled
     state.lifetime_earned += event.points
