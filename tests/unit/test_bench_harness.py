@@ -250,3 +250,15 @@ def test_raw_client_talks_to_the_stub_server() -> None:
             server.cancel()
 
     assert asyncio.run(scenario()) == [(200, b"{}"), (200, b"{}")]
+
+
+def test_the_sealing_rows_run_before_the_long_run_due_and_import_benchmarks():
+    """The run's budget skips whatever would start after it: the sealing cost, a target of the speed issue,
+    must not wait behind the run-due index build (minutes) and the 100,000-row import (~7 minutes)."""
+    from bench.harness import REGISTRY
+    from bench.run import load_benchmark_modules
+
+    load_benchmark_modules()
+    groups = [b.key for b in select(REGISTRY, None, quick=False)]
+    sealing = max(i for i, key in enumerate(groups) if "sealing cost" in key)
+    assert sealing < min(i for i, key in enumerate(groups) if key.startswith(("scheduled/", "imports/")))
