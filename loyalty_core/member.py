@@ -189,6 +189,9 @@ def new_lot_id(member: Member) -> str:
     return f"L{member.lot_counter + 1:08d}"
 
 
+#: Marks a lot a merge moved in from a duplicate (`<lot id>~<duplicate id>`, loyalty_core/identity/merge_rules.py).
+MOVED_MARK = "~"
+
 #: How many of the newest lots an earn looks at for one to join: earns arrive in time order, so the lot an
 #: earn can join is almost always among the last few (a purchase's pending lot may sit between two bonuses).
 JOIN_LOOKBACK = 4
@@ -203,11 +206,14 @@ def lot_for_earn(member: Member, *, source: str, pending_until: datetime | None,
     them alike, and a refund takes them back the same way. Joining keeps the state small (a year of a
     regular's purchases under a yearly expiry is one lot instead of hundreds), so loads, snapshots and every
     command on a loyal member stay fast. `PointsEarned.lot_id` then names an existing lot, which the fold
-    and the projections add to."""
+    and the projections add to.
+
+    A lot a merge moved in is never joined: an unmerge gives it back whole, and is refused once it changed."""
     for count, lot in enumerate(reversed(member.lots.values())):
         if count == JOIN_LOOKBACK:
             break
-        if lot.source == source and lot.pending_until == pending_until and lot.expires_at == expires_at:
+        if (lot.source == source and lot.pending_until == pending_until and lot.expires_at == expires_at
+                and MOVED_MARK not in lot.lot_id):
             return lot.lot_id
     return new_lot_id(member)
 

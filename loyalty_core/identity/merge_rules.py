@@ -26,7 +26,7 @@ from uuid import UUID
 from loyalty_core import errors
 from loyalty_core import events as ev
 from loyalty_core.decide import Change
-from loyalty_core.member import Earning, Lot, Member, Voucher
+from loyalty_core.member import MOVED_MARK, Earning, Lot, Member, Voucher
 from loyalty_core.merge_fold import SUMMED, earnings_of, lots_of, vouchers_of
 
 
@@ -71,7 +71,7 @@ class UnmergeBlocked(errors.LoyaltyError):
 
 
 def suffix(merged_id: UUID) -> str:
-    return "~" + merged_id.hex
+    return MOVED_MARK + merged_id.hex
 
 
 def check_mergeable(survivor: Member, merged: Member) -> None:

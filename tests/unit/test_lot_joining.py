@@ -168,3 +168,22 @@ def test_joined_lots_hold_what_apart_lots_would_and_the_balance_fold_agrees(step
     folded = balance_fold.fold(change.events)
     assert Balance.of(member) == Balance.of(fresh) == folded.balance()
 
+
+
+def test_an_earn_never_joins_a_lot_a_merge_brought_in_so_the_merge_can_still_be_undone():
+    """A lot moved in by a merge is given back whole by an unmerge, which is refused once it changed: points
+    of the survivor's own earned into it would block the unmerge (or leave with the duplicate)."""
+    from loyalty_core.identity import merge_rules as rules
+
+    duplicate, survivor = enrolled(), enrolled()
+    purchase(duplicate, "d1", 50)
+    purchase(survivor, "s1", 10, expires_at=YEAR_END + timedelta(days=1))
+    s, m = Change(survivor.member, T0, POS), Change(duplicate.member, T0, POS)
+    rules.decide_merge(s, m, reason="dup", tier_after="member", claim_ids={})
+    moved = next(lot_id for lot_id in s.member.lots if "~" in lot_id)
+    earned = purchase(s, "s2", 20)  # the moved lot's terms exactly
+    assert earned.lot_id != moved and "~" not in earned.lot_id
+    absorbed = next(e for e in s.events if isinstance(e, ev.MemberAbsorbed))
+    assert rules.unmerge_blockers(s.member, absorbed, lambda kind, claim: None, T0) == []
+    rules.decide_unmerge(s, m, absorbed, reason="no", identifiers=[])
+    assert s.member.points_available == 30 and m.member.points_available == 50
