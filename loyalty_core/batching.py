@@ -76,6 +76,13 @@ class BatchView:
         read = self.read_claims.get(claim_id)  # read from the store for this batch (GroupCommitter._warm)
         return read if read is not None else self.store.load_claim(claim_id)
 
+    def member_by_claim(self, claim_id: UUID) -> tuple[Any, Member | None]:
+        """As the store's: the claim and its owner, both as this batch sees them."""
+        claim = self.load_claim(claim_id)
+        if claim is None or claim.member_id is None:
+            return claim, None
+        return claim, self.load_member(claim.member_id)
+
     def load_receipt(self, receipt_id: UUID) -> ev.CommandAccepted | None:
         return self._find("receipts", receipt_id)[1]
 

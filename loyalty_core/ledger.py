@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
@@ -27,6 +26,7 @@ from loyalty_core.errors import LedgerIntegrityError, StoreUnavailable, WriteCon
 from loyalty_core import snapshot as packing
 from loyalty_core import sealing
 from loyalty_core.member import Member, evolve
+from loyalty_core.state_caches import ClaimCache, MemberCache
 from loyalty_core.privacy import fields as personal, lookup, masterkeys
 from loyalty_core.privacy.keystore import KeyStore, checkpoint_sqlite
 from loyalty_core.privacy.tokens import is_erased
@@ -101,6 +101,7 @@ class LedgerStore(Application[UUID]):
         if settings.is_postgres:
             sealing.create_tables_guarded([self.recorder] + ([self.snapshots.recorder] if self.snapshots else []))
         self.members = MemberCache(settings.aggregate_cache_size)
+        self.claims = ClaimCache(settings.aggregate_cache_size)
         self._budgets: dict[UUID, tuple[int, int]] = {}
         self._budget_lock = threading.Lock()
         sealing.check_recorder(self.recorder, "postgres" if settings.is_postgres else "sqlite")
@@ -178,27 +179,7 @@ class LedgerStore(Application[UUID]):
         for member in cached:  # one row per member: the newest cached state asks for the fewest events
             if member.id not in newest or newest[member.id].version < member.version:
                 newest[member.id] = member
-        datastore = self.recorder.datastore
-        names = (datastore.schema, self.recorder.events_table_name)  # type: ignore[attr-defined]
-        table = ".".join('"' + name.replace('"', '""') + '"' for name in names)
-        newer: dict[UUID, list[StoredEvent]] = {}
-        with store_failures(), datastore.get_connection() as conn, conn.cursor() as cursor:
-            # One index range per member (LATERAL), never a join the planner may choose to hash: this
-            # statement is prepared, and its generic plan, made when the events table was small, stays until
-            # the table is analyzed. As a join it was a hash join over a sequential scan of every event, so
-            # each read round got slower as the store grew (balance reads 1,522 -> 646/s on one database).
-            cursor.execute(
-                "SELECT w.id AS originator_id, e.originator_version, e.topic, e.state "
-                "FROM unnest(%s::uuid[], %s::int8[]) AS w(id, version) CROSS JOIN LATERAL ("
-                f"SELECT originator_version, topic, state FROM {table} AS e "
-                "WHERE e.originator_id = w.id AND e.originator_version > w.version "
-                "ORDER BY e.originator_version OFFSET 0) AS e "
-                "ORDER BY 1, 2",
-                [list(newest), [m.version for m in newest.values()]], prepare=True)
-            for row in cursor.fetchall():
-                newer.setdefault(row["originator_id"], []).append(StoredEvent(
-                    originator_id=row["originator_id"], originator_version=row["originator_version"],
-                    topic=row["topic"], state=bytes(row["state"])))
+        newer = self._newer_stored({member_id: member.version for member_id, member in newest.items()})
         fresh: dict[UUID, Member | Exception] = {}
         for member_id, member in newest.items():
             stored = newer.get(member_id)
@@ -215,6 +196,66 @@ class LedgerStore(Application[UUID]):
             self.members.put(folded)
             fresh[member_id] = folded
         return fresh
+
+    def _newer_stored(self, versions: dict[UUID, int]) -> dict[UUID, list[StoredEvent]]:
+        """PostgreSQL: the stored events of each aggregate newer than its version here, in ONE statement."""
+        datastore = self.recorder.datastore
+        names = (datastore.schema, self.recorder.events_table_name)  # type: ignore[attr-defined]
+        table = ".".join('"' + name.replace('"', '""') + '"' for name in names)
+        newer: dict[UUID, list[StoredEvent]] = {}
+        with store_failures(), datastore.get_connection() as conn, conn.cursor() as cursor:
+            # One index range per member (LATERAL), never a join the planner may choose to hash: this
+            # statement is prepared, and its generic plan, made when the events table was small, stays until
+            # the table is analyzed. As a join it was a hash join over a sequential scan of every event, so
+            # each read round got slower as the store grew (balance reads 1,522 -> 646/s on one database).
+            cursor.execute(
+                "SELECT w.id AS originator_id, e.originator_version, e.topic, e.state "
+                "FROM unnest(%s::uuid[], %s::int8[]) AS w(id, version) CROSS JOIN LATERAL ("
+                f"SELECT originator_version, topic, state FROM {table} AS e "
+                "WHERE e.originator_id = w.id AND e.originator_version > w.version "
+                "ORDER BY e.originator_version OFFSET 0) AS e "
+                "ORDER BY 1, 2",
+                [list(versions), list(versions.values())], prepare=True)
+            for row in cursor.fetchall():
+                newer.setdefault(row["originator_id"], []).append(StoredEvent(
+                    originator_id=row["originator_id"], originator_version=row["originator_version"],
+                    topic=row["topic"], state=bytes(row["state"])))
+        return newer
+
+    def member_by_claim(self, claim_id: UUID) -> tuple[Claim | None, Member | None]:
+        """The claim `claim_id` (a phone's, a member code's, ...) and its owner as stored now.
+
+        A till finds its member by phone on every sale. When this process has seen both the claim and its
+        owner (PostgreSQL), both are fast-forwarded in ONE statement instead of a claim load and a member
+        load. Any change to the claim since (released, moved to another member, a held purchase) takes the
+        ordinary way, as does everything the cache has not seen."""
+        claim = self.claims.get(claim_id) if self.settings.is_postgres else None
+        member = self.members.get(claim.member_id) if claim is not None and claim.member_id else None
+        if claim is None or member is None:
+            return self._claim_and_owner(claim_id)
+        newer = self._newer_stored({claim.claim_id: claim.version, member.id: member.version})
+        if newer.get(claim.claim_id):
+            return self._claim_and_owner(claim_id)
+        stored = newer.get(member.id)
+        if stored:
+            with store_failures():  # decoding may fetch a member's key
+                folded = project_stored_member(member, (self.mapper.to_domain_event(e) for e in stored))
+            if not isinstance(folded, Member):
+                return claim, None
+            self.members.put(folded)
+            member = folded
+        return claim, member
+
+    def _claim_and_owner(self, claim_id: UUID) -> tuple[Claim | None, Member | None]:
+        claim = self.load_claim(claim_id)
+        if claim is None or claim.member_id is None:
+            self.claims.evict(claim_id)
+            return claim, None
+        # A previous release's claim (`load_claim`'s legacy id) is not kept: its identifier's new claim may
+        # change without it.
+        if self.settings.is_postgres and claim.claim_id == claim_id:
+            self.claims.put(claim_id, claim)
+        return claim, self.load_member(claim.member_id)
 
     def after_erasure(self) -> None:
         """SQLite: checkpoint and truncate the log after an erasure (privacy/keystore.py)."""
@@ -367,51 +408,6 @@ class CompletingMapper(Mapper[UUID]):
             elif cls is ev.PersonalDataErased:  # another process erased them: drop the cached key now
                 self.vault.forget(event.originator_id, erased=True)
         return event
-
-
-class MemberCache:
-    """A small LRU of immutable member states.
-
-    The library's aggregate cache fast-forwards a cached aggregate by mutating it, which an immutable
-    state cannot be; it would then replay from the first cached version on every load. This one keeps
-    the newest state it has seen, and is safe to share between threads because the states are frozen.
-    """
-
-    def __init__(self, maxsize: int):
-        self.maxsize = maxsize
-        self._items: OrderedDict[UUID, Member] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, member_id: UUID) -> Member | None:
-        with self._lock:
-            member = self._items.get(member_id)
-            if member is not None:
-                self._items.move_to_end(member_id)
-            return member
-
-    def put(self, member: Member) -> None:
-        if self.maxsize <= 0:
-            return
-        with self._lock:
-            current = self._items.get(member.id)
-            if current is None or current.version <= member.version:
-                self._items[member.id] = member
-                self._items.move_to_end(member.id)
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
-
-    def snapshot_items(self) -> list[Member]:
-        """The cached states at this instant (for the auditor's comparison with the stored events)."""
-        with self._lock:
-            return list(self._items.values())
-
-    def evict(self, member_id: UUID) -> None:
-        with self._lock:
-            self._items.pop(member_id, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 @contextmanager

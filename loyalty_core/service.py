@@ -46,6 +46,7 @@ def utc_now() -> datetime:
 class Store(Protocol):
     def load_member(self, member_id: UUID) -> Member | None: ...
     def load_claim(self, claim_id: UUID) -> Any: ...
+    def member_by_claim(self, claim_id: UUID) -> tuple[Any, Member | None]: ...
     def load_receipt(self, receipt_id: UUID) -> ev.CommandAccepted | None: ...
     def record(self, events: list[ev.Event]) -> Any: ...
     def snapshot(self, member: Member) -> None: ...
@@ -178,12 +179,12 @@ class LoyaltyService:
         kind, value = given[0]
         if kind == "member_id":
             member_id = value if isinstance(value, UUID) else _uuid(value)
+            member = self.store.load_member(member_id)
         else:
-            claim = self.store.load_claim(ids.claim_id(kind, ids.normalise(kind, value)))
+            claim, member = self.store.member_by_claim(ids.claim_id(kind, ids.normalise(kind, value)))
             if claim is None or claim.member_id is None:
                 raise errors.MemberNotFound(f"no member with {kind} {value}", **{kind: value})
             member_id = claim.member_id
-        member = self.store.load_member(member_id)
         if member is None:
             raise errors.MemberNotFound(f"no member {member_id}", member_id=str(member_id))
         if member.merged_into is not None:  # a merged duplicate: reads and commands go to its survivor

@@ -143,7 +143,7 @@ def store_env(settings: Settings, pool_size: int | None = None) -> dict[str, str
     most = settings.pool_size if pool_size is None else pool_size
     url = urlparse(settings.database_url)
     env = {
-        # The library's aggregate cache stays off: see ledger.MemberCache for why.
+        # The library's aggregate cache stays off: see state_caches.MemberCache for why.
         "IS_SNAPSHOTTING_ENABLED": "y",
     }
     if url.scheme == "sqlite":
