@@ -92,6 +92,12 @@ class ClaimCache:
         with self._lock:
             self._items.pop(claim_id, None)
 
+    def forget_member(self, member_id: UUID) -> None:
+        """Drop every claim `member_id` held (an erasure: the identifiers' values go with it)."""
+        with self._lock:
+            for claim_id in [k for k, claim in self._items.items() if claim.member_id == member_id]:
+                del self._items[claim_id]
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

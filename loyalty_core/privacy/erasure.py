@@ -30,6 +30,9 @@ def finish(store: Any, member_id: Any) -> None:
         return
     vault.erase(member_id)
     store.members.evict(member_id)  # the cached state may predate the erasure in another thread's view
+    claims = getattr(store, "claims", None)
+    if claims is not None:  # the identifiers it held, as the look-ups by identifier kept them
+        claims.forget_member(member_id)
     after = getattr(store, "after_erasure", None)
     if after is not None:
         after()

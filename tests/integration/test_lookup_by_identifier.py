@@ -85,3 +85,17 @@ def test_a_repeated_look_up_on_postgresql_is_one_statement_for_the_claim_and_the
         assert len(statements) == 1 and len(statements[0]) == 2
     finally:
         rt.close()
+
+
+def test_an_erasure_leaves_none_of_the_members_identifiers_in_the_look_up_cache(two_processes):
+    from loyalty_core.privacy.erasure import erase_member
+
+    here, _ = two_processes
+    enrol(here, "0904444444", email="mai@example.vn")
+    member = here.service.resolve(c.MemberRef(phone="0904444444"))
+    here.service.resolve(c.MemberRef(email="mai@example.vn"))
+    erase_member(here.service, c.MemberRef(member_id=member.id), reason="yêu cầu của khách",
+                 idempotency_key=key())
+    assert not [claim for claim in here.store.claims._items.values() if claim.member_id == member.id]
+    with pytest.raises(errors.MemberNotFound):
+        here.service.resolve(c.MemberRef(phone="0904444444"))
