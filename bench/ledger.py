@@ -205,8 +205,9 @@ def load_long_member(ctx: BenchContext) -> list[Row]:
             kind = ("each lot expiring at its own instant, as under a per_lot expiry, so none can join"
                     if apart else "no expiry, so every earn joins the one open lot")
             return (f"{LONG_HISTORY:,} events (enrolment + PointsEarned of 10 points each, {kind}: "
-                    f"{lots:,} open lot{'s' if lots != 1 else ''}), written in {build_s:.0f} s; newest snapshot "
-                    f"v{snap_v}, {snap_kb:,.0f} KiB, + {LONG_HISTORY - (snap_v or 0)} events after it")
+                    f"{lots:,} open lot{'s' if lots != 1 else ''}), written in {build_s:.0f} s; newest "
+                    f"snapshot v{snap_v}, {snap_kb:,.0f} KiB, + {LONG_HISTORY - (snap_v or 0)} events "
+                    "after it")
 
         def check(loaded: Any) -> None:
             if loaded is None or loaded.version != LONG_HISTORY:

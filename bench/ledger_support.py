@@ -140,7 +140,8 @@ def write_decided(rt: Runtime, commands: Sequence[c.Command], *, batch: int, tim
     return results
 
 
-def long_history(rt: Runtime, member_id: UUID, versions: int, *, batch: int = 1000, apart: bool = False) -> Any:
+def long_history(rt: Runtime, member_id: UUID, versions: int, *, batch: int = 1000,
+                 apart: bool = False) -> Any:
     """Take the member to ``versions`` events with ``PointsEarned`` (10 points, source bonus, as an
     ``EarnPoints`` decides them), written ``batch`` at a time, and the snapshot the service writes at the
     last multiple of its snapshot interval. Not timed.
