@@ -66,7 +66,8 @@ def _compare(ctx: BenchContext, backend: str) -> list[Row]:
     if backend == ls.PG:
         # Production's sealing recorder also writes a batch in one prepared statement (fast_recorder.py),
         # where the library's plain recorder pipelines several: the ratio is sealing and that together.
-        notes += "; sealed: loyalty_core/fast_recorder.py (one statement a batch), unsealed: the library's recorder"
+        notes += ("; sealed: loyalty_core/fast_recorder.py (one statement a batch), unsealed: the library's "
+                  "recorder")
     with_seals = sealed.row(f"purchases {label} sealed @{CALLERS}", GROUP, "purchases/s",
                             notes=f"{ratio:.2f}× unsealed ({plain.throughput:,.0f}/s); {notes}")
     with_seals.extra["ratio_to_unsealed"] = ratio
