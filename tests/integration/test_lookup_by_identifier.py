@@ -41,7 +41,7 @@ def test_a_repeated_look_up_sees_what_another_process_wrote_since(two_processes)
     here, there = two_processes
     member_id = enrol(here, "0901234567")
     by_phone = c.MemberRef(phone="0901234567")
-    assert here.service.member_summary(by_phone).member_id == member_id  # the claim and member now cached here
+    assert here.service.member_summary(by_phone).member_id == member_id  # both cached here now
     there.service.execute(c.EarnPoints(idempotency_key=key(), member=c.MemberRef(member_id=member_id),
                                        points=120, reference=key(), source="bonus"))
     summary = here.service.member_summary(by_phone)
@@ -99,3 +99,29 @@ def test_an_erasure_leaves_none_of_the_members_identifiers_in_the_look_up_cache(
     assert not [claim for claim in here.store.claims._items.values() if claim.member_id == member.id]
     with pytest.raises(errors.MemberNotFound):
         here.service.resolve(c.MemberRef(phone="0904444444"))
+
+
+@pytest.mark.postgres
+def test_a_repeated_look_up_with_the_database_gone_is_store_unavailable_not_an_error(postgres_url):
+    """The one-statement path fails the way every read does: a retryable 503, never an unexplained error."""
+    from contextlib import contextmanager
+
+    from eventsourcing.persistence import OperationalError
+
+    rt = open_runtime(Settings(database_url=postgres_url))
+    try:
+        enrol(rt, "0905555555")
+        by_phone = c.MemberRef(phone="0905555555")
+        rt.service.resolve(by_phone)  # the claim and the member now cached: the next look-up is one statement
+
+        @contextmanager
+        def gone():
+            raise OperationalError("connection refused")  # what the library's datastore raises for psycopg
+            yield  # pragma: no cover
+
+        rt.store.recorder.datastore.get_connection = gone
+        with pytest.raises(errors.StoreUnavailable):
+            rt.service.resolve(by_phone)
+    finally:
+        del rt.store.recorder.datastore.get_connection
+        rt.close()
