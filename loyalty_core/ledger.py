@@ -240,8 +240,7 @@ class LedgerStore(Application[UUID]):
         if stored:
             with store_failures():  # decoding may fetch a member's key
                 folded = project_stored_member(member, (self.mapper.to_domain_event(e) for e in stored))
-            if not isinstance(folded, Member):
-                return claim, None
+            assert isinstance(folded, Member)  # folded on a member, as in `fresh_members`
             self.members.put(folded)
             member = folded
         return claim, member

@@ -35,13 +35,13 @@ class _FrozenLru(Generic[V]):
                 self._items.move_to_end(key)
             return value
 
-    def _keep(self, key: UUID, value: V, newer: Callable[[V], bool] = lambda _: True) -> None:
-        """Keep `value` under `key` unless `newer(current)` says the one held is newer."""
+    def _keep(self, key: UUID, value: V, replaces: Callable[[V], bool] = lambda _: True) -> None:
+        """Keep `value` under `key`, in place of the one held there only if `replaces(held)`."""
         if self.maxsize <= 0:
             return
         with self._lock:
             current = self._items.get(key)
-            if current is None or newer(current):
+            if current is None or replaces(current):
                 self._items[key] = value
                 self._items.move_to_end(key)
             while len(self._items) > self.maxsize:
