@@ -46,9 +46,11 @@ def test_the_newest_queued_state_of_a_member_is_the_one_snapshotted_and_a_failur
     taken, gate = [], threading.Event()
 
     def take(state):
+        # Every state waits for the gate, the failing one too: else the thread could fail it at once and
+        # take "a" version 2 before version 5 is queued (it did, once, on a loaded machine).
+        gate.wait(10)
         if state.id == "boom":
             raise RuntimeError("injected")
-        gate.wait(10)
         taken.append((state.id, state.version))
 
     snapshots = Snapshotter(take)
