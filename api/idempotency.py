@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from api.errors import ApiProblem
 from api.inflight_lane import InFlightLane
 from api.metrics import Metrics
-from api.shared_state import IN_FLIGHT_LEASE_SECONDS, LocalRegistry, PostgresRegistry, Registry, local_state
+from api.shared_state import LocalRegistry, PostgresRegistry, Registry, local_state
 from loyalty_core.commands import Command
 from loyalty_core.errors import LoyaltyError
 from loyalty_core.results import Result
@@ -34,7 +34,7 @@ class InFlight:
         self.registry = registry or local_state().registry
         self._lane: InFlightLane | None = None
         if isinstance(self.registry, PostgresRegistry):
-            self._lane = InFlightLane(self.registry.pool, IN_FLIGHT_LEASE_SECONDS, self.registry.clock)
+            self._lane = self.registry.lane
 
     async def claim(self, scope: str, key: str) -> str:
         """`hold` for an async route: the key's token, or 409 while another request holds it."""

@@ -31,6 +31,15 @@ class Lane(ABC, Generic[Item]):
     def _round(self, items: list[Item]) -> None:
         """Serve these items (each one's future answered, whatever happens)."""
 
+    def _idle(self) -> bool:
+        """Called with the lane's lock held when nothing was queued for `_wait_seconds()`: True lets the
+        thread stop (the default), False keeps it waiting (a lane with work of its own between rounds)."""
+        return True
+
+    def _wait_seconds(self) -> float:
+        """How long the thread waits for an item before `_idle` is asked."""
+        return self.idle_seconds
+
     def _enqueue(self, item: Item) -> None:
         self._queue.put(item)
         with self._lock:
@@ -41,10 +50,10 @@ class Lane(ABC, Generic[Item]):
     def _run(self) -> None:
         while True:
             try:
-                first = self._queue.get(timeout=self.idle_seconds)
+                first = self._queue.get(timeout=self._wait_seconds())
             except queue.Empty:
                 with self._lock:
-                    if self._queue.empty():
+                    if self._queue.empty() and self._idle():
                         self._running = False
                         return
                 continue

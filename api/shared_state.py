@@ -7,10 +7,11 @@ the state lives follows the deployment:
 - `LOYALTY_REDIS_URL` set: Redis. Rate limits use the `limits` library's moving window on its Redis storage
   (the same algorithm as in memory); a request in flight is a `SET NX PX` key, released by a
   compare-and-delete.
-- PostgreSQL without Redis: two small tables in the store. A rate limit is a sliding-window counter (the
-  current fixed window's hits plus the previous window's weighted by how much of it still overlaps),
-  counted and checked in ONE upsert, so two processes can never both take the last slot; a request in flight
-  is a row with a lease (a process killed mid-request frees its keys when the lease ends).
+- PostgreSQL without Redis: a small table in the store and advisory locks. A rate limit is a sliding-window
+  counter (the current fixed window's hits plus the previous window's weighted by how much of it still
+  overlaps), counted and checked in ONE upsert, so two processes can never both take the last slot; a
+  request in flight is a session advisory lock of its key, held by the process's in-flight lane with a lease
+  of its own (api/inflight_lane.py: a process killed mid-request frees its keys with its connection).
 - SQLite: one process by construction (the file lock), so memory, as before.
 
 A database or Redis that does not answer is `StoreUnavailable` (503 with Retry-After), never a pass.
@@ -23,6 +24,7 @@ import math
 import secrets
 import threading
 import time
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
@@ -37,11 +39,17 @@ from projections.schema_runner import ensure, tables_target
 log = logging.getLogger("loyalty.api.shared_state")
 
 IN_FLIGHT_LEASE_SECONDS = 15
-"""How long a request may hold its Idempotency-Key before another process may take it over. A command takes
-milliseconds; this only matters when a process died holding the key, and then every till retrying that
-sale waits out the lease (the SIGKILL fault test measured 120 s of 409s with a 2-minute lease). A short lease
-is safe: the registry only spares a duplicate the work, while exactly-once comes from the ledger's receipt,
-written in the command's own transaction, so two holders can never both take effect."""
+"""How long a request may hold its Idempotency-Key before the key is given up for another request to take.
+A command takes milliseconds; this only matters for a request stuck that long. (A process that dies frees
+its keys with its connection on PostgreSQL; on Redis, its keys wait out this lease: the SIGKILL fault test
+measured 120 s of 409s with a 2-minute lease.) A short lease is safe: the registry only spares a duplicate
+the work, while exactly-once comes from the ledger's receipt, written in the command's own transaction, so
+two holders can never both take effect."""
+
+
+REGISTRY_WAIT_SECONDS = 30.0
+"""Longest a threadpool route waits for the in-flight lane's round (the pool's own checkout timeout and
+PostgreSQL's answer come first; this only bounds a lane that cannot run at all)."""
 
 
 class Limiter(Protocol):
@@ -126,7 +134,7 @@ class RedisRegistry:
             pass  # the lease ends on its own
 
 
-# --- PostgreSQL: two small tables -------------------------------------------------------------------------
+# --- PostgreSQL: a small table, and advisory locks ----------------------------------------------------------
 POSTGRES_DDL = (
     """CREATE TABLE IF NOT EXISTS api_rate_windows (
         rate_key TEXT NOT NULL, window_index BIGINT NOT NULL, hits INTEGER NOT NULL,
@@ -135,6 +143,8 @@ POSTGRES_DDL = (
         scope TEXT NOT NULL, request_key TEXT NOT NULL, token TEXT NOT NULL,
         lease_until DOUBLE PRECISION NOT NULL, PRIMARY KEY (scope, request_key))""",
 )
+# `api_in_flight` is no longer written (the keys in flight are advisory locks: api/inflight_lane.py); it stays
+# for the previous release's processes during an upgrade.
 #: PostgreSQL only (SQLite keeps this state in memory); migrated by projections/schema_runner.py.
 SCHEMA = component("api_shared_state", TABLES, baseline(*POSTGRES_DDL))
 
@@ -153,13 +163,12 @@ RETURNING hits"""
 
 
 def vacuum(pool: Any, table: str) -> bool:
-    """`VACUUM (SKIP_LOCKED)` one of these tables; False (logged) when it could not be done.
+    """`VACUUM (SKIP_LOCKED)` a table the API churns; False (logged) when it could not be done.
 
-    Every command inserts and deletes an `api_in_flight` row, and every rate-limited request updates an
-    `api_rate_windows` row: at till rates that is tens of thousands of dead rows a minute, which each claim,
-    release and count then steps over. Autovacuum looks at a database once a minute at best, and may be off
-    (it is on this project's CI machine), so the lanes that churn these tables vacuum them themselves
-    (api/inflight_lane.py, api/limit_lane.py). SKIP_LOCKED: when another process is vacuuming it, skip.
+    Every rate-limited request updates an `api_rate_windows` row: at till rates that is tens of thousands of
+    dead rows a minute, which each count then steps over. Autovacuum looks at a database once a minute at
+    best, and may be off (it is on this project's CI machine), so the lane that counts vacuums the table
+    itself (api/limit_lane.py). SKIP_LOCKED: when another process is vacuuming it, skip.
     Never raises: a failed vacuum leaves the table as it was, and no request depends on it."""
     try:
         with pool.connection() as conn:
@@ -257,31 +266,36 @@ class PostgresLimiter:
 
 
 class PostgresRegistry:
+    """Keys in flight as PostgreSQL session advisory locks, through this process's in-flight lane
+    (api/inflight_lane.py), for the threadpool's routes (`acquire`, `release`) and the event loop's alike."""
+
     def __init__(self, pool: Any, clock: Callable[[], float] = time.time):
         self.pool, self.clock = pool, clock
+        self._lane: Any = None
+        self._lane_lock = threading.Lock()
+
+    @property
+    def lane(self) -> Any:
+        if self._lane is None:
+            with self._lane_lock:
+                if self._lane is None:
+                    from api.inflight_lane import InFlightLane
+
+                    self._lane = InFlightLane(self.pool, IN_FLIGHT_LEASE_SECONDS, self.clock)
+        return self._lane
 
     def acquire(self, scope: str, key: str) -> str | None:
-        token, now = secrets.token_hex(8), self.clock()
-        with self.pool.connection() as conn:
-            row = conn.execute(
-                "INSERT INTO api_in_flight AS f (scope, request_key, token, lease_until) "
-                "VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT (scope, request_key) DO UPDATE SET token = EXCLUDED.token, "
-                "lease_until = EXCLUDED.lease_until WHERE f.lease_until < %s RETURNING token",
-                [scope, key, token, now + IN_FLIGHT_LEASE_SECONDS, now]).fetchone()
-        return token if row is not None else None
+        try:
+            token: str | None = self.lane.claim(scope, key).result(timeout=REGISTRY_WAIT_SECONDS)
+            return token
+        except FutureTimeout:
+            raise StoreUnavailable("the shared in-flight registry did not answer") from None
 
     def release(self, scope: str, key: str, token: str) -> None:
-        import psycopg
-        import psycopg_pool
-
         try:
-            with self.pool.connection() as conn:
-                conn.execute("DELETE FROM api_in_flight WHERE scope = %s AND request_key = %s AND token = %s",
-                             [scope, key, token])
-        except (psycopg.Error, psycopg_pool.PoolTimeout):
-            # The command's outcome stands; the key is freed when its lease ends.
-            log.warning("could not release in-flight key %s/%s; its lease frees it", scope, key)
+            self.lane.release(scope, key, token).result(timeout=REGISTRY_WAIT_SECONDS)
+        except FutureTimeout:  # the command's outcome stands; the key is given up with its lease
+            log.warning("could not release in-flight key %s/%s in time; its lease frees it", scope, key)
 
 
 # --- choosing ------------------------------------------------------------------------------------------

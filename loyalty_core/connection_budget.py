@@ -15,7 +15,9 @@ from typing import Mapping
 from loyalty_core.settings import Settings
 
 POOLS_BY_ROLE: dict[str, tuple[str, ...]] = {
-    "api": ("ledger", "read", "tables"),
+    # `in_flight`: the in-flight lane's own connection, which holds the Idempotency-Keys' advisory locks
+    # (api/inflight_lane.py).
+    "api": ("ledger", "read", "tables", "in_flight"),
     # `loyalty worker`: the runtime's event store (scheduled work), the read side, and the read side's own
     # handle on the event store (opened under the setup lock).
     "worker": ("ledger", "ledger", "read"),
@@ -33,7 +35,7 @@ POSTGRES_RESERVED_CONNECTIONS = 3
 def pool_size(settings: Settings, pool: str) -> int:
     """The most connections one pool of this kind opens under these (role-sized) settings."""
     return {"ledger": settings.pool_size, "read": settings.read_pool_size,
-            "tables": settings.tables_pool_size}[pool]
+            "tables": settings.tables_pool_size, "in_flight": 1}[pool]
 
 
 def process_most(settings: Settings, role: str) -> int:

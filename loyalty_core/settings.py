@@ -27,9 +27,11 @@ class Settings:
     docs/operations.md "Connection budget" for what each process opens."""
     read_pool_size: int = 3
     """`LOYALTY_READ_POOL_SIZE`: the most connections of the API's read-side pool (statistics, timelines)."""
-    tables_pool_size: int = 4
+    tables_pool_size: int = 3
     """`LOYALTY_TABLES_POOL_SIZE`: the most connections of the API's own tables' pool (keys, idempotency,
-    webhooks, rate limits: on PostgreSQL every authenticated request counts its limit here)."""
+    webhooks, rate limits: on PostgreSQL every authenticated request counts its limit here). 4 until the
+    in-flight keys moved to a connection of their own (api/inflight_lane.py): the process's budget is the
+    same."""
     worker_pool_size: int = 2
     """`LOYALTY_WORKER_POOL_SIZE`: the most connections of each pool of `loyalty worker` and of a rebuild
     (one thread each: two is enough for a transaction plus the setup lock)."""
@@ -80,7 +82,7 @@ class Settings:
             snapshot_interval=int(environ.get("LOYALTY_SNAPSHOT_INTERVAL", "100")),
             pool_size=_positive(environ, "LOYALTY_POOL_SIZE", 8),
             read_pool_size=_positive(environ, "LOYALTY_READ_POOL_SIZE", 3),
-            tables_pool_size=_positive(environ, "LOYALTY_TABLES_POOL_SIZE", 4),
+            tables_pool_size=_positive(environ, "LOYALTY_TABLES_POOL_SIZE", 3),
             worker_pool_size=_positive(environ, "LOYALTY_WORKER_POOL_SIZE", 2),
             dispatcher_pool_size=_positive(environ, "LOYALTY_DISPATCHER_POOL_SIZE", 2),
             rebuild_processes=_positive(environ, "LOYALTY_REBUILD_PROCESSES", 2, unit="processes", most=16),

@@ -33,5 +33,6 @@ def test_a_minute_of_mixed_till_traffic_loses_nothing_and_records_its_figures(tm
         assert sample["server_rss_mib"] > 0 and sample["pg_connections_total"] > 0, sample
         assert sample["projection_lag"] is not None, sample
         assert {"purchase", "balance"} <= set(sample["latency_ms"]), sample
-    # The server holds at most its connection budget (ledger 8 + read 3 + tables 4) and the worker its own.
+    # The server holds at most its connection budget (ledger 8 + read 3 + tables 3 + in-flight 1) and the
+    # worker its own.
     assert max(s["pg_connections_total"] for s in record["samples"]) <= 15 + 6

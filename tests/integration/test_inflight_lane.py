@@ -1,96 +1,185 @@
-"""The in-flight lane (api/inflight_lane.py) answers as the PostgreSQL registry does, many keys per round trip."""
+"""The in-flight lane (api/inflight_lane.py): keys in flight as PostgreSQL session advisory locks, many per
+round trip. A second lane stands for another API process: it has its own connection, as a process would."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
-from api.inflight_lane import InFlightLane
+from api.inflight_lane import InFlightLane, _Op
 from api.shared_state import PostgresRegistry
+from loyalty_core.errors import StoreUnavailable
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def pool(shared_state_pool):
-    return shared_state_pool  # with api_in_flight
+    return shared_state_pool
 
 
-def test_claims_and_releases_in_one_round_answer_like_the_registry(pool) -> None:
-    now = [1000.0]
-    lane = InFlightLane(pool, lease_seconds=15, clock=lambda: now[0])
-    registry = PostgresRegistry(pool, clock=lambda: now[0])
-    # Queued before the lane starts, so they are decided in one round: the same key twice, and other keys.
-    futures = [lane._queue.put(op) or op.future for op in
-               [lane_op("pos", "A"), lane_op("pos", "A"), lane_op("pos", "B"), lane_op("web", "A")]]
+@pytest.fixture
+def lanes(pool):
+    made: list[InFlightLane] = []
+
+    def make(clock: Any = time.time) -> InFlightLane:
+        lane = InFlightLane(pool, lease_seconds=15, clock=clock)
+        made.append(lane)
+        return lane
+
+    yield make
+    for lane in made:  # as their threads do when idle: give back the connection (and every key with it)
+        lane._held.clear()
+        lane._idle()
+
+
+def _one_round(lane: InFlightLane, *ops: _Op) -> list[Any]:
+    """Queued before the lane's thread starts, so decided in one round; their answers (or errors)."""
+    for op in ops:
+        lane._queue.put(op)
     lane._run_once()
-    first, second, other, other_scope = (f.result(timeout=5) for f in futures)
-    assert first and other and other_scope and second is None
-    assert registry.acquire("pos", "A") is None  # the lane's row is the registry's row
-
-    assert lane.release("pos", "A", "not-the-token").result(timeout=5) is None
-    assert lane.claim("pos", "A").result(timeout=5) is None  # a release with another token freed nothing
-    lane.release("pos", "A", first).result(timeout=5)
-    again = lane.claim("pos", "A").result(timeout=5)
-    assert again and again != first
-
-    now[0] += 16  # the holder died: its lease ran out, the key is taken over
-    taken_over = lane.claim("pos", "A").result(timeout=5)
-    assert taken_over and taken_over != again
-    with pool.connection() as conn:
-        rows = conn.execute("SELECT scope, request_key FROM api_in_flight ORDER BY 1, 2").fetchall()
-    assert rows == [("pos", "A"), ("pos", "B"), ("web", "A")]
+    return [op.future.exception(timeout=5) or op.future.result(timeout=5) for op in ops]
 
 
-def lane_op(scope: str, key: str):
-    from api.inflight_lane import _Op
-
+def claim(scope: str, key: str) -> _Op:
     return _Op(scope, key, None)
 
 
-def _vacuums(pool, table: str) -> int:
-    with pool.connection() as conn:
-        row = conn.execute("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = %s "
-                           "AND schemaname = current_schema()", [table]).fetchone()
-    return int(row[0]) if row else 0
+def test_a_key_is_held_against_this_process_and_every_other(lanes) -> None:
+    now = [1000.0]
+    here, elsewhere = lanes(lambda: now[0]), lanes(lambda: now[0])
+    first, second, other, other_scope = _one_round(here, claim("pos", "A"), claim("pos", "A"),
+                                                   claim("pos", "B"), claim("web", "A"))
+    assert first and other and other_scope and second is None  # the same key twice in a round: one wins
+    assert elsewhere.claim("pos", "A").result(timeout=5) is None  # another process is refused by the lock
+    assert elsewhere.claim("pos", "C").result(timeout=5)  # and takes keys nobody holds
+
+    assert here.release("pos", "A", "not-the-token").result(timeout=5) is None
+    assert elsewhere.claim("pos", "A").result(timeout=5) is None  # a release with another token freed nothing
+    here.release("pos", "A", first).result(timeout=5)
+    again = elsewhere.claim("pos", "A").result(timeout=5)
+    assert again and again != first
+    assert here.claim("pos", "A").result(timeout=5) is None  # now held by the other process
 
 
-def test_the_lane_vacuums_the_dead_rows_its_releases_leave(pool, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every command leaves a dead row (claim inserts, release deletes): with autovacuum off or late, a long-
-    running server stepped over tens of thousands of them on every claim. The lane vacuums after N releases."""
-    import api.inflight_lane as inflight
+def test_a_release_and_the_next_claim_of_its_key_share_a_round_release_first(lanes) -> None:
+    here, elsewhere = lanes(), lanes()
+    token = here.claim("pos", "R").result(timeout=5)
+    released, again = _one_round(here, _Op("pos", "R", token), claim("pos", "R"))
+    assert released is None and again and again != token
+    assert elsewhere.claim("pos", "R").result(timeout=5) is None
 
-    monkeypatch.setattr(inflight, "VACUUM_AFTER_RELEASES", 20)
-    lane = InFlightLane(pool, lease_seconds=15)
-    before = _vacuums(pool, "api_in_flight")
-    for i in range(19):
-        token = lane.claim("pos", f"k{i}").result(timeout=5)
-        lane.release("pos", f"k{i}", token).result(timeout=5)
-    assert _vacuums(pool, "api_in_flight") == before  # not yet
-    token = lane.claim("pos", "k19").result(timeout=5)
-    lane.release("pos", "k19", token).result(timeout=5)  # answered first, then the lane vacuums
-    deadline = time.monotonic() + 10
-    while _vacuums(pool, "api_in_flight") == before and time.monotonic() < deadline:
+
+def test_a_request_past_its_lease_gives_its_key_up(lanes) -> None:
+    now = [1000.0]
+    here, elsewhere = lanes(lambda: now[0]), lanes(lambda: now[0])
+    stuck = here.claim("pos", "S").result(timeout=5)
+    now[0] += 14
+    assert elsewhere.claim("pos", "S").result(timeout=5) is None  # within the lease
+    now[0] += 2  # past it: the holder's next round gives the key up
+    here.claim("pos", "unrelated").result(timeout=5)
+    taken_over = elsewhere.claim("pos", "S").result(timeout=5)
+    assert taken_over
+    assert here.release("pos", "S", stuck).result(timeout=5) is None  # the late release frees nothing now
+    assert here.claim("pos", "S").result(timeout=5) is None
+
+
+def test_a_stuck_request_in_a_quiet_process_gives_its_key_up_on_time(lanes) -> None:
+    """No other request comes to run a round: the lane's thread wakes by the lease's end by itself."""
+    now = [1000.0]
+    quiet, elsewhere = lanes(lambda: now[0]), lanes(lambda: now[0])
+    quiet.idle_seconds = 0.05
+    assert quiet.claim("pos", "Q").result(timeout=5)
+    time.sleep(0.2)
+    assert elsewhere.claim("pos", "Q").result(timeout=5) is None  # within the lease
+    now[0] += 16
+    deadline = time.monotonic() + 5
+    while (taken := elsewhere.claim("pos", "Q").result(timeout=5)) is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _vacuums(pool, "api_in_flight") == before + 1
-    assert lane.released_since_vacuum == 0
+    assert taken and quiet.held == 0
 
 
-def test_a_vacuum_that_fails_fails_no_request(pool, monkeypatch: pytest.MonkeyPatch) -> None:
-    import psycopg
+def test_nothing_is_written_no_row_and_no_open_transaction(lanes, pool) -> None:
+    here = lanes()
+    token = here.claim("pos", "W").result(timeout=5)
+    with pool.connection() as conn:
+        assert conn.execute("SELECT count(*) FROM api_in_flight").fetchone()[0] == 0
+        states = conn.execute("SELECT state FROM pg_stat_activity WHERE pid = %s",
+                              [here._conn.info.backend_pid]).fetchall()
+        locks = conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = %s",
+                             [here._conn.info.backend_pid]).fetchone()[0]
+    assert states == [("idle",)] and locks == 1  # autocommit: the lock outlives no transaction
+    here.release("pos", "W", token).result(timeout=5)
 
-    import api.inflight_lane as inflight
-    from api import shared_state
 
-    class Refusing:  # a pool whose every checkout fails, for the vacuum only
-        def connection(self):
-            raise psycopg.OperationalError("the server is gone")
+def test_a_process_that_dies_frees_its_keys_at_once(lanes, pool) -> None:
+    dead, elsewhere = lanes(), lanes()
+    assert dead.claim("pos", "D").result(timeout=5)
+    with pool.connection() as conn:  # the process is killed: PostgreSQL sees its connection go
+        conn.execute("SELECT pg_terminate_backend(%s)", [dead._conn.info.backend_pid])
+    deadline = time.monotonic() + 10
+    while (taken := elsewhere.claim("pos", "D").result(timeout=5)) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert taken  # no lease to wait out (a row's lease made every retry wait 15 s)
 
-    monkeypatch.setattr(inflight, "VACUUM_AFTER_RELEASES", 1)
-    monkeypatch.setattr(inflight, "vacuum", lambda _pool, table: shared_state.vacuum(Refusing(), table))
-    lane = InFlightLane(pool, lease_seconds=15)
-    token = lane.claim("pos", "v").result(timeout=5)
-    assert lane.release("pos", "v", token).result(timeout=5) is None
-    assert lane.claim("pos", "v").result(timeout=5)  # the lane goes on
-    assert shared_state.vacuum(Refusing(), "api_in_flight") is False
+
+def test_a_dropped_connection_is_replaced_and_the_keys_still_held_taken_again(lanes, pool) -> None:
+    here, elsewhere = lanes(), lanes()
+    held = here.claim("pos", "K1").result(timeout=5)
+    with pool.connection() as conn:  # the database drops the lane's connection (a restart, an admin)
+        conn.execute("SELECT pg_terminate_backend(%s)", [here._conn.info.backend_pid])
+    time.sleep(0.2)
+    claimed, released = _one_round(here, claim("pos", "K2"), _Op("pos", "K1", "someone-else's"))
+    assert claimed and released is None  # answered on a new connection, as the pools replace a dead one
+    assert elsewhere.claim("pos", "K1").result(timeout=5) is None  # K1, still running here, was taken again
+    assert elsewhere.claim("pos", "K2").result(timeout=5) is None
+    here.release("pos", "K1", held).result(timeout=5)
+    assert elsewhere.claim("pos", "K1").result(timeout=5)
+
+
+def test_a_database_out_of_reach_refuses_claims_as_unavailable_and_lets_releases_pass(pool) -> None:
+    class Unreachable:  # the pool's settings, but a port nothing listens on
+        conninfo = pool.conninfo
+        kwargs = {**pool.kwargs, "port": 1, "connect_timeout": 2}
+
+    lane = InFlightLane(Unreachable(), lease_seconds=15)
+    claimed, released = _one_round(lane, claim("pos", "U"), _Op("pos", "V", "a-token"))
+    assert isinstance(claimed, StoreUnavailable)  # 503 at the route, never a pass
+    assert released is None  # the command's outcome stands
+    assert lane.held == 0
+
+
+def test_an_idle_lane_gives_its_connection_back_unless_a_key_is_held(lanes, pool) -> None:
+    here = lanes()
+    here.idle_seconds = 0.05
+    token = here.claim("pos", "I").result(timeout=5)
+    time.sleep(0.4)  # idle with a key held: the connection (and its lock) stays
+    assert here._conn is not None and not here._conn.closed
+    here.release("pos", "I", token).result(timeout=5)
+    deadline = time.monotonic() + 5
+    while here._conn is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert here._conn is None
+    with pool.connection() as conn:  # back in the pool as its other users expect it
+        assert conn.autocommit is False
+        mine = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        assert conn.execute(mine).fetchone()[0] == 0
+
+
+def test_the_threadpool_routes_registry_and_the_lane_are_one(pool) -> None:
+    """`hold` (sync routes) and `InFlight.claim` (async routes) in one process, and another process's."""
+    ours, theirs = PostgresRegistry(pool), PostgresRegistry(pool)
+    try:
+        token = ours.lane.claim("pos", "ONE").result(timeout=5)
+        assert token
+        assert ours.acquire("pos", "ONE") is None and theirs.acquire("pos", "ONE") is None
+        ours.release("pos", "ONE", token)
+        again = theirs.acquire("pos", "ONE")
+        assert again and ours.lane.claim("pos", "ONE").result(timeout=5) is None
+        theirs.release("pos", "ONE", again)
+    finally:
+        for registry in (ours, theirs):
+            registry.lane._held.clear()
+            registry.lane._idle()
