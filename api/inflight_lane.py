@@ -228,11 +228,16 @@ class InFlightLane(Lane[_Op]):
         first_end = min(held.until for held in self._held.values())
         return min(self.idle_seconds, max(first_end - self.clock(), 0.05))
 
-    def _idle(self) -> bool:
-        """Nothing queued for a while (the lane's lock held): give up the keys past their lease; stop the
-        thread, closing the connection, once no key is held (a held key keeps both, for its release)."""
+    def _quiet(self) -> None:
+        """Nothing queued for a while: give up the keys past their lease (a round trip, so not under the
+        lane's lock, which the event loop takes to queue a claim)."""
         if self._held:
             self._round([])
+
+    def _idle(self) -> bool:
+        """Stop the thread, closing the connection, once no key is held (a held key keeps both, for its
+        release)."""
+        if self._held:
             return False
         self._lost_connection()
         return True

@@ -31,6 +31,10 @@ class Lane(ABC, Generic[Item]):
     def _round(self, items: list[Item]) -> None:
         """Serve these items (each one's future answered, whatever happens)."""
 
+    def _quiet(self) -> None:
+        """Called when nothing was queued for `_wait_seconds()`, before `_idle`, without the lane's lock: work
+        of the lane's own between rounds (none by default)."""
+
     def _idle(self) -> bool:
         """Called with the lane's lock held when nothing was queued for `_wait_seconds()`: True lets the
         thread stop (the default), False keeps it waiting (a lane with work of its own between rounds)."""
@@ -52,6 +56,7 @@ class Lane(ABC, Generic[Item]):
             try:
                 first = self._queue.get(timeout=self._wait_seconds())
             except queue.Empty:
+                self._quiet()
                 with self._lock:
                     if self._queue.empty() and self._idle():
                         self._running = False
