@@ -32,6 +32,7 @@ import limits
 from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
+from api.inflight_lane import InFlightLane
 from loyalty_core.errors import StoreUnavailable
 from projections.schema import TABLES, baseline, component
 from projections.schema_runner import ensure, tables_target
@@ -271,18 +272,8 @@ class PostgresRegistry:
 
     def __init__(self, pool: Any, clock: Callable[[], float] = time.time):
         self.pool, self.clock = pool, clock
-        self._lane: Any = None
-        self._lane_lock = threading.Lock()
-
-    @property
-    def lane(self) -> Any:
-        if self._lane is None:
-            with self._lane_lock:
-                if self._lane is None:
-                    from api.inflight_lane import InFlightLane
-
-                    self._lane = InFlightLane(self.pool, IN_FLIGHT_LEASE_SECONDS, self.clock)
-        return self._lane
+        # Opens no connection and starts no thread until its first claim.
+        self.lane = InFlightLane(pool, IN_FLIGHT_LEASE_SECONDS, clock)
 
     def acquire(self, scope: str, key: str) -> str | None:
         try:
