@@ -104,9 +104,8 @@ class InFlightLane(Lane[_Op]):
 
     def _round(self, ops: list[_Op]) -> None:
         """Give back the released keys and those past their lease, then take the claimed ones; with no
-        `ops`, only the leases (from `_idle`)."""
+        `ops`, only the leases (from `_quiet`)."""
         import psycopg
-        import psycopg_pool
 
         now = self.clock()
         give_back: list[int] = []
@@ -125,7 +124,7 @@ class InFlightLane(Lane[_Op]):
             # Before this round's claims are listed as held: a new connection takes again only the keys
             # held before (a session takes a lock it holds once more, and would then need two unlocks).
             conn = self._connection()
-        except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
+        except psycopg.Error as exc:
             self._lost_connection()
             conn, failure = None, self._unavailable(exc)
         asked = [op for op in ops if op.token is None]
@@ -158,7 +157,7 @@ class InFlightLane(Lane[_Op]):
                     if not took:  # another process holds it
                         del self._held[(op.scope, op.key)]
                     op.future.set_result(op.token if took else None)
-        except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
+        except psycopg.Error as exc:
             self._lost_connection()
             for op in claims:
                 del self._held[(op.scope, op.key)]
