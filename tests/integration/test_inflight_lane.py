@@ -183,3 +183,16 @@ def test_the_threadpool_routes_registry_and_the_lane_are_one(pool) -> None:
         for registry in (ours, theirs):
             registry.lane._held.clear()
             registry.lane._idle()
+
+
+def test_a_threadpool_route_whose_lane_never_answers_gets_503_not_a_500(pool, monkeypatch) -> None:
+    """`acquire` blocks a threadpool thread on the lane's round; a lane that cannot run at all must still
+    end in `StoreUnavailable` (and a release in a logged pass), never a timeout error surfacing as a 500."""
+    import api.shared_state as shared_state
+
+    monkeypatch.setattr(shared_state, "REGISTRY_WAIT_SECONDS", 0.2)
+    registry = PostgresRegistry(pool)
+    monkeypatch.setattr(registry.lane, "_enqueue", lambda op: None)  # queued nowhere: never answered
+    with pytest.raises(StoreUnavailable):
+        registry.acquire("pos", "T")
+    assert registry.release("pos", "T", "a-token") is None
