@@ -196,3 +196,45 @@ def test_a_threadpool_route_whose_lane_never_answers_gets_503_not_a_500(pool, mo
     with pytest.raises(StoreUnavailable):
         registry.acquire("pos", "T")
     assert registry.release("pos", "T", "a-token") is None
+
+
+_HOLDER = """
+import json, os, sys, time
+from types import SimpleNamespace
+from api.inflight_lane import InFlightLane
+lane = InFlightLane(SimpleNamespace(conninfo="", kwargs=json.loads(sys.argv[1])), lease_seconds=15)
+assert lane.claim("pos", sys.argv[2]).result(timeout=10)
+print("held", flush=True)
+time.sleep(60)  # killed long before
+"""
+
+
+def test_a_process_killed_while_holding_a_key_frees_it_with_its_connection(lanes, pool) -> None:
+    """A real process, SIGKILLed mid-request: no release is sent, yet its key is free at once (the kernel
+    closes its socket and PostgreSQL drops its locks), not after the 15 s lease."""
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    from tests.e2e.conftest import REPO
+
+    key = "KILLED"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, json.dumps(pool.kwargs), key], cwd=REPO,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        elsewhere = lanes()
+        assert elsewhere.claim("pos", key).result(timeout=5) is None  # held by the live process
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+        killed_at = time.monotonic()
+        while (taken := elsewhere.claim("pos", key).result(timeout=5)) is None:
+            if time.monotonic() - killed_at > 5:
+                break
+            time.sleep(0.05)
+        assert taken and time.monotonic() - killed_at < 5  # well within the lease it no longer needs
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait(10)
