@@ -29,8 +29,11 @@ async def _fake_worker(index: int, path: str) -> asyncio.AbstractServer:
                 head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
                 lines = head.split("\r\n")
                 fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
-                body = await reader.readexactly(int(fields.get("content-length", "0")))
                 target = lines[0].split(" ")[1]
+                if target == "/die-on-head":  # killed after the head came, before the body did
+                    writer.close()
+                    return
+                body = await reader.readexactly(int(fields.get("content-length", "0")))
                 if target == "/die":
                     writer.close()
                     return
@@ -152,6 +155,27 @@ def test_a_down_worker_s_members_go_to_another_and_an_unanswered_request_is_a_50
     assert (status, fields["retry-after"], problem["code"]) == (503, "1", "worker_unavailable")
     assert fields["content-type"] == "application/problem+json" and problem["detail_vi"]
     assert (after, none_up) == (200, 503)
+
+
+def test_a_worker_dying_before_the_body_came_is_a_503_and_the_connection_goes_on(tmp_path: Path) -> None:
+    """The worker never had the whole request, so it never ran it: a 503 (retry), not a dropped connection;
+    the body that follows is not taken for the next request."""
+    async def scenario(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _: Workers) -> Any:
+        body = json.dumps({"member": {"member_id": _member(0)}, "total": "125000"}).encode()
+        request = _request("POST", "/die-on-head", {"X-Member-Id": _member(0)}, body)
+        head_end = request.index(b"\r\n\r\n") + 4
+        writer.write(request[:head_end])  # the head alone: forwarded at once (the owner is in a header)
+        await writer.drain()
+        await asyncio.sleep(0.2)  # the worker is gone before the body arrives
+        writer.write(request[head_end:])
+        status, fields, answer = await _read_response(reader)
+        writer.write(_request("GET", "/healthz"))  # the same connection, the next request
+        after = (await _read_response(reader))[0]
+        return status, fields, json.loads(answer), after
+
+    status, fields, problem, after = _run(tmp_path, scenario)
+    assert (status, fields["retry-after"], problem["code"]) == (503, "1", "worker_unavailable")
+    assert after == 200
 
 
 def test_a_worker_dying_mid_answer_leaves_a_whole_503_not_a_cut_off_answer(tmp_path: Path) -> None:
